@@ -1,0 +1,79 @@
+// Enclave: CPU kernels for quantised matrix products (C, AVX2 with a portable fallback).
+//
+// Weights stay in their ggml block encoding (see engine-facts.md §2). Inputs ("activations")
+// are first converted once per matrix product to the format the weight type pairs with:
+//   F32 / F16 / BF16 weights            -> plain float rows          (ENC_ACT_F32)
+//   Q4_0 / Q4_1 / Q5_0 / Q5_1 / Q8_0    -> enc_q8_32 blocks          (ENC_ACT_Q8_32)
+//   Q4_K / Q5_K / Q6_K                  -> enc_q8_256 blocks         (ENC_ACT_Q8_256)
+// and every kernel then computes integer dot products block by block, as llama.cpp does.
+#ifndef ENCLAVE_KERNELS_H
+#define ENCLAVE_KERNELS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// ggml type ids (same numbers as in GGUF files).
+enum {
+    ENC_F32 = 0, ENC_F16 = 1, ENC_Q4_0 = 2, ENC_Q4_1 = 3, ENC_Q5_0 = 6, ENC_Q5_1 = 7, ENC_Q8_0 = 8,
+    ENC_Q4_K = 12, ENC_Q5_K = 13, ENC_Q6_K = 14, ENC_BF16 = 30,
+};
+
+/// Activation formats.
+enum { ENC_ACT_F32 = 0, ENC_ACT_Q8_32 = 1, ENC_ACT_Q8_256 = 2 };
+
+/// 32 activations quantised to int8: value_i = d * qs[i]; s = d * sum(qs). 40 bytes.
+typedef struct {
+    float d;
+    float s;
+    int8_t qs[32];
+} enc_q8_32;
+
+/// 256 activations quantised to int8: value_i = d * qs[i]; bsums[j] = sum(qs[16j .. 16j+15]). 292 bytes.
+typedef struct {
+    float d;
+    int16_t bsums[16];
+    int8_t qs[256];
+} enc_q8_256;
+
+/// Instruction-set levels the kernels can use.
+enum { ENC_ISA_SCALAR = 0, ENC_ISA_AVX2 = 1 };
+
+/// The best level this CPU supports (AVX2 needs AVX2, FMA and F16C).
+int enc_isa_detected(void);
+/// The level in use (detected at first use; may be lowered with enc_isa_set for tests and benchmarks).
+int enc_isa_active(void);
+/// Use `level` if the CPU supports it; returns the level now active.
+int enc_isa_set(int level);
+
+/// The activation format a weight type pairs with, or -1 if the type is not supported.
+int enc_activation_format(int type);
+/// Bytes of one activation row of `k` elements in `format`.
+int64_t enc_activation_row_bytes(int format, int64_t k);
+
+/// Quantise one row of `k` floats (k a multiple of 32) into k/32 enc_q8_32 blocks.
+void enc_quantize_q8_32(const float *x, int64_t k, enc_q8_32 *out);
+/// Quantise one row of `k` floats (k a multiple of 256) into k/256 enc_q8_256 blocks.
+void enc_quantize_q8_256(const float *x, int64_t k, enc_q8_256 *out);
+/// Convert one row of `k` floats into `format` (ENC_ACT_F32 copies).
+void enc_quantize_row(int format, const float *x, int64_t k, void *out);
+
+/// Matrix product on a range of weight rows:
+///   y[c * ldy + r] = dot(weight row r, activation row c)   for r in [r0, r1), c in [0, n)
+/// `w` points at row 0; rows are `row_bytes` apart and hold `k` elements of `type`.
+/// `x` points at activation row 0 (already in enc_activation_format(type)), rows `x_stride` bytes apart.
+void enc_matmul(int type, const void *w, int64_t row_bytes, int64_t k, int64_t r0, int64_t r1,
+                const void *x, int64_t x_stride, int64_t n, float *y, int64_t ldy);
+
+/// IEEE half <-> float conversion of `n` values.
+void enc_f16_to_f32(const uint16_t *src, float *dst, int64_t n);
+void enc_f32_to_f16(const float *src, uint16_t *dst, int64_t n);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

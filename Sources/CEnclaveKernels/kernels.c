@@ -1,0 +1,80 @@
+// Enclave: kernel dispatch (instruction set chosen at run time).
+#include "kernels_internal.h"
+
+static int enc_isa_level = -1;
+
+int enc_isa_detected(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c")) {
+        return ENC_ISA_AVX2;
+    }
+#endif
+    return ENC_ISA_SCALAR;
+}
+
+int enc_isa_active(void) {
+    int level = __atomic_load_n(&enc_isa_level, __ATOMIC_RELAXED);
+    if (level < 0) {
+        level = enc_isa_detected();
+        __atomic_store_n(&enc_isa_level, level, __ATOMIC_RELAXED);
+    }
+    return level;
+}
+
+int enc_isa_set(int level) {
+    const int detected = enc_isa_detected();
+    if (level > detected) level = detected;
+    if (level < 0) level = 0;
+    __atomic_store_n(&enc_isa_level, level, __ATOMIC_RELAXED);
+    return level;
+}
+
+int enc_activation_format(int type) {
+    switch (type) {
+    case ENC_F32: case ENC_F16: case ENC_BF16: return ENC_ACT_F32;
+    case ENC_Q8_0: case ENC_Q4_0: case ENC_Q4_1: case ENC_Q5_0: case ENC_Q5_1: return ENC_ACT_Q8_32;
+    case ENC_Q4_K: case ENC_Q5_K: case ENC_Q6_K: return ENC_ACT_Q8_256;
+    default: return -1;
+    }
+}
+
+int64_t enc_activation_row_bytes(int format, int64_t k) {
+    switch (format) {
+    case ENC_ACT_F32: return k * (int64_t)sizeof(float);
+    case ENC_ACT_Q8_32: return k / 32 * (int64_t)sizeof(enc_q8_32);
+    case ENC_ACT_Q8_256: return k / 256 * (int64_t)sizeof(enc_q8_256);
+    default: return 0;
+    }
+}
+
+void enc_quantize_q8_32(const float *x, int64_t k, enc_q8_32 *out) {
+    enc_scalar_quantize_q8_32(x, k, out);
+}
+
+void enc_quantize_q8_256(const float *x, int64_t k, enc_q8_256 *out) {
+    enc_scalar_quantize_q8_256(x, k, out);
+}
+
+void enc_quantize_row(int format, const float *x, int64_t k, void *out) {
+    switch (format) {
+    case ENC_ACT_F32: memcpy(out, x, (size_t)k * sizeof(float)); break;
+    case ENC_ACT_Q8_32: enc_quantize_q8_32(x, k, (enc_q8_32 *)out); break;
+    case ENC_ACT_Q8_256: enc_quantize_q8_256(x, k, (enc_q8_256 *)out); break;
+    default: break;
+    }
+}
+
+void enc_matmul(int type, const void *w, int64_t row_bytes, int64_t k, int64_t r0, int64_t r1,
+                const void *x, int64_t x_stride, int64_t n, float *y, int64_t ldy) {
+    enc_matmul_fn fn = enc_scalar_matmul_for(type);
+    if (fn) fn(w, row_bytes, k, r0, r1, x, x_stride, n, y, ldy);
+}
+
+void enc_f16_to_f32(const uint16_t *src, float *dst, int64_t n) {
+    for (int64_t i = 0; i < n; i++) dst[i] = enc_half_to_float(src[i]);
+}
+
+void enc_f32_to_f16(const float *src, uint16_t *dst, int64_t n) {
+    for (int64_t i = 0; i < n; i++) dst[i] = enc_float_to_half(src[i]);
+}

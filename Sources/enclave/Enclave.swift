@@ -1,0 +1,12 @@
+// Enclave: the command-line entry point.
+
+import ArgumentParser
+
+@main
+struct Enclave: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "enclave",
+        abstract: "A private LLM server for a team, with its own CPU engine for GGUF models.",
+        subcommands: [ModelsCommand.self]
+    )
+}
