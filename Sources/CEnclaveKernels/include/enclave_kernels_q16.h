@@ -1,0 +1,51 @@
+// Enclave: quantised matrix products with 16-bit integer activations.
+//
+// The int8 activations of llama.cpp (enclave_kernels.h) cost accuracy: on SmolLM2-135M they move
+// the top logits of a chat prompt by up to 1.0 and change its greedy answer. Quantising each block
+// of 32 activations to int16 instead keeps integer dot products (vpmaddwd on AVX2) and brings the
+// logits within ~0.01 of a float64 reference. These kernels are the engine's default.
+//   F32 / F16 / BF16 weights            -> plain float rows      (ENC_ACT_F32)
+//   Q4_0 / Q4_1 / Q5_0 / Q5_1 / Q8_0    -> enc_q16_32 blocks     (ENC_ACT_Q16_32)
+//   Q4_K / Q5_K / Q6_K                  -> enc_q16_256 blocks    (ENC_ACT_Q16_256)
+#ifndef ENCLAVE_KERNELS_Q16_H
+#define ENCLAVE_KERNELS_Q16_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum { ENC_ACT_Q16_32 = 3, ENC_ACT_Q16_256 = 4 };
+
+/// 32 activations quantised to int16: value_i = d * qs[i]; s = d * sum(qs). 72 bytes.
+typedef struct {
+    float d;
+    float s;
+    int16_t qs[32];
+} enc_q16_32;
+
+/// 256 activations quantised to int16: value_i = d * qs[i]; bsums[j] = sum(qs[16j .. 16j+15]). 580 bytes.
+typedef struct {
+    float d;
+    int32_t bsums[16];
+    int16_t qs[256];
+} enc_q16_256;
+
+/// The 16-bit activation format a weight type pairs with, or -1 if unsupported.
+int enc_q16_activation_format(int type);
+/// Bytes of one activation row of `k` elements in `format` (any ENC_ACT_* format).
+int64_t enc_q16_activation_row_bytes(int format, int64_t k);
+/// Converts one row of `k` floats into any ENC_ACT_* `format` (int8 formats included).
+void enc_q16_quantize_row(int format, const float *x, int64_t k, void *out);
+
+/// Like enc_matmul, with activations in enc_q16_activation_format(type):
+///   y[c * ldy + r] = dot(weight row r, activation row c)   for r in [r0, r1), c in [0, n)
+void enc_q16_matmul(int type, const void *w, int64_t row_bytes, int64_t k, int64_t r0, int64_t r1,
+                    const void *x, int64_t x_stride, int64_t n, float *y, int64_t ldy);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

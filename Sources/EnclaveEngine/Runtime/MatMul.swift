@@ -1,0 +1,169 @@
+// Enclave: parallel quantised matrix products over the thread pool.
+
+import CEnclaveKernels
+
+/// How matrix-product inputs are quantised.
+public enum ActivationPrecision: String, Sendable, CaseIterable {
+    /// 16-bit integer blocks: logits within ~0.01 of a float reference (the default).
+    case int16
+    /// 8-bit integer blocks, as llama.cpp does: faster, but logits move by up to ~1 on small models.
+    case int8
+}
+
+/// One product of a fused group: `output[c * ldy + r] = dot(weight row r, input row c)`.
+struct LinearTarget {
+    let weight: WeightMatrix
+    let output: UnsafeMutablePointer<Float>
+    let ldy: Int
+
+    init(_ weight: WeightMatrix, _ output: UnsafeMutablePointer<Float>, ldy: Int? = nil) {
+        self.weight = weight
+        self.output = output
+        self.ldy = ldy ?? weight.rows
+    }
+}
+
+/// Runs matrix products of weights with a batch of input rows across the pool.
+///
+/// The input rows are converted once per call to every activation format the weights need
+/// (integer blocks of 32 or 256, or plain floats), then the output rows of all targets are split
+/// into chunks that the pool's threads claim, so one call with q, k and v is one synchronisation point.
+final class MatMul {
+    let pool: ThreadPool
+    /// How inputs are quantised.
+    var precision: ActivationPrecision = .int16
+    /// When true, weights are dequantised to floats and multiplied without quantising the inputs:
+    /// slow, for checking the quantised path against a float reference.
+    var exact = false
+    private let maxRows: Int
+    private let maxColumns: Int
+    /// Scratch per activation format (index = ENC_ACT_* value), and its row stride.
+    private var buffers: [UnsafeMutableRawPointer]
+    private var strides: [Int]
+
+    static let formatCount = 5
+
+    init(pool: ThreadPool, maxRows: Int, maxColumns: Int) {
+        self.pool = pool
+        self.maxRows = maxRows
+        self.maxColumns = maxColumns
+        strides = (0..<Self.formatCount).map { Int(enc_q16_activation_row_bytes(Int32($0), Int64(maxColumns + 255))) }
+        buffers = strides.enumerated().map { format, stride in
+            // Plain floats are read from the input directly; no scratch needed.
+            .allocate(byteCount: format == Int(ENC_ACT_F32) ? 64 : stride * maxRows, alignment: 64)
+        }
+    }
+
+    deinit {
+        for b in buffers { b.deallocate() }
+    }
+
+    /// The activation format `weight` is multiplied with at the current precision.
+    func format(of weight: WeightMatrix) -> Int {
+        let type = Int32(weight.type.rawValue)
+        return Int(precision == .int16 ? enc_q16_activation_format(type) : enc_activation_format(type))
+    }
+
+    /// Multiplies every target's weight with `rows` input rows of `columns` floats (stride `columns`).
+    func callAsFunction(_ input: UnsafePointer<Float>, rows n: Int, columns k: Int, _ targets: LinearTarget...) {
+        precondition(n <= maxRows && k <= maxColumns)
+        if exact {
+            exactProduct(input, rows: n, columns: k, targets)
+            return
+        }
+        var needed: UInt8 = 0
+        for t in targets {
+            precondition(t.weight.columns == k, "\(t.weight.name) expects \(t.weight.columns) inputs, got \(k)")
+            needed |= 1 << UInt8(format(of: t.weight))
+        }
+        quantize(input, rows: n, columns: k, formats: needed & ~1)
+
+        // Split the output rows of all targets into chunks of similar size.
+        var total = 0
+        for t in targets { total += t.weight.rows }
+        let wanted = pool.threadCount == 1 ? 1 : pool.threadCount * (n > 1 ? 8 : 4)
+        var rowsPerChunk = max(16, (total + wanted - 1) / wanted)
+        rowsPerChunk = (rowsPerChunk + 7) & ~7
+        var counts = (0, 0, 0, 0)
+        var chunks = 0
+        withUnsafeMutableBytes(of: &counts) { raw in
+            let c = raw.bindMemory(to: Int.self)
+            for (i, t) in targets.enumerated() {
+                c[i] = (t.weight.rows + rowsPerChunk - 1) / rowsPerChunk
+                chunks += c[i]
+            }
+        }
+        let chunkCounts = counts
+        let buffers = self.buffers, strides = self.strides, int16 = precision == .int16
+        var formats = (0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &formats) { raw in
+            let f = raw.bindMemory(to: Int.self)
+            for (i, t) in targets.enumerated() { f[i] = format(of: t.weight) }
+        }
+        let targetFormats = formats
+        pool.run(chunks: chunks) { chunk in
+            var c = chunk
+            var index = 0
+            var format = 0
+            withUnsafeBytes(of: chunkCounts) { raw in
+                let counts = raw.bindMemory(to: Int.self)
+                while c >= counts[index] { c -= counts[index]; index += 1 }
+            }
+            withUnsafeBytes(of: targetFormats) { format = $0.bindMemory(to: Int.self)[index] }
+            let t = targets[index]
+            let r0 = c * rowsPerChunk
+            let r1 = min(t.weight.rows, r0 + rowsPerChunk)
+            let x: UnsafeRawPointer
+            let stride: Int
+            if format == Int(ENC_ACT_F32) {
+                x = UnsafeRawPointer(input)
+                stride = k * 4
+            } else {
+                x = UnsafeRawPointer(buffers[format])
+                stride = strides[format]
+            }
+            if int16 {
+                enc_q16_matmul(Int32(t.weight.type.rawValue), t.weight.data, Int64(t.weight.rowBytes), Int64(k),
+                               Int64(r0), Int64(r1), x, Int64(stride), Int64(n), t.output, Int64(t.ldy))
+            } else {
+                enc_matmul(Int32(t.weight.type.rawValue), t.weight.data, Int64(t.weight.rowBytes), Int64(k),
+                           Int64(r0), Int64(r1), x, Int64(stride), Int64(n), t.output, Int64(t.ldy))
+            }
+        }
+    }
+
+    /// Quantises the input rows into every format whose bit is set in `formats`.
+    private func quantize(_ input: UnsafePointer<Float>, rows n: Int, columns k: Int, formats: UInt8) {
+        guard formats != 0 else { return }
+        let buffers = self.buffers, strides = self.strides
+        let body: (Range<Int>) -> Void = { range in
+            for format in 1..<MatMul.formatCount where formats & (1 << UInt8(format)) != 0 {
+                for r in range {
+                    enc_q16_quantize_row(Int32(format), input + r * k, Int64(k), buffers[format] + r * strides[format])
+                }
+            }
+        }
+        if n >= 8 {
+            pool.parallelFor(n, chunksPerThread: 2, body)
+        } else {
+            body(0..<n)
+        }
+    }
+
+    private func exactProduct(_ input: UnsafePointer<Float>, rows n: Int, columns k: Int, _ targets: [LinearTarget]) {
+        for t in targets {
+            pool.parallelFor(t.weight.rows, chunksPerThread: 4) { range in
+                let row = UnsafeMutablePointer<Float>.allocate(capacity: k)
+                defer { row.deallocate() }
+                for r in range {
+                    t.weight.dequantizeRow(r, into: row)
+                    for c in 0..<n {
+                        var sum = 0.0
+                        for i in 0..<k { sum += Double(row[i]) * Double(input[c * k + i]) }
+                        t.output[c * t.ldy + r] = Float(sum)
+                    }
+                }
+            }
+        }
+    }
+}
