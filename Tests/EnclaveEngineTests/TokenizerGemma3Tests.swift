@@ -81,3 +81,14 @@ import Testing
         #expect(tokenizer.decode(ids, renderSpecial: false) == text)
     }
 }
+
+extension TokenizerGemma3Tests {
+    /// A long run of spaces is cut into the longest user-defined runs (31 spaces = 167, 25 spaces = 161).
+    @Test func splitsLongSpaceRuns() throws {
+        let tokenizer = try TokenizerFixtures.gemma3()
+        let ids = tokenizer.encode(String(repeating: " ", count: 100_000), addSpecial: false, parseSpecial: true)
+        #expect(ids == [Int32](repeating: 167, count: 3_225) + [161])
+        #expect(tokenizer.encode("a" + String(repeating: " ", count: 33) + "b", addSpecial: false, parseSpecial: false)
+                == tokenizer.encode("a", addSpecial: false, parseSpecial: false) + [167, 138] + tokenizer.encode("b", addSpecial: false, parseSpecial: false))
+    }
+}

@@ -4,8 +4,8 @@
 ///
 /// llama.cpp takes the special tokens longest text first and, for each one, cuts every occurrence out
 /// of the fragments that are still plain text, scanning left to right. This type gives the same result
-/// in one pass: it collects every occurrence with a byte trie, then accepts them in that priority order
-/// (longer text first, then lower id, then leftmost), skipping any that overlap an accepted one.
+/// without one pass per token: it finds occurrences with a byte trie and accepts them in that priority
+/// order (longer text first, then lower id, then leftmost), skipping any that overlap an accepted one.
 ///
 /// User-defined tokens are always eligible; control and unknown tokens only when `parseSpecial` is on.
 struct SpecialTokenSplitter: Sendable {
@@ -68,52 +68,117 @@ struct SpecialTokenSplitter: Sendable {
     }
 
     /// Splits `text` into plain-text ranges and special tokens, in order. Empty text gives no fragments.
+    ///
+    /// Occurrences are taken in llama.cpp's priority order (longer text, then lower id, then leftmost) from a
+    /// heap that holds at most one candidate per start position: the longest match there that could still
+    /// fit. When a candidate overlaps an accepted token, its position is retried with the longest match that
+    /// ends before the first covered byte (or dropped if the position itself is covered). Every skipped
+    /// length would overlap the same byte later too, so the result is the same as trying them all, but the
+    /// work stays near-linear even for long runs of overlapping tokens (e.g. Gemma's space runs).
     func split(_ text: UnsafeBufferPointer<UInt8>, parseSpecial: Bool) -> [Fragment] {
         let n = text.count
         guard n > 0 else { return [] }
         guard parseSpecial ? hasSpecialTokens : hasAlwaysTokens else { return [.text(0..<n)] }
         let match = parseSpecial ? specialMatch : alwaysMatch
 
-        struct Occurrence { var start: Int32, length: Int32, id: Int32 }
-        var found = [Occurrence]()
-        for start in 0..<n {
+        /// The longest eligible token starting at `start` whose text is at most `limit` bytes long.
+        func longestMatch(at start: Int, limit: Int) -> SplitCandidate? {
             var node = rootChildren[Int(text[start])]
-            var end = start + 1
+            var length = 1
+            var best: SplitCandidate?
             while node >= 0 {
                 let id = match[Int(node)]
-                if id >= 0 { found.append(Occurrence(start: Int32(start), length: Int32(end - start), id: id)) }
-                guard end < n, let next = children[Int(node) << 8 | Int(text[end])] else { break }
+                if id >= 0 { best = SplitCandidate(length: Int32(length), id: id, start: Int32(start)) }
+                guard length < limit, start + length < n, let next = children[Int(node) << 8 | Int(text[start + length])] else { break }
                 node = next
-                end += 1
+                length += 1
             }
+            return best
         }
-        guard !found.isEmpty else { return [.text(0..<n)] }
 
-        found.sort { a, b in
-            if a.length != b.length { return a.length > b.length }
-            if a.id != b.id { return a.id < b.id }
-            return a.start < b.start
+        var queue = SplitQueue()
+        for start in 0..<n {
+            if let candidate = longestMatch(at: start, limit: n - start) { queue.push(candidate) }
         }
+        guard !queue.isEmpty else { return [.text(0..<n)] }
+
         var covered = [Bool](repeating: false, count: n)
-        var accepted = [Occurrence]()
-        for occurrence in found {
-            let range = Int(occurrence.start)..<Int(occurrence.start + occurrence.length)
-            if range.contains(where: { covered[$0] }) { continue }
-            for i in range { covered[i] = true }
-            accepted.append(occurrence)
+        var accepted = [SplitCandidate]()
+        while let candidate = queue.pop() {
+            let start = Int(candidate.start), end = start + Int(candidate.length)
+            if covered[start] { continue }
+            var firstCovered = start + 1
+            while firstCovered < end && !covered[firstCovered] { firstCovered += 1 }
+            if firstCovered == end {
+                for i in start..<end { covered[i] = true }
+                accepted.append(candidate)
+            } else if let shorter = longestMatch(at: start, limit: firstCovered - start) {
+                queue.push(shorter)
+            }
         }
         accepted.sort { $0.start < $1.start }
 
         var fragments = [Fragment]()
         fragments.reserveCapacity(accepted.count * 2 + 1)
         var position = 0
-        for occurrence in accepted {
-            let start = Int(occurrence.start)
+        for token in accepted {
+            let start = Int(token.start)
             if start > position { fragments.append(.text(position..<start)) }
-            fragments.append(.token(occurrence.id))
-            position = start + Int(occurrence.length)
+            fragments.append(.token(token.id))
+            position = start + Int(token.length)
         }
         if position < n { fragments.append(.text(position..<n)) }
         return fragments
+    }
+}
+
+/// An occurrence of a special token in the text being split.
+struct SplitCandidate {
+    var length: Int32
+    var id: Int32
+    var start: Int32
+
+    /// llama.cpp's order: longer text first, then lower id, then leftmost.
+    @inline(__always)
+    func precedes(_ other: SplitCandidate) -> Bool {
+        if length != other.length { return length > other.length }
+        if id != other.id { return id < other.id }
+        return start < other.start
+    }
+}
+
+/// A binary heap of ``SplitCandidate`` popping the one that precedes all others.
+struct SplitQueue {
+    private var heap: [SplitCandidate] = []
+
+    var isEmpty: Bool { heap.isEmpty }
+
+    mutating func push(_ candidate: SplitCandidate) {
+        heap.append(candidate)
+        var child = heap.count - 1
+        while child > 0 {
+            let parent = (child - 1) / 2
+            guard heap[child].precedes(heap[parent]) else { break }
+            heap.swapAt(parent, child)
+            child = parent
+        }
+    }
+
+    mutating func pop() -> SplitCandidate? {
+        guard let last = heap.popLast() else { return nil }
+        guard !heap.isEmpty else { return last }
+        let top = heap[0]
+        heap[0] = last
+        var parent = 0
+        while true {
+            let left = 2 * parent + 1
+            guard left < heap.count else { break }
+            let right = left + 1
+            let first = right < heap.count && heap[right].precedes(heap[left]) ? right : left
+            guard heap[first].precedes(heap[parent]) else { break }
+            heap.swapAt(parent, first)
+            parent = first
+        }
+        return top
     }
 }
