@@ -80,7 +80,7 @@ final class BPETokenizer: Tokenizer {
 
     /// Buffers reused across the words of one `encode` call.
     private struct Scratch {
-        var preTokenizer = PreTokenizerScratch()
+        var preTokenizer = PreTokenizerScanner()
         var symbols: [MergeSymbol] = []
         var queue = MergeQueue()
         var mapped: [UInt8] = []

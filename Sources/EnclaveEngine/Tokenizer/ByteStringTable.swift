@@ -12,46 +12,38 @@ struct ByteStringTable: Sendable {
     let bytes: [UInt8]
     let offsets: [Int32]
 
-    /// Builds the table over `offsets.count - 1` texts stored in `bytes`.
-    /// - Returns: the table and the ids whose text duplicates a lower id's text.
-    static func build(bytes: [UInt8], offsets: [Int32]) -> (table: ByteStringTable, duplicates: [Int32]) {
+    /// Builds the table over the `offsets.count - 1` texts stored in `bytes`. A text that repeats a lower
+    /// id's text is not added, so lookups find the lower id.
+    init(bytes: [UInt8], offsets: [Int32]) {
         let count = offsets.count - 1
         var capacity = 16
         while capacity < count * 2 { capacity <<= 1 }
         var slots = [Int32](repeating: -1, count: capacity)
         var slotHashes = [UInt32](repeating: 0, count: capacity)
-        var duplicates = [Int32]()
         let mask = capacity - 1
-        bytes.withUnsafeBufferPointer { b in
-            let base = b.baseAddress
+        bytes.withUnsafeBufferPointer { all in
             for id in 0..<count {
-                let start = Int(offsets[id]), end = Int(offsets[id + 1])
-                let h = hash(base.map { UnsafeBufferPointer(start: $0 + start, count: end - start) } ?? UnsafeBufferPointer(start: nil, count: 0))
+                let text = UnsafeBufferPointer(rebasing: all[Int(offsets[id])..<Int(offsets[id + 1])])
+                let h = Self.hash(text)
                 var slot = Int(truncatingIfNeeded: h) & mask
                 var duplicate = false
                 while slots[slot] >= 0 {
                     let other = Int(slots[slot])
                     if slotHashes[slot] == h {
-                        let oStart = Int(offsets[other]), oEnd = Int(offsets[other + 1])
-                        if oEnd - oStart == end - start && (start == end || memcmpEqual(base! + oStart, base! + start, end - start)) {
+                        let otherText = UnsafeBufferPointer(rebasing: all[Int(offsets[other])..<Int(offsets[other + 1])])
+                        if Self.equal(otherText, text) {
                             duplicate = true
                             break
                         }
                     }
                     slot = (slot + 1) & mask
                 }
-                if duplicate {
-                    duplicates.append(Int32(id))
-                } else {
+                if !duplicate {
                     slots[slot] = Int32(id)
                     slotHashes[slot] = h
                 }
             }
         }
-        return (ByteStringTable(slots: slots, slotHashes: slotHashes, mask: mask, bytes: bytes, offsets: offsets), duplicates)
-    }
-
-    private init(slots: [Int32], slotHashes: [UInt32], mask: Int, bytes: [UInt8], offsets: [Int32]) {
         self.slots = slots
         self.slotHashes = slotHashes
         self.mask = mask
@@ -70,12 +62,9 @@ struct ByteStringTable: Sendable {
                     while true {
                         let id = slots[slot]
                         if id < 0 { return -1 }
-                        if hashes[slot] == h {
-                            let start = Int(offsets[Int(id)]), end = Int(offsets[Int(id) + 1])
-                            if end - start == key.count
-                                && (key.count == 0 || Self.memcmpEqual(b.baseAddress! + start, key.baseAddress!, key.count)) {
-                                return id
-                            }
+                        if hashes[slot] == h
+                            && Self.equal(UnsafeBufferPointer(rebasing: b[Int(offsets[Int(id)])..<Int(offsets[Int(id) + 1])]), key) {
+                            return id
                         }
                         slot = (slot + 1) & mask
                     }
@@ -109,8 +98,9 @@ struct ByteStringTable: Sendable {
     }
 
     @inline(__always)
-    private static func memcmpEqual(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ count: Int) -> Bool {
-        for i in 0..<count where a[i] != b[i] { return false }
+    private static func equal(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard a.count == b.count else { return false }
+        for i in 0..<a.count where a[i] != b[i] { return false }
         return true
     }
 }

@@ -1,15 +1,5 @@
 // Enclave: typed reads of the tokenizer keys, with errors that name the key.
 
-/// The token texts (also as flat UTF-8 bytes), scores and types read from the metadata.
-struct RawVocabulary {
-    var texts: [String]
-    var bytes: [UInt8]
-    /// `offsets[i]..<offsets[i + 1]` is token i's text in `bytes`.
-    var offsets: [Int32]
-    var scores: [Float]?
-    var types: [Int]?
-}
-
 /// Reads `tokenizer.ggml.*` keys, turning absent or malformed values into ``TokenizerError``s.
 struct MetadataReader {
     let metadata: GGUFMetadata

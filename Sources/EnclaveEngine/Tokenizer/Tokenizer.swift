@@ -50,6 +50,11 @@ public protocol Tokenizer: Sendable {
     func tokenID(forText text: String) -> Int32?
 
     /// Decodes token ids into text. Invalid UTF-8 (for example a cut-off byte sequence) becomes U+FFFD.
+    ///
+    /// Decoding is exact, so `decode(encode(text))` gives back `text`: spaces are not "cleaned up" around
+    /// punctuation, and SentencePiece models with `add_space_prefix` drop the one space that encoding put at
+    /// the start of the text and after each special token. To print generated tokens as they arrive, use
+    /// ``StreamingDetokenizer``, which keeps every token's leading space.
     /// - Parameters:
     ///   - ids: The tokens to decode; invalid ids are skipped.
     ///   - renderSpecial: Print control tokens such as `<|im_end|>` instead of dropping them.

@@ -30,7 +30,7 @@ extension TokenizerLoader {
     static func buildVocabulary(_ raw: RawVocabulary, _ reader: MetadataReader, defaults: SpecialDefaults,
                                 decodeNormal: (UnsafeBufferPointer<UInt8>, inout [UInt8]) -> Void) throws -> TokenVocabulary {
         let count = raw.texts.count
-        let (table, _) = ByteStringTable.build(bytes: raw.bytes, offsets: raw.offsets)
+        let table = ByteStringTable(bytes: raw.bytes, offsets: raw.offsets)
         var attributes: [TokenAttributes] = raw.types.map { types in types.map { TokenAttributes(ggufTokenType: $0) } }
             ?? [TokenAttributes](repeating: .normal, count: count)
         let scores = raw.scores ?? [Float](repeating: 0, count: count)
