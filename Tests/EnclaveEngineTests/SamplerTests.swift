@@ -209,6 +209,18 @@ import Testing
         #expect(try sample(&none, &buffer).topLogprobs.isEmpty)
     }
 
+    @Test func logprobsOnALargeVocabulary() throws {
+        var generator = Xoshiro256StarStar(seed: 4)
+        var logits = (0..<262_144).map { _ in Float(generator.nextUnitDouble() * 40 - 20) }
+        logits[1234] = 30
+        let logNormalizer = Foundation.log(logits.map { Foundation.exp(Double($0)) }.reduce(0, +))
+        var sampler = try Sampler(parameters: SamplingParameters(seed: 9, topLogprobs: 3), vocabularySize: logits.count)
+        let token = try sample(&sampler, &logits)
+        #expect(abs(Double(token.logprob) - (Double(logits[Int(token.id)]) - logNormalizer)) < 1e-4)
+        #expect(token.topLogprobs.first?.id == 1234)
+        #expect(abs(Double(token.topLogprobs[0].logprob) - (30 - logNormalizer)) < 1e-4)
+    }
+
     @Test func badInputIsAnErrorNotACrash() throws {
         let invalid: [SamplingParameters] = [
             SamplingParameters(temperature: .nan), SamplingParameters(topP: 0), SamplingParameters(topP: 1.5),

@@ -5,8 +5,15 @@ import Foundation
 extension Sampler {
     /// Fills the candidate scratch with the surviving tokens, best first, and their unnormalised weights after
     /// temperature; returns how many survive (at least 1).
+    ///
+    /// Min-p only ever keeps tokens within `log(minP)` of the best logit, so those below are skipped before top-k.
+    /// Without top-k and top-p nothing needs sorting: the candidates stay in id order.
     mutating func prepareCandidates(_ logits: UnsafeMutableBufferPointer<Float>) -> Int {
-        var count = selectTopK(logits)
+        let threshold = parameters.minP > 0 ? SamplerMath.maximum(logits) + Foundation.log(parameters.minP) : -.infinity
+        if candidateIDs.count == vocabularySize && parameters.topP >= 1 {
+            return collectUnsorted(logits, threshold: threshold)
+        }
+        var count = selectTopK(logits, threshold: threshold)
         let topP = Double(parameters.topP)
         let minP = parameters.minP
         let temperature = Double(parameters.temperature)
@@ -40,9 +47,30 @@ extension Sampler {
         return count
     }
 
+    /// Without top-k and top-p: every token at or above `threshold` (min-p's bound), in id order, with its weight
+    /// after temperature. Min-p is then exact: the threshold is relative to the best logit.
+    private mutating func collectUnsorted(_ logits: UnsafeMutableBufferPointer<Float>, threshold: Float) -> Int {
+        let best = SamplerMath.maximum(logits)
+        let temperature = Double(parameters.temperature)
+        var count = 0
+        candidateIDs.withUnsafeMutableBufferPointer { ids in
+            candidateLogits.withUnsafeMutableBufferPointer { values in
+                candidateWeights.withUnsafeMutableBufferPointer { weights in
+                    for (i, value) in logits.enumerated() where value >= threshold {
+                        ids[count] = Int32(i)
+                        values[count] = value
+                        weights[count] = Foundation.exp(Double(value - best) / temperature)
+                        count += 1
+                    }
+                }
+            }
+        }
+        return count
+    }
+
     /// Puts the `k` best logits (ties: lower id) into the candidate scratch, sorted best first, using a bounded
     /// min-heap: one pass over the vocabulary, `O(n log k)`, no allocation. Returns `k` (or fewer if some are NaN).
-    mutating func selectTopK(_ logits: UnsafeMutableBufferPointer<Float>) -> Int {
+    mutating func selectTopK(_ logits: UnsafeMutableBufferPointer<Float>, threshold: Float) -> Int {
         let capacity = candidateIDs.count
         var size = 0
         candidateIDs.withUnsafeMutableBufferPointer { ids in
@@ -66,23 +94,33 @@ extension Sampler {
                         root = child
                     }
                 }
-                for (i, value) in logits.enumerated() where !value.isNaN {
-                    if size < capacity {
-                        values[size] = value
-                        ids[size] = Int32(i)
-                        var child = size
-                        size += 1
-                        while child > 0 {
-                            let parent = (child - 1) / 2
-                            guard worse(child, parent) else { break }
-                            swap(child, parent)
-                            child = parent
+                // Below `floor` nothing can enter: the threshold, then (once the heap is full) its worst logit.
+                var floor = threshold
+                let count = logits.count
+                var i = 0
+                while i < count {
+                    let value = logits[i]
+                    if value >= floor {
+                        if size < capacity {
+                            values[size] = value
+                            ids[size] = Int32(i)
+                            var child = size
+                            size += 1
+                            while child > 0 {
+                                let parent = (child - 1) / 2
+                                guard worse(child, parent) else { break }
+                                swap(child, parent)
+                                child = parent
+                            }
+                            if size == capacity { floor = Swift.max(threshold, values[0].nextUp) }
+                        } else {
+                            values[0] = value
+                            ids[0] = Int32(i)
+                            siftDown(0, size)
+                            floor = Swift.max(threshold, values[0].nextUp)
                         }
-                    } else if value > values[0] {
-                        values[0] = value
-                        ids[0] = Int32(i)
-                        siftDown(0, size)
                     }
+                    i += 1
                 }
                 // Heapsort: moving the worst to the end each time leaves the survivors best first.
                 var end = size

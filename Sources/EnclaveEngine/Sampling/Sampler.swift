@@ -146,6 +146,7 @@ public struct Sampler: Sendable {
         let count = prepareCandidates(logits)
         let total = candidateWeights[..<count].reduce(0, +)
         return (0..<count).map { (candidateIDs[$0], candidateWeights[$0] / total) }
+            .sorted { $0.probability > $1.probability || ($0.probability == $1.probability && $0.id < $1.id) }
     }
 
     /// Draws from the first `count` candidates, whose unnormalised weights are in `candidateWeights`.
@@ -165,31 +166,14 @@ public struct Sampler: Sendable {
 
     /// The largest logit and `log(sum(exp(logits)))`, ignoring NaN.
     static func logSumExp(_ logits: UnsafeMutableBufferPointer<Float>) -> (maximum: Float, logNormalizer: Double) {
-        var maximum = -Float.infinity
-        for value in logits where value > maximum { maximum = value }
+        let maximum = SamplerMath.maximum(logits)
         guard maximum.isFinite else { return (maximum, .nan) }
-        var sum: Float = 0
-        var total = 0.0
-        for (i, value) in logits.enumerated() where value > -.infinity {
-            sum += Foundation.exp(value - maximum)
-            if i & 1023 == 1023 {
-                total += Double(sum)
-                sum = 0
-            }
-        }
-        total += Double(sum)
-        return (maximum, Double(maximum) + Foundation.log(total))
+        return (maximum, Double(maximum) + Foundation.log(SamplerMath.sumExp(logits, maximum: maximum)))
     }
 
     /// The lowest id among the largest logits.
     static func argmax(_ logits: UnsafeMutableBufferPointer<Float>) -> Int32 {
-        var best = 0
-        var bestValue = -Float.infinity
-        for (i, value) in logits.enumerated() where value > bestValue {
-            best = i
-            bestValue = value
-        }
-        return Int32(best)
+        Int32(SamplerMath.argmax(logits))
     }
 
     /// The `topLogprobs` best raw logits (ties: lower id first) as log-probabilities.
