@@ -94,6 +94,16 @@ CONVERSATIONS = [  # (swift name, messages, add_generation_prompt)
     ("notAlternating", [("user", "a"), ("user", "b")], True),
 ]
 
+WEATHER_TOOL = {"type": "function", "function": {"name": "get_weather", "description": "Current weather in a city",
+    "parameters": {"type": "object", "properties": {"city": {"type": "string", "description": "City name"}},
+                   "required": ["city"]}}}
+TOOL_CASES = [  # (swift name, template, messages, extra variables)
+    ("llama31ToolsInUserMessage", "llama31", [("system", "Be brief."), ("user", "Weather in Paris?")], {"tools": [WEATHER_TOOL]}),
+    ("llama31ToolsInSystem", "llama31", [("user", "Weather in Paris?")], {"tools": [WEATHER_TOOL], "tools_in_user_message": False}),
+    ("llama31BuiltinTools", "llama31", [("user", "Search it")], {"builtin_tools": ["brave_search", "code_interpreter"]}),
+    ("mistralV03Tools", "mistralV03", [("user", "Hi"), ("assistant", "Hello"), ("user", "Weather in Paris?")], {"tools": [WEATHER_TOOL]}),
+]
+
 def render(source, **ctx):
     try:
         return ("output", env.from_string(source).render(**ctx))
@@ -274,6 +284,29 @@ for tname, source, bos, eos, _ in TEMPLATES:
         result = render(source, messages=[{"role": r, "content": c} for r, c in messages], add_generation_prompt=gen,
                         bos_token=bos, eos_token=eos, tools=None, documents=None)
         w("        Case(template: %s, conversation: %s, expected: %s)," % (tname, cname, swift_expected(result)))
+w("    ]")
+w("")
+w("    struct ToolCase: Sendable, CustomTestStringConvertible {")
+w("        let name: String")
+w("        let template: Template")
+w("        let messages: [ChatMessage]")
+w("        let variables: [String: ChatTemplateValue]")
+w("        let expected: Expected")
+w("        var testDescription: String { name }")
+w("    }")
+w("")
+w("    static let toolCases: [ToolCase] = [")
+SOURCES = {t[0]: t for t in TEMPLATES}
+for name, tname, messages, variables in TOOL_CASES:
+    _, source, bos, eos, _ = SOURCES[tname]
+    ctx = dict(messages=[{"role": r, "content": c} for r, c in messages], add_generation_prompt=True,
+               bos_token=bos, eos_token=eos, tools=None, documents=None)
+    ctx.update(variables)
+    msgs = ", ".join("ChatMessage(role: %s, content: %s)" % (swift_string(r), swift_string(c)) for r, c in messages)
+    w("        ToolCase(")
+    w("            name: %s, template: %s, messages: [%s]," % (swift_string(name), tname, msgs))
+    w("            variables: %s," % swift_value(variables))
+    w("            expected: %s)," % swift_expected(render(source, **ctx)))
 w("    ]")
 w("")
 w("    static let features: [Feature] = [")

@@ -216,6 +216,34 @@ enum ChatTemplateFixtures {
         Case(template: zephyr, conversation: notAlternating, expected: .output("<|user|>\na</s>\n<|user|>\nb</s>\n<|assistant|>\n")),
     ]
 
+    struct ToolCase: Sendable, CustomTestStringConvertible {
+        let name: String
+        let template: Template
+        let messages: [ChatMessage]
+        let variables: [String: ChatTemplateValue]
+        let expected: Expected
+        var testDescription: String { name }
+    }
+
+    static let toolCases: [ToolCase] = [
+        ToolCase(
+            name: "llama31ToolsInUserMessage", template: llama31, messages: [ChatMessage(role: "system", content: "Be brief."), ChatMessage(role: "user", content: "Weather in Paris?")],
+            variables: ["tools": [["type": "function", "function": ["name": "get_weather", "description": "Current weather in a city", "parameters": ["type": "object", "properties": ["city": ["type": "string", "description": "City name"]], "required": ["city"]]]]]],
+            expected: .output("<|begin_of_text|><|start_header_id|>system<|end_header_id|>\n\nEnvironment: ipython\nCutting Knowledge Date: December 2023\nToday Date: 26 Jul 2024\n\nBe brief.<|eot_id|><|start_header_id|>user<|end_header_id|>\n\nGiven the following functions, please respond with a JSON for a function call with its proper arguments that best answers the given prompt.\n\nRespond in the format {\"name\": function name, \"parameters\": dictionary of argument name and its value}.Do not use variables.\n\n{\n    \"type\": \"function\",\n    \"function\": {\n        \"name\": \"get_weather\",\n        \"description\": \"Current weather in a city\",\n        \"parameters\": {\n            \"type\": \"object\",\n            \"properties\": {\n                \"city\": {\n                    \"type\": \"string\",\n                    \"description\": \"City name\"\n                }\n            },\n            \"required\": [\n                \"city\"\n            ]\n        }\n    }\n}\n\nWeather in Paris?<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n")),
+        ToolCase(
+            name: "llama31ToolsInSystem", template: llama31, messages: [ChatMessage(role: "user", content: "Weather in Paris?")],
+            variables: ["tools": [["type": "function", "function": ["name": "get_weather", "description": "Current weather in a city", "parameters": ["type": "object", "properties": ["city": ["type": "string", "description": "City name"]], "required": ["city"]]]]], "tools_in_user_message": false],
+            expected: .output("<|begin_of_text|><|start_header_id|>system<|end_header_id|>\n\nEnvironment: ipython\nCutting Knowledge Date: December 2023\nToday Date: 26 Jul 2024\n\nYou have access to the following functions. To call a function, please respond with JSON for a function call.Respond in the format {\"name\": function name, \"parameters\": dictionary of argument name and its value}.Do not use variables.\n\n{\n    \"type\": \"function\",\n    \"function\": {\n        \"name\": \"get_weather\",\n        \"description\": \"Current weather in a city\",\n        \"parameters\": {\n            \"type\": \"object\",\n            \"properties\": {\n                \"city\": {\n                    \"type\": \"string\",\n                    \"description\": \"City name\"\n                }\n            },\n            \"required\": [\n                \"city\"\n            ]\n        }\n    }\n}\n\n<|eot_id|><|start_header_id|>user<|end_header_id|>\n\nWeather in Paris?<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n")),
+        ToolCase(
+            name: "llama31BuiltinTools", template: llama31, messages: [ChatMessage(role: "user", content: "Search it")],
+            variables: ["builtin_tools": ["brave_search", "code_interpreter"]],
+            expected: .output("<|begin_of_text|><|start_header_id|>system<|end_header_id|>\n\nEnvironment: ipython\nTools: brave_search\n\nCutting Knowledge Date: December 2023\nToday Date: 26 Jul 2024\n\n<|eot_id|><|start_header_id|>user<|end_header_id|>\n\nSearch it<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n")),
+        ToolCase(
+            name: "mistralV03Tools", template: mistralV03, messages: [ChatMessage(role: "user", content: "Hi"), ChatMessage(role: "assistant", content: "Hello"), ChatMessage(role: "user", content: "Weather in Paris?")],
+            variables: ["tools": [["type": "function", "function": ["name": "get_weather", "description": "Current weather in a city", "parameters": ["type": "object", "properties": ["city": ["type": "string", "description": "City name"]], "required": ["city"]]]]]],
+            expected: .output("<s>[INST] Hi[/INST] Hello</s>[AVAILABLE_TOOLS] [{\"type\": \"function\", \"function\": {\"name\": \"get_weather\", \"description\": \"Current weather in a city\", \"parameters\": {\"type\": \"object\", \"properties\": {\"city\": {\"type\": \"string\", \"description\": \"City name\"}}, \"required\": [\"city\"]}}}][/AVAILABLE_TOOLS][INST] Weather in Paris?[/INST]")),
+    ]
+
     static let features: [Feature] = [
         Feature(
             name: "text", source: "plain text",

@@ -47,6 +47,17 @@ import Testing
         check(actual, feature.expected)
     }
 
+    @Test(arguments: ChatTemplateFixtures.toolCases)
+    func toolDefinitionsRenderAsHuggingFaceRendersThem(_ fixture: ChatTemplateFixtures.ToolCase) throws {
+        let template = try ChatTemplate(source: fixture.template.source)
+        let actual = outcome { () throws(ChatTemplateError) in
+            try template.render(
+                messages: fixture.messages, addGenerationPrompt: true, bosToken: fixture.template.bos,
+                eosToken: fixture.template.eos, variables: fixture.variables, now: Self.fixedNow)
+        }
+        check(actual, fixture.expected)
+    }
+
     @Test func smolLM2TemplateFromGGUFRendersTheDocumentedPrompts() throws {
         let file = try GGUFFile(path: TestModels.require(TestModels.smolLM2))
         let source = try #require(file.metadata.string("tokenizer.chat_template"))
