@@ -7,7 +7,7 @@ BUILD_FLAGS  ?= -c $(CONFIG)
 BIN          := .build/$(CONFIG)/enclave
 MODEL        ?= models/SmolLM2-135M-Instruct.Q4_1.gguf
 
-.PHONY: all models build run test test-swift clean help
+.PHONY: all models build run test test-swift clean help reference-venv reference-perplexity bench-compare
 
 all: build
 
@@ -30,6 +30,25 @@ test: models test-swift
 test-swift:
 	$(SWIFT) build $(BUILD_FLAGS) --build-tests
 	$(SWIFT) test $(BUILD_FLAGS) --skip-build
+
+# llama.cpp, for comparison only (never a dependency of the product): builds from source, ~15 minutes.
+LLAMA_VENV := .venv-llamacpp
+$(LLAMA_VENV)/bin/python:
+	$(PYTHON) -m venv $(LLAMA_VENV)
+	$(LLAMA_VENV)/bin/pip install --quiet llama-cpp-python==0.3.36 numpy
+
+reference-venv: $(LLAMA_VENV)/bin/python
+
+# Reproduces the llama.cpp perplexity figures of ../shared/data/eval/README.md.
+reference-perplexity: models reference-venv
+	$(LLAMA_VENV)/bin/python scripts/reference/llama_perplexity.py models/SmolLM2-135M-Instruct.Q4_1.gguf $(EVAL_TEXT)
+	$(LLAMA_VENV)/bin/python scripts/reference/llama_perplexity.py models/gemma-3-270m-q4_k_m.gguf $(EVAL_TEXT)
+
+EVAL_TEXT ?= ../shared/data/eval/gpl-3.txt
+
+# llama.cpp and Enclave side by side, alternating runs, with ratios.
+bench-compare: models build reference-venv
+	$(PYTHON) scripts/bench_compare.py --rounds $(or $(ROUNDS),3) --threads $(or $(THREADS),2)
 
 clean:
 	rm -rf .build
