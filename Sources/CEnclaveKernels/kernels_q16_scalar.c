@@ -1,27 +1,10 @@
 // Enclave: portable implementations of the 16-bit-activation kernels. They define the semantics
-// the SIMD versions reproduce.
-#include "kernels_internal.h"
-#include "enclave_kernels_q16.h"
+// the SIMD versions reproduce (kernels_q16_avx2.c matches them to float rounding).
+#include "kernels_q16_internal.h"
 #include <math.h>
 
-int enc_q16_activation_format(int type) {
-    switch (type) {
-    case ENC_F32: case ENC_F16: case ENC_BF16: return ENC_ACT_F32;
-    case ENC_Q8_0: case ENC_Q4_0: case ENC_Q4_1: case ENC_Q5_0: case ENC_Q5_1: return ENC_ACT_Q16_32;
-    case ENC_Q4_K: case ENC_Q5_K: case ENC_Q6_K: return ENC_ACT_Q16_256;
-    default: return -1;
-    }
-}
-
-int64_t enc_q16_activation_row_bytes(int format, int64_t k) {
-    switch (format) {
-    case ENC_ACT_Q16_32: return k / 32 * (int64_t)sizeof(enc_q16_32);
-    case ENC_ACT_Q16_256: return k / 256 * (int64_t)sizeof(enc_q16_256);
-    default: return enc_activation_row_bytes(format, k);
-    }
-}
-
-static void quantize_q16_32(const float *x, int64_t k, enc_q16_32 *out) {
+static void quantize_q16_32(const float *x, int64_t k, void *dst) {
+    enc_q16_32 *out = (enc_q16_32 *)dst;
     for (int64_t b = 0; b < k / 32; b++) {
         const float *v = x + 32 * b;
         float amax = 0.0f;
@@ -39,7 +22,8 @@ static void quantize_q16_32(const float *x, int64_t k, enc_q16_32 *out) {
     }
 }
 
-static void quantize_q16_256(const float *x, int64_t k, enc_q16_256 *out) {
+static void quantize_q16_256(const float *x, int64_t k, void *dst) {
+    enc_q16_256 *out = (enc_q16_256 *)dst;
     for (int64_t b = 0; b < k / 256; b++) {
         const float *v = x + 256 * b;
         float amax = 0.0f;
@@ -53,15 +37,6 @@ static void quantize_q16_256(const float *x, int64_t k, enc_q16_256 *out) {
             out[b].bsums[j] = sum;
         }
         out[b].d = d;
-    }
-}
-
-void enc_q16_quantize_row(int format, const float *x, int64_t k, void *out) {
-    switch (format) {
-    case ENC_ACT_F32: memcpy(out, x, (size_t)k * sizeof(float)); break;
-    case ENC_ACT_Q16_32: quantize_q16_32(x, k, (enc_q16_32 *)out); break;
-    case ENC_ACT_Q16_256: quantize_q16_256(x, k, (enc_q16_256 *)out); break;
-    default: enc_quantize_row(format, x, k, out); break;
     }
 }
 
@@ -244,19 +219,24 @@ DEFINE_MM(mm16_q4_K, dot_q4_K, enc_q16_256, 256)
 DEFINE_MM(mm16_q5_K, dot_q5_K, enc_q16_256, 256)
 DEFINE_MM(mm16_q6_K, dot_q6_K, enc_q16_256, 256)
 
-void enc_q16_matmul(int type, const void *w, int64_t row_bytes, int64_t k, int64_t r0, int64_t r1,
-                    const void *x, int64_t x_stride, int64_t n, float *y, int64_t ldy) {
-    enc_matmul_fn fn;
+enc_matmul_fn enc_q16_scalar_matmul_for(int type) {
     switch (type) {
-    case ENC_Q8_0: fn = mm16_q8_0; break;
-    case ENC_Q4_0: fn = mm16_q4_0; break;
-    case ENC_Q4_1: fn = mm16_q4_1; break;
-    case ENC_Q5_0: fn = mm16_q5_0; break;
-    case ENC_Q5_1: fn = mm16_q5_1; break;
-    case ENC_Q4_K: fn = mm16_q4_K; break;
-    case ENC_Q5_K: fn = mm16_q5_K; break;
-    case ENC_Q6_K: fn = mm16_q6_K; break;
-    default: enc_matmul(type, w, row_bytes, k, r0, r1, x, x_stride, n, y, ldy); return;  // float weights
+    case ENC_Q8_0: return mm16_q8_0;
+    case ENC_Q4_0: return mm16_q4_0;
+    case ENC_Q4_1: return mm16_q4_1;
+    case ENC_Q5_0: return mm16_q5_0;
+    case ENC_Q5_1: return mm16_q5_1;
+    case ENC_Q4_K: return mm16_q4_K;
+    case ENC_Q5_K: return mm16_q5_K;
+    case ENC_Q6_K: return mm16_q6_K;
+    default: return NULL;
     }
-    fn(w, row_bytes, k, r0, r1, x, x_stride, n, y, ldy);
+}
+
+enc_q16_quantize_fn enc_q16_scalar_quantizer_for(int format) {
+    switch (format) {
+    case ENC_ACT_Q16_32: return quantize_q16_32;
+    case ENC_ACT_Q16_256: return quantize_q16_256;
+    default: return NULL;
+    }
 }

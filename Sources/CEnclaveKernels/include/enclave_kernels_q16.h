@@ -11,6 +11,7 @@
 #define ENCLAVE_KERNELS_Q16_H
 
 #include <stdint.h>
+#include "enclave_kernels.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -41,8 +42,18 @@ void enc_q16_quantize_row(int format, const float *x, int64_t k, void *out);
 
 /// Like enc_matmul, with activations in enc_q16_activation_format(type):
 ///   y[c * ldy + r] = dot(weight row r, activation row c)   for r in [r0, r1), c in [0, n)
+/// Uses the instruction set of enc_isa_active(). With AVX2, the value of y[c * ldy + r] depends only on
+/// weight row r and activation row c: it is bit-identical whatever n, r0, r1 and the other rows are, so a
+/// sequence's output does not depend on what it is batched with.
 void enc_q16_matmul(int type, const void *w, int64_t row_bytes, int64_t k, int64_t r0, int64_t r1,
                     const void *x, int64_t x_stride, int64_t n, float *y, int64_t ldy);
+
+/// enc_q16_matmul with an explicit instruction-set level (ENC_ISA_*), lowered to what the CPU supports,
+/// without changing the process-wide level: for tests and benchmarks that compare implementations.
+void enc_q16_matmul_isa(int isa, int type, const void *w, int64_t row_bytes, int64_t k, int64_t r0, int64_t r1,
+                        const void *x, int64_t x_stride, int64_t n, float *y, int64_t ldy);
+/// enc_q16_quantize_row with an explicit instruction-set level (see enc_q16_matmul_isa).
+void enc_q16_quantize_row_isa(int isa, int format, const float *x, int64_t k, void *out);
 
 #ifdef __cplusplus
 }
