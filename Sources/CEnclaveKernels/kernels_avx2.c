@@ -8,6 +8,7 @@
 // The quantisers reproduce the scalar ones bit for bit: same scale computation, round-to-nearest-even with the
 // current rounding mode (cvtps2dq does what nearbyintf does), same clamping and sums.
 #include "kernels_avx2_common.h"
+#include <stdlib.h>
 
 #if ENC_HAVE_AVX2_KERNELS
 
@@ -31,25 +32,70 @@ static const enc_tile_set *tiles_for(int type) {
     }
 }
 
-void enc_avx2_default_tile(int type, int64_t n, int *tile_rows, int *tile_cols) {
-    (void)type;
-    if (n <= 1) {
-        *tile_rows = 1;
-        *tile_cols = 1;
-        return;
+/// Default tiles per type, measured with `enclave bench kernels` on an AMD EPYC (Zen 3), single thread, on the
+/// SmolLM2 / Gemma 3 shapes (docs/kernels-measured.md). For n = 1 the row count matters when the weights stream
+/// from DRAM (decode); for n >= 2 the column tile reuses each unpacked weight block across columns.
+typedef struct {
+    signed char mv_rows;       // n == 1: rows x 1
+    signed char rows2, rows3;  // n == 2, 3: rows x n
+    signed char rows4, cols4;  // n >= 4
+} enc_tile_choice;
+
+static enc_tile_choice tile_choice(int type) {
+    switch (type) {
+    case ENC_Q4_0: case ENC_Q4_1: case ENC_Q5_0: return (enc_tile_choice){4, 4, 2, 4, 4};
+    case ENC_Q5_1: return (enc_tile_choice){4, 4, 2, 2, 4};
+    case ENC_Q8_0: return (enc_tile_choice){1, 4, 2, 4, 4};
+    case ENC_Q4_K: return (enc_tile_choice){2, 1, 1, 4, 4};
+    case ENC_Q5_K: return (enc_tile_choice){2, 1, 2, 1, 4};
+    case ENC_Q6_K: return (enc_tile_choice){2, 1, 1, 4, 4};
+    default: return (enc_tile_choice){1, 4, 2, 2, 4};  // F32, F16, BF16
     }
-    *tile_rows = 1;
-    *tile_cols = 4;
 }
 
-/// One group of `tr` rows over the columns [c0, c1).
+void enc_avx2_default_tile(int type, int64_t n, int *tile_rows, int *tile_cols) {
+    const enc_tile_choice t = tile_choice(type);
+    if (n <= 1) {
+        *tile_rows = t.mv_rows;
+        *tile_cols = 1;
+    } else if (n == 2) {
+        *tile_rows = t.rows2;
+        *tile_cols = 2;
+    } else if (n == 3) {
+        *tile_rows = t.rows3;
+        *tile_cols = 3;
+    } else {
+        *tile_rows = t.rows4;
+        *tile_cols = t.cols4;
+    }
+}
+
+/// One group of `tr` rows over the columns [c0, c1). Full column tiles of a type with packed scales read them
+/// from `sc` (8 floats per block per group of 4 columns, starting at column c0).
 static inline void run_row_group(const enc_tile_set *set, int tr, int tc, const uint8_t *wr, int64_t row_bytes,
                                  int64_t k, const uint8_t *x, int64_t x_stride, int64_t c0, int64_t c1, float *yr,
-                                 int64_t ldy) {
+                                 int64_t ldy, const float *sc) {
     const enc_tile_fn full = set->t[tr][tc];
+    const int64_t per_group = 8 * (k / 32);
     int64_t c = c0;
-    for (; c + tc <= c1; c += tc) full(wr, row_bytes, x + c * x_stride, x_stride, k, yr + c * ldy, ldy);
-    if (c < c1) set->t[tr][c1 - c](wr, row_bytes, x + c * x_stride, x_stride, k, yr + c * ldy, ldy);
+    for (; c + tc <= c1; c += tc) {
+        full(wr, row_bytes, x + c * x_stride, x_stride, k, yr + c * ldy, ldy, sc ? sc + (c - c0) / 4 * per_group : NULL);
+    }
+    if (c < c1) set->t[tr][c1 - c](wr, row_bytes, x + c * x_stride, x_stride, k, yr + c * ldy, ldy, NULL);
+}
+
+/// Packs d and s of the enc_q8_32 activation columns [c0, c1) (whole groups of 4) into `sc`.
+static void pack_scales(const uint8_t *x, int64_t x_stride, int64_t nb, int64_t c0, int64_t c1, float *sc) {
+    for (int64_t g = c0; g + 4 <= c1; g += 4) {
+        float *out = sc + (g - c0) / 4 * 8 * nb;
+        for (int64_t b = 0; b < nb; b++) {
+            for (int c = 0; c < 4; c++) {
+                const enc_q8_32 *xb = (const enc_q8_32 *)(x + (g + c) * x_stride) + b;
+                out[8 * b + c] = xb->d;
+                out[8 * b + 4 + c] = xb->s;
+            }
+        }
+    }
 }
 
 int enc_avx2_matmul(int type, int tile_rows, int tile_cols, const void *w, int64_t row_bytes, int64_t k,
@@ -64,13 +110,24 @@ int enc_avx2_matmul(int type, int tile_rows, int tile_cols, const void *w, int64
     int64_t chunk = x_stride > 0 ? ENC_X_CHUNK_BYTES / x_stride : n;
     chunk = chunk / tc * tc;
     if (chunk < tc) chunk = tc;
+    // Packed activation scales for 4-column tiles: 8 floats per block per group of 4 columns of a chunk.
+    const int packs = set->packed_scales && tc == 4;
+    const int64_t sc_floats = packs ? 8 * (k / 32) * (chunk / 4) : 0;
+    float stack_sc[2048];
+    float *sc = NULL;
+    if (packs) {
+        sc = sc_floats <= 2048 ? stack_sc : (float *)malloc((size_t)sc_floats * sizeof(float));
+        if (!sc) return 0;
+    }
     const uint8_t *wb = (const uint8_t *)w, *xb = (const uint8_t *)x;
     for (int64_t c0 = 0; c0 < n; c0 += chunk) {
         const int64_t c1 = c0 + chunk < n ? c0 + chunk : n;
+        if (packs) pack_scales(xb, x_stride, k / 32, c0, c1, sc);
         int64_t r = r0;
-        for (; r + tr <= r1; r += tr) run_row_group(set, tr, tc, wb + r * row_bytes, row_bytes, k, xb, x_stride, c0, c1, y + r, ldy);
-        for (; r < r1; r++) run_row_group(set, 1, tc, wb + r * row_bytes, row_bytes, k, xb, x_stride, c0, c1, y + r, ldy);
+        for (; r + tr <= r1; r += tr) run_row_group(set, tr, tc, wb + r * row_bytes, row_bytes, k, xb, x_stride, c0, c1, y + r, ldy, sc);
+        for (; r < r1; r++) run_row_group(set, 1, tc, wb + r * row_bytes, row_bytes, k, xb, x_stride, c0, c1, y + r, ldy, sc);
     }
+    if (sc && sc != stack_sc) free(sc);
     return 1;
 }
 

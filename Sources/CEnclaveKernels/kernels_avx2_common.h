@@ -71,28 +71,44 @@ ENC_INLINE __m256 enc_i16pairs_ps(__m256i p) {
     return _mm256_cvtepi32_ps(_mm256_madd_epi16(p, _mm256_set1_epi16(1)));
 }
 
+/// Multi-row tiles break the hardware prefetcher on short rows (each row is a short stream and the next group of
+/// rows starts where no stream was heading), so they prefetch the same bytes of the next group of rows ahead.
+ENC_INLINE void enc_prefetch_next_rows(const int NR, const uint8_t *w, int64_t rb, int64_t offset, const int lines) {
+    if (NR == 1) return;
+#pragma clang loop unroll(full)
+    for (int r = 0; r < NR; r++) {
+#pragma clang loop unroll(full)
+        for (int l = 0; l < lines; l++) _mm_prefetch((const char *)(w + (NR + r) * rb + offset + 64 * l), _MM_HINT_T0);
+    }
+}
+
 ENC_AVX2_END
 
 /// A register tile: computes y[c * ldy + r] for the tile's rows r and columns c, with `w` at its first weight row
 /// (rows `row_bytes` apart), `x` at its first activation row (rows `x_stride` apart) and `y` at its first output.
+/// `sc` is used only by 4-column tiles of enc_q8_32 types: the activation scales of the 4 columns packed per block
+/// (d of columns 0..3, then s of columns 0..3; 8 floats per block), so one vector load serves all 4 columns.
 typedef void (*enc_tile_fn)(const uint8_t *w, int64_t row_bytes, const uint8_t *x, int64_t x_stride, int64_t k,
-                            float *y, int64_t ldy);
+                            float *y, int64_t ldy, const float *sc);
 
 /// The tiles instantiated for one weight type: t[rows][cols] for rows in {1, 2, 4} and cols in 1...4.
 typedef struct {
     enc_tile_fn t[5][5];
+    /// Whether 4-column tiles need the packed activation scales (`sc`).
+    int packed_scales;
 } enc_tile_set;
 
-/// Defines the 12 tile functions `name_RxC` and the table `name` from `impl(R, C, w, row_bytes, x, xs, k, y, ldy)`.
+/// Defines the 12 tile functions `name_RxC` and the table `name` from
+/// `impl(R, C, w, row_bytes, x, xs, k, y, ldy, sc)`.
 #define ENC_TILE_ONE(name, impl, R, C)                                                                              \
     static void name##_##R##x##C(const uint8_t *w, int64_t rb, const uint8_t *x, int64_t xs, int64_t k, float *y, \
-                                 int64_t ldy) {                                                                     \
-        impl(R, C, w, rb, x, xs, k, y, ldy);                                                                        \
+                                 int64_t ldy, const float *sc) {                                                    \
+        impl(R, C, w, rb, x, xs, k, y, ldy, sc);                                                                    \
     }
 #define ENC_TILE_ROW(name, impl, R)                                                                                 \
     ENC_TILE_ONE(name, impl, R, 1) ENC_TILE_ONE(name, impl, R, 2) ENC_TILE_ONE(name, impl, R, 3)                    \
     ENC_TILE_ONE(name, impl, R, 4)
-#define ENC_TILE_SET(name, impl)                                                                                    \
+#define ENC_TILE_SET(name, impl, packed)                                                                            \
     ENC_AVX2_BEGIN                                                                                                  \
     ENC_TILE_ROW(name, impl, 1) ENC_TILE_ROW(name, impl, 2) ENC_TILE_ROW(name, impl, 4)                             \
     ENC_AVX2_END                                                                                                    \
@@ -100,7 +116,7 @@ typedef struct {
         [1] = {NULL, name##_1x1, name##_1x2, name##_1x3, name##_1x4},                                               \
         [2] = {NULL, name##_2x1, name##_2x2, name##_2x3, name##_2x4},                                               \
         [4] = {NULL, name##_4x1, name##_4x2, name##_4x3, name##_4x4},                                               \
-    }};
+    }, packed};
 
 extern const enc_tile_set enc_tiles_f32, enc_tiles_f16, enc_tiles_bf16;
 extern const enc_tile_set enc_tiles_q8_0, enc_tiles_q4_0, enc_tiles_q4_1, enc_tiles_q5_0, enc_tiles_q5_1;

@@ -36,7 +36,8 @@ ENC_INLINE float load_w1(const int kind, const uint8_t *row, int64_t i) {
 }
 
 ENC_INLINE void tile_float(const int kind, const int NR, const int NC, const uint8_t *w, int64_t rb,
-                           const uint8_t *x, int64_t xs, int64_t k, float *y, int64_t ldy) {
+                           const uint8_t *x, int64_t xs, int64_t k, float *y, int64_t ldy, const float *sc) {
+    (void)sc;
     const int NA = NR * NC >= 4 ? 1 : 4 / (NR * NC);
     __m256 acc[4][4][4];
 #pragma clang loop unroll(full)
@@ -94,8 +95,8 @@ ENC_INLINE void tile_float(const int kind, const int NR, const int NC, const uin
 
 ENC_AVX2_END
 
-ENC_TILE_SET(enc_tiles_f32, IMPL_F32)
-ENC_TILE_SET(enc_tiles_f16, IMPL_F16)
-ENC_TILE_SET(enc_tiles_bf16, IMPL_BF16)
+ENC_TILE_SET(enc_tiles_f32, IMPL_F32, 0)
+ENC_TILE_SET(enc_tiles_f16, IMPL_F16, 0)
+ENC_TILE_SET(enc_tiles_bf16, IMPL_BF16, 0)
 
 #endif

@@ -41,7 +41,8 @@ ENC_INLINE __m128i mins_dot(__m128i mins, const enc_q8_256 *xb) {
 
 /// Q4_K and Q5_K: NR rows x NC columns.
 ENC_INLINE void tile_k45(const int kind, const int NR, const int NC, const uint8_t *w, int64_t rb,
-                         const uint8_t *x, int64_t xs, int64_t k, float *y, int64_t ldy) {
+                         const uint8_t *x, int64_t xs, int64_t k, float *y, int64_t ldy, const float *sc) {
+    (void)sc;
     const int64_t nb = k / 256;
     const int bsize = kind == K_Q4_K ? 144 : 176;
     const int qs_off = kind == K_Q4_K ? 16 : 48;
@@ -57,6 +58,7 @@ ENC_INLINE void tile_k45(const int kind, const int NR, const int NC, const uint8
         __m128i mins[4];
         __m256i hbits[4];
         const uint8_t *blk[4];
+        enc_prefetch_next_rows(NR, w, rb, b * bsize, 3);
 #pragma clang loop unroll(full)
         for (int r = 0; r < NR; r++) {
             blk[r] = w + r * rb + b * bsize;
@@ -117,7 +119,8 @@ ENC_INLINE void tile_k45(const int kind, const int NR, const int NC, const uint8
 
 /// Q6_K: NR rows x NC columns. Quants are used unsigned (0..63); the -32 offset is 32 * sum_j sc_j * bsums_j.
 ENC_INLINE void tile_q6k(const int NR, const int NC, const uint8_t *w, int64_t rb, const uint8_t *x, int64_t xs,
-                         int64_t k, float *y, int64_t ldy) {
+                         int64_t k, float *y, int64_t ldy, const float *sc) {
+    (void)sc;
     const int64_t nb = k / 256;
     const __m256i m4 = _mm256_set1_epi8(15), m3 = _mm256_set1_epi8(3);
     __m256 acc[4][4];
@@ -130,6 +133,7 @@ ENC_INLINE void tile_q6k(const int NR, const int NC, const uint8_t *w, int64_t r
         __m256i sumi[4][4];
         __m128i sc8[4];
         const uint8_t *blk[4];
+        enc_prefetch_next_rows(NR, w, rb, b * 210, 4);
 #pragma clang loop unroll(full)
         for (int r = 0; r < NR; r++) {
             blk[r] = w + r * rb + b * 210;
@@ -195,8 +199,8 @@ ENC_INLINE void tile_q6k(const int NR, const int NC, const uint8_t *w, int64_t r
 
 ENC_AVX2_END
 
-ENC_TILE_SET(enc_tiles_q4_K, IMPL_Q4_K)
-ENC_TILE_SET(enc_tiles_q5_K, IMPL_Q5_K)
-ENC_TILE_SET(enc_tiles_q6_K, IMPL_Q6_K)
+ENC_TILE_SET(enc_tiles_q4_K, IMPL_Q4_K, 0)
+ENC_TILE_SET(enc_tiles_q5_K, IMPL_Q5_K, 0)
+ENC_TILE_SET(enc_tiles_q6_K, IMPL_Q6_K, 0)
 
 #endif
