@@ -48,7 +48,7 @@ static enc_tile_choice tile_choice(int type) {
     case ENC_Q8_0: return (enc_tile_choice){1, 4, 2, 4, 4};
     case ENC_Q4_K: return (enc_tile_choice){2, 1, 1, 4, 4};
     case ENC_Q5_K: return (enc_tile_choice){2, 1, 2, 1, 4};
-    case ENC_Q6_K: return (enc_tile_choice){2, 1, 1, 4, 4};
+    case ENC_Q6_K: return (enc_tile_choice){1, 1, 1, 4, 4};
     default: return (enc_tile_choice){1, 4, 2, 2, 4};  // F32, F16, BF16
     }
 }

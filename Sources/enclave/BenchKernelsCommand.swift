@@ -216,7 +216,7 @@ extension BenchKernelsCommand {
             table.records.append(Report.Record(helper: name, size: size, isa: "scalar", seconds: s))
             table.records.append(Report.Record(helper: name, size: size, isa: "avx2", seconds: a))
         }
-        var rng = SystemRandomNumberGenerator()
+        var rng = Random(seed: 8192)
         let floats = (0..<8192).map { _ in Float.random(in: -2...2, using: &rng) }
         let out = UnsafeMutableRawPointer.allocate(byteCount: 65536, alignment: 64)
         defer { out.deallocate() }
@@ -274,15 +274,18 @@ extension BenchKernelsCommand {
         static func random(_ type: GGMLType, rows: Int, k: Int, label: String) -> Matrix {
             let rowBytes = type.rowBytes(elements: k)!
             let data = UnsafeMutableRawPointer.allocate(byteCount: rows * rowBytes, alignment: 64)
-            var rng = SystemRandomNumberGenerator()
+            var rng = Random(seed: UInt64(rows * 31 + k) &* 0x9E37_79B9 &+ UInt64(type.rawValue))
             let count = rows * rowBytes
             for i in stride(from: 0, to: count - 7, by: 8) { data.storeBytes(of: rng.next() as UInt64, toByteOffset: i, as: UInt64.self) }
-            for i in (count - count % 8)..<count { data.storeBytes(of: UInt8.random(in: 0...255), toByteOffset: i, as: UInt8.self) }
+            for i in (count - count % 8)..<count { data.storeBytes(of: UInt8.random(in: 0...255, using: &rng), toByteOffset: i, as: UInt8.self) }
             func half(_ v: Float) -> UInt16 { var f = v, h: UInt16 = 0; enc_f32_to_f16(&f, &h, 1); return h }
             switch type {
-            case .f32: for i in 0..<(rows * k) { data.storeBytes(of: Float.random(in: -1...1), toByteOffset: 4 * i, as: Float.self) }
-            case .f16: for i in 0..<(rows * k) { data.storeBytes(of: half(.random(in: -1...1)), toByteOffset: 2 * i, as: UInt16.self) }
-            case .bf16: for i in 0..<(rows * k) { data.storeBytes(of: UInt16(Float.random(in: -1...1).bitPattern >> 16), toByteOffset: 2 * i, as: UInt16.self) }
+            case .f32: for i in 0..<(rows * k) { data.storeBytes(of: Float.random(in: -1...1, using: &rng), toByteOffset: 4 * i, as: Float.self) }
+            case .f16: for i in 0..<(rows * k) { data.storeBytes(of: half(.random(in: -1...1, using: &rng)), toByteOffset: 2 * i, as: UInt16.self) }
+            case .bf16:
+                for i in 0..<(rows * k) {
+                    data.storeBytes(of: UInt16(Float.random(in: -1...1, using: &rng).bitPattern >> 16), toByteOffset: 2 * i, as: UInt16.self)
+                }
             default:
                 let fields: [Int] = switch type {
                 case .q4_1, .q5_1, .q4_K, .q5_K: [0, 2]
@@ -290,7 +293,9 @@ extension BenchKernelsCommand {
                 default: [0]
                 }
                 for b in 0..<(count / type.blockBytes) {
-                    for f in fields { data.storeBytes(of: half(.random(in: -0.01...0.01)), toByteOffset: b * type.blockBytes + f, as: UInt16.self) }
+                    for f in fields {
+                        data.storeBytes(of: half(.random(in: -0.01...0.01, using: &rng)), toByteOffset: b * type.blockBytes + f, as: UInt16.self)
+                    }
                 }
             }
             return Matrix(label: label, type: type, rows: rows, k: k, data: UnsafeRawPointer(data), owner: nil)
@@ -320,13 +325,29 @@ extension BenchKernelsCommand {
             stride = Int(enc_activation_row_bytes(format, Int64(k)))
             bytes = UnsafeMutableRawPointer.allocate(byteCount: stride * n, alignment: 64)
             var floats = [Float](repeating: 0, count: k)
+            var rng = Random(seed: UInt64(k * 7919 + n))
             for c in 0..<n {
-                for i in 0..<k { floats[i] = Float.random(in: -1...1) * (Int.random(in: 0..<64) == 0 ? 20 : 1) }
+                for i in 0..<k { floats[i] = Float.random(in: -1...1, using: &rng) * (Int.random(in: 0..<64, using: &rng) == 0 ? 20 : 1) }
                 enc_quantize_row(format, floats, Int64(k), bytes + c * stride)
             }
         }
 
         deinit { bytes.deallocate() }
+    }
+
+    /// SplitMix64: fast, seeded (the system generator makes a system call per number).
+    struct Random: RandomNumberGenerator {
+        var state: UInt64
+
+        init(seed: UInt64) { state = seed }
+
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
     }
 
     struct Models {
