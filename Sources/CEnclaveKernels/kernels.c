@@ -95,6 +95,16 @@ void enc_matmul(int type, const void *w, int64_t row_bytes, int64_t k, int64_t r
     (void)enc_matmul_tiled(type, 0, 0, w, row_bytes, k, r0, r1, x, x_stride, n, y, ldy);
 }
 
+int enc_matmul_repacked(int type, const void *packed, int64_t k, int64_t r0, int64_t r1, const void *x,
+                        int64_t x_stride, int64_t n, float *y, int64_t ldy) {
+    if (!enc_repack_supported(type) || k <= 0 || k % 32 != 0 || r0 < 0 || r0 % 8 != 0) return 0;
+#if ENC_HAVE_AVX2_KERNELS
+    if (enc_use_avx2()) return enc_avx2_matmul_repacked(type, packed, k, r0, r1, x, x_stride, n, y, ldy);
+#endif
+    if (n > 0 && r1 > r0) enc_scalar_matmul_repacked(type, packed, k, r0, r1, x, x_stride, n, y, ldy);
+    return 1;
+}
+
 void enc_matmul_default_tile(int type, int64_t n, int *tile_rows, int *tile_cols) {
 #if ENC_HAVE_AVX2_KERNELS
     if (enc_use_avx2()) { enc_avx2_default_tile(type, n, tile_rows, tile_cols); return; }

@@ -135,6 +135,7 @@ ENC_INLINE void tile_q32(const int kind, const int NR, const int NC, const uint8
     int64_t b = 0;
     for (; b + NA <= nb; b += NA) {
         enc_prefetch_next_rows(NR, w, rb, b * block_bytes(kind), 1);
+        if (NR == 1) _mm_prefetch((const char *)(w + b * block_bytes(kind) + 1024), _MM_HINT_T0);  // 1 KB ahead
 #pragma clang loop unroll(full)
         for (int a = 0; a < NA; a++) {
             __m256i q[4], aq[4];

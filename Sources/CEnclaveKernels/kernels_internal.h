@@ -72,6 +72,11 @@ void enc_scalar_attn_scores_f16(const float *q, const uint16_t *k, int64_t k_str
 void enc_scalar_attn_accumulate_f16(const float *p, const uint16_t *v, int64_t v_stride, int64_t nkeys, int64_t dim,
                                     float *out);
 
+/// Bytes of one block of a group of 8 repacked rows, 0 if the type has no repacked layout (kernels_repack.c).
+int64_t enc_repack_group_block_bytes(int type);
+void enc_scalar_matmul_repacked(int type, const void *packed, int64_t k, int64_t r0, int64_t r1, const void *x,
+                                int64_t x_stride, int64_t n, float *y, int64_t ldy);
+
 #if defined(__x86_64__) || defined(__i386__)
 #define ENC_HAVE_AVX2_KERNELS 1
 
@@ -79,6 +84,8 @@ void enc_scalar_attn_accumulate_f16(const float *p, const uint16_t *v, int64_t v
 int enc_avx2_matmul(int type, int tile_rows, int tile_cols, const void *w, int64_t row_bytes, int64_t k,
                     int64_t r0, int64_t r1, const void *x, int64_t x_stride, int64_t n, float *y, int64_t ldy);
 void enc_avx2_default_tile(int type, int64_t n, int *tile_rows, int *tile_cols);
+int enc_avx2_matmul_repacked(int type, const void *packed, int64_t k, int64_t r0, int64_t r1, const void *x,
+                             int64_t x_stride, int64_t n, float *y, int64_t ldy);
 void enc_avx2_quantize_q8_32(const float *x, int64_t k, enc_q8_32 *out);
 void enc_avx2_quantize_q8_256(const float *x, int64_t k, enc_q8_256 *out);
 void enc_avx2_f16_to_f32(const uint16_t *src, float *dst, int64_t n);

@@ -80,6 +80,23 @@ int enc_matmul_tiled(int type, int tile_rows, int tile_cols, const void *w, int6
 /// (1 x 1 on the scalar path).
 void enc_matmul_default_tile(int type, int64_t n, int *tile_rows, int *tile_cols);
 
+/// Interleaved ("repacked") weights for Q4_0, Q4_1, Q5_0 and Q8_0: rows in groups of 8 with each block's fields
+/// of the 8 rows stored together (same size as the plain layout, the last group padded with zero rows), so the
+/// AVX2 kernel advances 8 rows per instruction. A repacked copy replaces the plain rows for products; the values
+/// and results are the same as with enc_matmul on the plain rows (up to float summation order).
+/// Whether `type` has a repacked layout.
+int enc_repack_supported(int type);
+/// Bytes of a repacked matrix of `rows` rows of `k` elements (k a multiple of 32), or 0 if unsupported.
+int64_t enc_repack_bytes(int type, int64_t rows, int64_t k);
+/// Repacks `rows` plain rows (`row_bytes` apart) into `out` (enc_repack_bytes bytes). Returns 1, or 0 if unsupported.
+int enc_repack(int type, const void *w, int64_t row_bytes, int64_t rows, int64_t k, void *out);
+/// Writes plain row `row` of a repacked matrix to `out` (k / 32 blocks). Returns 1, or 0 if unsupported.
+int enc_unpack_row(int type, const void *packed, int64_t k, int64_t row, void *out);
+/// enc_matmul on a repacked matrix: y[c * ldy + r] for r in [r0, r1), c in [0, n). `r0` must be a multiple of 8
+/// (split row ranges between threads at multiples of 8). Returns 1, or 0 (and writes nothing) if unsupported.
+int enc_matmul_repacked(int type, const void *packed, int64_t k, int64_t r0, int64_t r1, const void *x,
+                        int64_t x_stride, int64_t n, float *y, int64_t ldy);
+
 /// IEEE half <-> float conversion of `n` values (round to nearest even; NaNs stay NaN with their payload
 /// truncated and made quiet, as F16C does).
 void enc_f16_to_f32(const uint16_t *src, float *dst, int64_t n);
