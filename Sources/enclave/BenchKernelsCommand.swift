@@ -63,6 +63,9 @@ struct BenchKernelsCommand: AsyncParsableCommand {
         report.section("Swift SIMD Q4_1 (bitcast style) vs C, n = 1")
         for matrix in models.swiftMatrices() { report.add(Self.measureSwift(matrix, timer: timer)) }
 
+        report.section("Repacked layout (8 interleaved rows) vs plain rows, AVX2")
+        for matrix in models.repackMatrices() { report.add(Self.measureRepacked(matrix, timer: timer)) }
+
         if !quick {
             report.section("Every type (random blocks)")
             for shape in [(1536, 576), (576, 1536), (2048, 640), (640, 2048)] {
@@ -166,6 +169,48 @@ extension BenchKernelsCommand {
         return table
     }
 
+    static func measureRepacked(_ m: Matrix, timer: Timer) -> Report.Table {
+        let avx2 = enc_isa_detected()
+        enc_isa_set(avx2)
+        let type = Int32(m.type.rawValue)
+        let packedBytes = Int(enc_repack_bytes(type, Int64(m.rows), Int64(m.k)))
+        let packed = UnsafeMutableRawPointer.allocate(byteCount: packedBytes, alignment: 64)
+        defer { packed.deallocate() }
+        _ = enc_repack(type, m.data, Int64(m.rowBytes), Int64(m.rows), Int64(m.k), packed)
+        let repacked = Matrix(label: m.label, type: m.type, rows: m.rows, k: m.k, data: UnsafeRawPointer(packed), owner: m.owner)
+        let x = Activations(type: m.type, k: m.k, n: 512)
+        var table = Report.Table(header: ["tensor", "type", "rows x k", "n=1 hot plain GF/s", "repacked GF/s", "x", "n=1 cold plain GB/s",
+                                          "repacked GB/s", "x", "n=64 plain GF/s", "repacked GF/s", "x", "n=512 plain GF/s", "repacked GF/s", "x"])
+        var cells = [m.label, m.type.name, m.shape]
+        let y = UnsafeMutablePointer<Float>.allocate(capacity: max(m.rows, batchRowCap * 512))
+        defer { y.deallocate() }
+        func packedCall(_ w: UnsafeRawPointer, rows: Int, n: Int) {
+            _ = enc_matmul_repacked(type, w, Int64(m.k), 0, Int64(rows), x.bytes, Int64(x.stride), Int64(n), y, Int64(rows))
+        }
+        for n in [1, 64, 512] {
+            let cap = n == 1 ? max(8, min(m.rows, hotBytes / m.rowBytes) / 8 * 8) : min(m.rows, batchRowCap)
+            let plain = hot(m, x: x, n: n, isa: avx2, timer: timer)
+            enc_isa_set(avx2)
+            let rows = (timer.rowsFor(available: cap) { packedCall(packed, rows: $0, n: n) } + 7) / 8 * 8
+            let t = timer.perCall { _ in packedCall(packed, rows: min(rows, m.rows), n: n) }
+            let used = min(rows, m.rows)
+            let pg = gflops(m, rows: plain.rows, n: n, plain.seconds), rg = gflops(m, rows: used, n: n, t)
+            cells += [Report.f(pg), Report.f(rg), Report.f(rg / pg)]
+            table.records.append(Report.Record(m, n: n, cache: "hot", isa: "avx2", rows: plain.rows, seconds: plain.seconds))
+            table.records.append(Report.Record(repacked, n: n, cache: "hot", isa: "avx2-repacked", rows: used, seconds: t))
+            if n == 1 {
+                let plainCold = timer.cold(m) { m.multiply($0, rows: m.rows, x: x, n: 1, y: y) }
+                let packedCold = timer.cold(repacked) { packedCall($0, rows: m.rows, n: 1) }
+                let pb = gbps(m, rows: m.rows, plainCold), rb = gbps(m, rows: m.rows, packedCold)
+                cells += [Report.f(pb), Report.f(rb), Report.f(rb / pb)]
+                table.records.append(Report.Record(m, n: 1, cache: "cold", isa: "avx2", rows: m.rows, seconds: plainCold))
+                table.records.append(Report.Record(repacked, n: 1, cache: "cold", isa: "avx2-repacked", rows: m.rows, seconds: packedCold))
+            }
+        }
+        table.rows.append(cells)
+        return table
+    }
+
     static func measureTiles(_ m: Matrix, timer: Timer) -> Report.Table {
         let avx2 = enc_isa_detected()
         let x = Activations(type: m.type, k: m.k, n: 512)
@@ -253,12 +298,14 @@ extension BenchKernelsCommand {
         let k: Int
         let rowBytes: Int
         let data: UnsafeRawPointer
-        private let owner: GGUFFile?
+        /// The model file the data belongs to, nil for random blocks owned (and freed) by this matrix.
+        let owner: GGUFFile?
+        private let ownsData: Bool
 
         var bytes: Int { rows * rowBytes }
         var shape: String { "\(rows)x\(k)" }
 
-        init(label: String, type: GGMLType, rows: Int, k: Int, data: UnsafeRawPointer, owner: GGUFFile?) {
+        init(label: String, type: GGMLType, rows: Int, k: Int, data: UnsafeRawPointer, owner: GGUFFile?, ownsData: Bool = false) {
             self.label = label
             self.type = type
             self.rows = rows
@@ -266,9 +313,10 @@ extension BenchKernelsCommand {
             self.rowBytes = type.rowBytes(elements: k)!
             self.data = data
             self.owner = owner
+            self.ownsData = ownsData
         }
 
-        deinit { if owner == nil { data.deallocate() } }
+        deinit { if ownsData { data.deallocate() } }
 
         /// Random valid blocks: random quant bytes, f16 scales around 0.01, floats around 1.
         static func random(_ type: GGMLType, rows: Int, k: Int, label: String) -> Matrix {
@@ -298,7 +346,7 @@ extension BenchKernelsCommand {
                     }
                 }
             }
-            return Matrix(label: label, type: type, rows: rows, k: k, data: UnsafeRawPointer(data), owner: nil)
+            return Matrix(label: label, type: type, rows: rows, k: k, data: UnsafeRawPointer(data), owner: nil, ownsData: true)
         }
 
         /// The tensor `name` of `file` if present, else random blocks of `type` and shape `rows` x `k`.
@@ -377,6 +425,20 @@ extension BenchKernelsCommand {
                 Matrix.tensor(smollm2, "blk.0.ffn_gate.weight", .q4_1, rows: 1536, k: 576),
                 Matrix.tensor(smollm2, "blk.0.ffn_down.weight", .q4_1, rows: 576, k: 1536),
                 Matrix.random(.q4_1, rows: 49152, k: 576, label: "output-sized Q4_1 (random)"),
+            ]
+        }
+
+        func repackMatrices() -> [Matrix] {
+            [
+                Matrix.tensor(smollm2, "blk.0.attn_q.weight", .q4_1, rows: 576, k: 576),
+                Matrix.tensor(smollm2, "blk.0.ffn_gate.weight", .q4_1, rows: 1536, k: 576),
+                Matrix.tensor(smollm2, "blk.0.ffn_down.weight", .q4_1, rows: 576, k: 1536),
+                Matrix.tensor(smollm2, "token_embd.weight", .q8_0, rows: 49152, k: 576),
+                Matrix.tensor(gemma, "blk.0.attn_q.weight", .q5_0, rows: 1024, k: 640),
+                Matrix.tensor(gemma, "blk.0.ffn_gate.weight", .q5_0, rows: 2048, k: 640),
+                Matrix.tensor(gemma, "blk.0.attn_v.weight", .q8_0, rows: 256, k: 640),
+                Matrix.tensor(gemma, "token_embd.weight", .q8_0, rows: 262_144, k: 640),
+                Matrix.random(.q4_0, rows: 2048, k: 640, label: "Q4_0 (random)"),
             ]
         }
 
