@@ -106,19 +106,23 @@ int enc_avx2_matmul(int type, int tile_rows, int tile_cols, const void *w, int64
     if (!(tile_rows == 1 || tile_rows == 2 || tile_rows == 4) || tile_cols < 1 || tile_cols > 4) return 0;
     if (n <= 0 || r1 <= r0) return 1;
     const int tr = tile_rows;
-    const int tc = tile_cols < n ? tile_cols : (int)n;
+    int tc = tile_cols < n ? tile_cols : (int)n;
     int64_t chunk = x_stride > 0 ? ENC_X_CHUNK_BYTES / x_stride : n;
     chunk = chunk / tc * tc;
     if (chunk < tc) chunk = tc;
-    // Packed activation scales for 4-column tiles: 8 floats per block per group of 4 columns of a chunk.
-    const int packs = set->packed_scales && tc == 4;
-    const int64_t sc_floats = packs ? 8 * (k / 32) * (chunk / 4) : 0;
+    // Packed activation scales for 4-column tiles: 8 floats per block per group of 4 columns of a chunk
+    // (on the stack except for very long rows; if that allocation fails, 3-column tiles need none).
     float stack_sc[2048];
     float *sc = NULL;
-    if (packs) {
+    if (set->packed_scales && tc == 4) {
+        const int64_t sc_floats = 8 * (k / 32) * (chunk / 4);
         sc = sc_floats <= 2048 ? stack_sc : (float *)malloc((size_t)sc_floats * sizeof(float));
-        if (!sc) return 0;
+        if (!sc) {
+            tc = 3;
+            chunk = chunk / 4 * 3;
+        }
     }
+    const int packs = sc != NULL;
     const uint8_t *wb = (const uint8_t *)w, *xb = (const uint8_t *)x;
     for (int64_t c0 = 0; c0 < n; c0 += chunk) {
         const int64_t c1 = c0 + chunk < n ? c0 + chunk : n;

@@ -86,6 +86,24 @@ import Testing
         }
     }
 
+    /// Very long rows (the packed activation scales of a 4-column tile no longer fit the kernel's stack buffer).
+    @Test(.enabled(if: KernelISA.hasAVX2), arguments: [GGMLType.q4_1, .q8_0])
+    func longRowsMatchScalar(type: GGMLType) {
+        var rng = SplitMix64(seed: 0x1096)
+        let k = 16384, rows = 3, n = 5
+        let rowBytes = type.rowBytes(elements: k)!
+        let w = KernelData.weights(type, rows: rows, k: k, rng: &rng)
+        let x = KernelData.activations(for: type, k: k, n: n, floats: KernelData.floats(k * n, rng: &rng))
+        w.withUnsafeBytes { wb in
+            let reference = KernelData.reference(type, wb.baseAddress!, rowBytes: rowBytes, k: k, rows: 0..<rows, x)
+            let scalar = KernelISA.with(KernelISA.scalar) { KernelData.matmul(type, wb.baseAddress!, rowBytes: rowBytes, k: k, rows: 0..<rows, x) }
+            let avx2 = KernelISA.with(KernelISA.avx2) { KernelData.matmul(type, wb.baseAddress!, rowBytes: rowBytes, k: k, rows: 0..<rows, x) }
+            #expect(avx2.ok)
+            let error = KernelData.worstError(avx2.y, scalar.y.map(Double.init), magnitude: reference.magnitude)
+            #expect(error < 1e-5, "\(type) k=\(k): AVX2 vs scalar relative error \(error)")
+        }
+    }
+
     /// A row range [r0, r1) writes exactly y[c * ldy + r] for r in the range and leaves the rest alone.
     @Test(arguments: [KernelISA.scalar, KernelISA.avx2])
     func rowRangeWritesOnlyItsOutputs(level: Int32) {
