@@ -48,11 +48,25 @@ int64_t enc_activation_row_bytes(int format, int64_t k) {
     }
 }
 
+static inline int enc_use_avx2(void) {
+#if ENC_HAVE_AVX2_KERNELS
+    return enc_isa_active() == ENC_ISA_AVX2;
+#else
+    return 0;
+#endif
+}
+
 void enc_quantize_q8_32(const float *x, int64_t k, enc_q8_32 *out) {
+#if ENC_HAVE_AVX2_KERNELS
+    if (enc_use_avx2()) { enc_avx2_quantize_q8_32(x, k, out); return; }
+#endif
     enc_scalar_quantize_q8_32(x, k, out);
 }
 
 void enc_quantize_q8_256(const float *x, int64_t k, enc_q8_256 *out) {
+#if ENC_HAVE_AVX2_KERNELS
+    if (enc_use_avx2()) { enc_avx2_quantize_q8_256(x, k, out); return; }
+#endif
     enc_scalar_quantize_q8_256(x, k, out);
 }
 
@@ -65,16 +79,89 @@ void enc_quantize_row(int format, const float *x, int64_t k, void *out) {
     }
 }
 
+int enc_matmul_tiled(int type, int tile_rows, int tile_cols, const void *w, int64_t row_bytes, int64_t k,
+                     int64_t r0, int64_t r1, const void *x, int64_t x_stride, int64_t n, float *y, int64_t ldy) {
+#if ENC_HAVE_AVX2_KERNELS
+    if (enc_use_avx2()) return enc_avx2_matmul(type, tile_rows, tile_cols, w, row_bytes, k, r0, r1, x, x_stride, n, y, ldy);
+#endif
+    enc_matmul_fn fn = enc_scalar_matmul_for(type);
+    if (!fn) return 0;
+    if (n > 0 && r1 > r0) fn(w, row_bytes, k, r0, r1, x, x_stride, n, y, ldy);
+    return 1;
+}
+
 void enc_matmul(int type, const void *w, int64_t row_bytes, int64_t k, int64_t r0, int64_t r1,
                 const void *x, int64_t x_stride, int64_t n, float *y, int64_t ldy) {
-    enc_matmul_fn fn = enc_scalar_matmul_for(type);
-    if (fn) fn(w, row_bytes, k, r0, r1, x, x_stride, n, y, ldy);
+    (void)enc_matmul_tiled(type, 0, 0, w, row_bytes, k, r0, r1, x, x_stride, n, y, ldy);
+}
+
+int enc_matmul_repacked(int type, const void *packed, int64_t k, int64_t r0, int64_t r1, const void *x,
+                        int64_t x_stride, int64_t n, float *y, int64_t ldy) {
+    if (!enc_repack_supported(type) || k <= 0 || k % 32 != 0 || r0 < 0 || r0 % 8 != 0) return 0;
+#if ENC_HAVE_AVX2_KERNELS
+    if (enc_use_avx2()) return enc_avx2_matmul_repacked(type, packed, k, r0, r1, x, x_stride, n, y, ldy);
+#endif
+    if (n > 0 && r1 > r0) enc_scalar_matmul_repacked(type, packed, k, r0, r1, x, x_stride, n, y, ldy);
+    return 1;
+}
+
+void enc_matmul_default_tile(int type, int64_t n, int *tile_rows, int *tile_cols) {
+#if ENC_HAVE_AVX2_KERNELS
+    if (enc_use_avx2()) { enc_avx2_default_tile(type, n, tile_rows, tile_cols); return; }
+#endif
+    (void)type;
+    (void)n;
+    *tile_rows = 1;
+    *tile_cols = 1;
 }
 
 void enc_f16_to_f32(const uint16_t *src, float *dst, int64_t n) {
+#if ENC_HAVE_AVX2_KERNELS
+    if (enc_use_avx2()) { enc_avx2_f16_to_f32(src, dst, n); return; }
+#endif
     for (int64_t i = 0; i < n; i++) dst[i] = enc_half_to_float(src[i]);
 }
 
 void enc_f32_to_f16(const float *src, uint16_t *dst, int64_t n) {
+#if ENC_HAVE_AVX2_KERNELS
+    if (enc_use_avx2()) { enc_avx2_f32_to_f16(src, dst, n); return; }
+#endif
     for (int64_t i = 0; i < n; i++) dst[i] = enc_float_to_half(src[i]);
+}
+
+float enc_dot_f32(const float *a, const float *b, int64_t n) {
+#if ENC_HAVE_AVX2_KERNELS
+    if (enc_use_avx2()) return enc_avx2_dot_f32(a, b, n);
+#endif
+    return enc_scalar_dot_f32(a, b, n);
+}
+
+void enc_axpy_f32(float a, const float *x, float *y, int64_t n) {
+#if ENC_HAVE_AVX2_KERNELS
+    if (enc_use_avx2()) { enc_avx2_axpy_f32(a, x, y, n); return; }
+#endif
+    enc_scalar_axpy_f32(a, x, y, n);
+}
+
+float enc_dot_f32_f16(const float *a, const uint16_t *b, int64_t n) {
+#if ENC_HAVE_AVX2_KERNELS
+    if (enc_use_avx2()) return enc_avx2_dot_f32_f16(a, b, n);
+#endif
+    return enc_scalar_dot_f32_f16(a, b, n);
+}
+
+void enc_attn_scores_f16(const float *q, const uint16_t *k, int64_t k_stride, int64_t nkeys, int64_t dim,
+                         float scale, float *out) {
+#if ENC_HAVE_AVX2_KERNELS
+    if (enc_use_avx2()) { enc_avx2_attn_scores_f16(q, k, k_stride, nkeys, dim, scale, out); return; }
+#endif
+    enc_scalar_attn_scores_f16(q, k, k_stride, nkeys, dim, scale, out);
+}
+
+void enc_attn_accumulate_f16(const float *p, const uint16_t *v, int64_t v_stride, int64_t nkeys, int64_t dim,
+                             float *out) {
+#if ENC_HAVE_AVX2_KERNELS
+    if (enc_use_avx2()) { enc_avx2_attn_accumulate_f16(p, v, v_stride, nkeys, dim, out); return; }
+#endif
+    enc_scalar_attn_accumulate_f16(p, v, v_stride, nkeys, dim, out);
 }

@@ -19,8 +19,8 @@ static inline float enc_half_to_float(uint16_t h) {
             mant &= 0x3ff;
             bits = sign | (exp << 23) | (mant << 13);
         }
-    } else if (exp == 31) {
-        bits = sign | 0x7f800000 | (mant << 13);
+    } else if (exp == 31) {  // inf, or NaN made quiet with its payload kept (as F16C does)
+        bits = sign | 0x7f800000 | (mant << 13) | (mant ? 0x400000u : 0u);
     } else {
         bits = sign | ((exp + 127 - 15) << 23) | (mant << 13);
     }
@@ -34,7 +34,8 @@ static inline uint16_t enc_float_to_half(float f) {
     memcpy(&x, &f, 4);
     const uint32_t sign = (x >> 16) & 0x8000;
     const uint32_t absx = x & 0x7fffffff;
-    if (absx >= 0x7f800000) return (uint16_t)(sign | 0x7c00 | (absx > 0x7f800000 ? 0x200 : 0));
+    if (absx > 0x7f800000) return (uint16_t)(sign | 0x7e00 | ((absx & 0x7fffff) >> 13));  // quiet NaN, payload kept
+    if (absx == 0x7f800000) return (uint16_t)(sign | 0x7c00);
     if (absx >= 0x477ff000) return (uint16_t)(sign | 0x7c00);  // overflow -> inf
     if (absx < 0x38800000) {  // subnormal or zero in half
         if (absx < 0x33000000) return (uint16_t)sign;
@@ -63,5 +64,39 @@ typedef void (*enc_matmul_fn)(const void *w, int64_t row_bytes, int64_t k, int64
 enc_matmul_fn enc_scalar_matmul_for(int type);
 void enc_scalar_quantize_q8_32(const float *x, int64_t k, enc_q8_32 *out);
 void enc_scalar_quantize_q8_256(const float *x, int64_t k, enc_q8_256 *out);
+float enc_scalar_dot_f32(const float *a, const float *b, int64_t n);
+void enc_scalar_axpy_f32(float a, const float *x, float *y, int64_t n);
+float enc_scalar_dot_f32_f16(const float *a, const uint16_t *b, int64_t n);
+void enc_scalar_attn_scores_f16(const float *q, const uint16_t *k, int64_t k_stride, int64_t nkeys, int64_t dim,
+                                float scale, float *out);
+void enc_scalar_attn_accumulate_f16(const float *p, const uint16_t *v, int64_t v_stride, int64_t nkeys, int64_t dim,
+                                    float *out);
+
+/// Bytes of one block of a group of 8 repacked rows, 0 if the type has no repacked layout (kernels_repack.c).
+int64_t enc_repack_group_block_bytes(int type);
+void enc_scalar_matmul_repacked(int type, const void *packed, int64_t k, int64_t r0, int64_t r1, const void *x,
+                                int64_t x_stride, int64_t n, float *y, int64_t ldy);
+
+#if defined(__x86_64__) || defined(__i386__)
+#define ENC_HAVE_AVX2_KERNELS 1
+
+/// AVX2 + FMA + F16C implementations (kernels_avx2*.c). Call them only when enc_isa_active() says so.
+int enc_avx2_matmul(int type, int tile_rows, int tile_cols, const void *w, int64_t row_bytes, int64_t k,
+                    int64_t r0, int64_t r1, const void *x, int64_t x_stride, int64_t n, float *y, int64_t ldy);
+void enc_avx2_default_tile(int type, int64_t n, int *tile_rows, int *tile_cols);
+int enc_avx2_matmul_repacked(int type, const void *packed, int64_t k, int64_t r0, int64_t r1, const void *x,
+                             int64_t x_stride, int64_t n, float *y, int64_t ldy);
+void enc_avx2_quantize_q8_32(const float *x, int64_t k, enc_q8_32 *out);
+void enc_avx2_quantize_q8_256(const float *x, int64_t k, enc_q8_256 *out);
+void enc_avx2_f16_to_f32(const uint16_t *src, float *dst, int64_t n);
+void enc_avx2_f32_to_f16(const float *src, uint16_t *dst, int64_t n);
+float enc_avx2_dot_f32(const float *a, const float *b, int64_t n);
+void enc_avx2_axpy_f32(float a, const float *x, float *y, int64_t n);
+float enc_avx2_dot_f32_f16(const float *a, const uint16_t *b, int64_t n);
+void enc_avx2_attn_scores_f16(const float *q, const uint16_t *k, int64_t k_stride, int64_t nkeys, int64_t dim,
+                              float scale, float *out);
+void enc_avx2_attn_accumulate_f16(const float *p, const uint16_t *v, int64_t v_stride, int64_t nkeys, int64_t dim,
+                                  float *out);
+#endif
 
 #endif

@@ -5,7 +5,7 @@ import ArgumentParser
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Benchmarks: the engine on a model, and the matrix kernels.",
-        subcommands: [BenchEngineCommand.self]
+        abstract: "Measure the engine's speed on this machine (speed is shown by these commands, never asserted by tests).",
+        subcommands: [BenchEngineCommand.self, BenchKernelsCommand.self]
     )
 }

@@ -65,12 +65,57 @@ void enc_quantize_row(int format, const float *x, int64_t k, void *out);
 ///   y[c * ldy + r] = dot(weight row r, activation row c)   for r in [r0, r1), c in [0, n)
 /// `w` points at row 0; rows are `row_bytes` apart and hold `k` elements of `type`.
 /// `x` points at activation row 0 (already in enc_activation_format(type)), rows `x_stride` bytes apart.
+/// Single-threaded over [r0, r1): callers split row ranges across threads. For n > 1 the AVX2 path reads and
+/// unpacks each weight block once per tile of activation columns (see enc_matmul_default_tile).
 void enc_matmul(int type, const void *w, int64_t row_bytes, int64_t k, int64_t r0, int64_t r1,
                 const void *x, int64_t x_stride, int64_t n, float *y, int64_t ldy);
 
-/// IEEE half <-> float conversion of `n` values.
+/// enc_matmul with an explicit register tile of `tile_rows` weight rows (1, 2 or 4) x `tile_cols` activation
+/// columns (1...4), for benchmarks and tests. 0 or less picks the default. The tile changes only the summation
+/// order. The scalar path ignores the tile. Returns 1, or 0 (and writes nothing) if the type or tile is unsupported.
+int enc_matmul_tiled(int type, int tile_rows, int tile_cols, const void *w, int64_t row_bytes, int64_t k,
+                     int64_t r0, int64_t r1, const void *x, int64_t x_stride, int64_t n, float *y, int64_t ldy);
+
+/// The register tile enc_matmul uses for `type` and `n` activation columns on the active instruction set
+/// (1 x 1 on the scalar path).
+void enc_matmul_default_tile(int type, int64_t n, int *tile_rows, int *tile_cols);
+
+/// Interleaved ("repacked") weights for Q4_0, Q4_1, Q5_0 and Q8_0: rows in groups of 8 with each block's fields
+/// of the 8 rows stored together (same size as the plain layout, the last group padded with zero rows), so the
+/// AVX2 kernel advances 8 rows per instruction. A repacked copy replaces the plain rows for products; the values
+/// and results are the same as with enc_matmul on the plain rows (up to float summation order).
+/// Whether `type` has a repacked layout.
+int enc_repack_supported(int type);
+/// Bytes of a repacked matrix of `rows` rows of `k` elements (k a multiple of 32), or 0 if unsupported.
+int64_t enc_repack_bytes(int type, int64_t rows, int64_t k);
+/// Repacks `rows` plain rows (`row_bytes` apart) into `out` (enc_repack_bytes bytes). Returns 1, or 0 if unsupported.
+int enc_repack(int type, const void *w, int64_t row_bytes, int64_t rows, int64_t k, void *out);
+/// Writes plain row `row` of a repacked matrix to `out` (k / 32 blocks). Returns 1, or 0 if unsupported.
+int enc_unpack_row(int type, const void *packed, int64_t k, int64_t row, void *out);
+/// enc_matmul on a repacked matrix: y[c * ldy + r] for r in [r0, r1), c in [0, n). `r0` must be a multiple of 8
+/// (split row ranges between threads at multiples of 8). Returns 1, or 0 (and writes nothing) if unsupported.
+int enc_matmul_repacked(int type, const void *packed, int64_t k, int64_t r0, int64_t r1, const void *x,
+                        int64_t x_stride, int64_t n, float *y, int64_t ldy);
+
+/// IEEE half <-> float conversion of `n` values (round to nearest even; NaNs stay NaN with their payload
+/// truncated and made quiet, as F16C does).
 void enc_f16_to_f32(const uint16_t *src, float *dst, int64_t n);
 void enc_f32_to_f16(const float *src, uint16_t *dst, int64_t n);
+
+/// sum(a[i] * b[i]) over `n` floats.
+float enc_dot_f32(const float *a, const float *b, int64_t n);
+/// y[i] += a * x[i] over `n` floats.
+void enc_axpy_f32(float a, const float *x, float *y, int64_t n);
+/// sum(a[i] * b[i]) with `b` IEEE halves (an f16 key against an f32 query).
+float enc_dot_f32_f16(const float *a, const uint16_t *b, int64_t n);
+/// Attention scores of one query against `nkeys` f16 keys of `dim` elements, `k_stride` elements apart:
+///   out[j] = scale * dot(q, k + j * k_stride)   for j in [0, nkeys)
+void enc_attn_scores_f16(const float *q, const uint16_t *k, int64_t k_stride, int64_t nkeys, int64_t dim,
+                         float scale, float *out);
+/// Weighted sum of `nkeys` f16 value rows of `dim` elements, `v_stride` elements apart (out is overwritten):
+///   out[d] = sum_j p[j] * v[j * v_stride + d]   for d in [0, dim)
+void enc_attn_accumulate_f16(const float *p, const uint16_t *v, int64_t v_stride, int64_t nkeys, int64_t dim,
+                             float *out);
 
 #ifdef __cplusplus
 }
