@@ -18,7 +18,7 @@ struct BenchKernelsCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON records instead of Markdown tables.")
     var json = false
 
-    @Flag(help: "Only the model tensors and the Swift comparison (skip the every-type and tile tables).")
+    @Flag(help: "Only the model tensors, the Swift comparison and the repacked layout (skip the every-type and tile tables).")
     var quick = false
 
     @Option(help: "Repetitions per measurement; the median is reported.")
