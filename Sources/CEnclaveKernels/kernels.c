@@ -2,6 +2,9 @@
 #include "kernels_internal.h"
 
 static int enc_isa_level = -1;
+/// A per-thread override set by enc_isa_set (tests and benchmarks), so forcing the scalar path on one
+/// thread never changes the numerics of work running on other threads. -1: none.
+static _Thread_local int enc_isa_override = -1;
 
 int enc_isa_detected(void) {
 #if defined(__x86_64__) || defined(__i386__)
@@ -14,6 +17,7 @@ int enc_isa_detected(void) {
 }
 
 int enc_isa_active(void) {
+    if (enc_isa_override >= 0) return enc_isa_override;
     int level = __atomic_load_n(&enc_isa_level, __ATOMIC_RELAXED);
     if (level < 0) {
         level = enc_isa_detected();
@@ -26,7 +30,7 @@ int enc_isa_set(int level) {
     const int detected = enc_isa_detected();
     if (level > detected) level = detected;
     if (level < 0) level = 0;
-    __atomic_store_n(&enc_isa_level, level, __ATOMIC_RELAXED);
+    enc_isa_override = level == detected ? -1 : level;
     return level;
 }
 

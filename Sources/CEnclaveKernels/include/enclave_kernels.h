@@ -44,9 +44,9 @@ enum { ENC_ISA_SCALAR = 0, ENC_ISA_AVX2 = 1 };
 
 /// The best level this CPU supports (AVX2 needs AVX2, FMA and F16C).
 int enc_isa_detected(void);
-/// The level in use (detected at first use; may be lowered with enc_isa_set for tests and benchmarks).
+/// The level in use on the calling thread (detected at first use; may be lowered with enc_isa_set).
 int enc_isa_active(void);
-/// Use `level` if the CPU supports it; returns the level now active.
+/// Use `level` on the calling thread only (tests, benchmarks) if the CPU supports it; returns the level now active.
 int enc_isa_set(int level);
 
 /// The activation format a weight type pairs with, or -1 if the type is not supported.

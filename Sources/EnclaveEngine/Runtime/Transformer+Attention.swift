@@ -70,16 +70,14 @@ extension Transformer {
             let s = scores + thread * maxContext
             let rows = keyRows + thread * bs * hd
             let count = pos - first + 1
-            // Scores.
+            // Scores, block by block (the keys of one head are contiguous within a block).
             var p = first
             while p <= pos {
                 let block = table[p / bs]
                 let slot0 = p % bs
                 let slots = min(bs - slot0, pos - p + 1)
-                enc_f16_to_f32(cache.keys(block: block, layer: layer, head: kvHead) + slot0 * hd, rows, Int64(slots * hd))
-                for j in 0..<slots {
-                    s[p - first + j] = Ops.dot(query, rows + j * hd, hd) * scale
-                }
+                enc_attn_scores_f16(query, cache.keys(block: block, layer: layer, head: kvHead) + slot0 * hd,
+                                    Int64(hd), Int64(slots), Int64(hd), scale, s + (p - first))
                 p += slots
             }
             Ops.softmax(s, count)
@@ -91,10 +89,9 @@ extension Transformer {
                 let block = table[p / bs]
                 let slot0 = p % bs
                 let slots = min(bs - slot0, pos - p + 1)
-                enc_f16_to_f32(cache.values(block: block, layer: layer, head: kvHead) + slot0 * hd, rows, Int64(slots * hd))
-                for j in 0..<slots {
-                    Ops.axpy(s[p - first + j], rows + j * hd, out, hd)
-                }
+                enc_attn_accumulate_f16(s + (p - first), cache.values(block: block, layer: layer, head: kvHead) + slot0 * hd,
+                                        Int64(hd), Int64(slots), Int64(hd), rows)
+                Ops.add(out, rows, hd)
                 p += slots
             }
         }
