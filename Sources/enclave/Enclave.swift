@@ -7,6 +7,6 @@ struct Enclave: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "enclave",
         abstract: "A private LLM server for a team, with its own CPU engine for GGUF models.",
-        subcommands: [ModelsCommand.self]
+        subcommands: [ServeCommand.self, KeysCommand.self, ChatCommand.self, ModelsCommand.self]
     )
 }
