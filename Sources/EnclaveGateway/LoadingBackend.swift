@@ -1,6 +1,6 @@
 // Enclave gateway: a backend that is still being built.
 
-import Dispatch
+import Foundation
 public import EnclaveCore
 import Synchronization
 
@@ -27,7 +27,7 @@ public final class LoadingBackend: InferenceBackend {
     /// Creates a backend in the `loading` state for `models`.
     public init(models: [ModelConfiguration]) {
         self.declared = models
-        self.declaredAt = Int(DispatchWallTime.now().rawValue / 1_000_000_000)
+        self.declaredAt = Int(Date().timeIntervalSince1970)
     }
 
     /// Builds the real backend; failures become the models' `failed` state (with the error's description).

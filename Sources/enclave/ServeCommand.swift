@@ -7,8 +7,6 @@ import EnclaveServer
 import EnclaveStorage
 import Foundation
 import Logging
-import ServiceLifecycle
-import UnixSignals
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -62,14 +60,7 @@ struct ServeCommand: AsyncParsableCommand {
                 Console.print("Enclave is listening on http://\(shownHost):\(port.map(String.init) ?? "?")")
             })
 
-        var groupConfiguration = ServiceGroupConfiguration(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
-        groupConfiguration.maximumGracefulShutdownDuration = .milliseconds(Int64(configuration.server.shutdownGraceSeconds * 1000))
-        let group = ServiceGroup(configuration: groupConfiguration)
-        do {
-            try await group.run()
-        } catch is CancellationError {
-            // The grace period ended and the remaining requests were cancelled: still a clean shutdown.
-        }
+        try await ServerLifecycle.run(ServerLifecycle.serviceGroup(running: app, settings: configuration.server, logger: logger))
         logger.info("stopped")
     }
 

@@ -22,6 +22,7 @@ public struct AuthenticationMiddleware: RouterMiddleware {
         let principal = try await authenticator.authenticate(secret: secret)
         context.principal = principal
         context.logger[metadataKey: "principal"] = .string(principal.id)
+        context.stats.update { $0.principal = principal.id }
         return try await next(request, context)
     }
 }

@@ -56,6 +56,7 @@ public struct RequestObservationMiddleware: RouterMiddleware {
                 "http.status": .stringConvertible(status.code),
                 "duration_ms": .string(String(format: "%.1f", Double(duration) / 1e6)),
             ]
+            if let principal = values.principal { metadata["principal"] = .string(principal) }
             if let model = values.model { metadata["model"] = .string(model) }
             if values.promptTokens > 0 || values.completionTokens > 0 {
                 metadata["tokens.prompt"] = .stringConvertible(values.promptTokens)

@@ -8,6 +8,8 @@ import Synchronization
 public final class RequestStats: Sendable {
     /// A snapshot of the statistics.
     public struct Values: Sendable, Hashable {
+        /// The authenticated principal's id (`key:<id>`), never a secret.
+        public var principal: String?
         /// The model asked for.
         public var model: String?
         /// Prompt tokens, summed over the request's prompts.
