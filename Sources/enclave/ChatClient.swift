@@ -9,8 +9,9 @@ import FoundationNetworking
 /// Talks to an OpenAI-compatible server: lists models, streams chat completions (Server-Sent Events).
 struct ChatClient {
     /// A failure to show to the user.
-    struct Failure: Error {
+    struct Failure: Error, CustomStringConvertible {
         let message: String
+        var description: String { message }
     }
 
     let baseURL: URL

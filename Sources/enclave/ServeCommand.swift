@@ -41,7 +41,7 @@ struct ServeCommand: AsyncParsableCommand {
         let configuration = try resolvedConfiguration()
         let logger = LogSetup.bootstrap(configuration.logging)
         for model in configuration.models where !FileManager.default.fileExists(atPath: model.file) {
-            throw ValidationError("model '\(model.id)': the file \(model.file) does not exist (run `make models` for the default model)")
+            throw CommandFailure("model '\(model.id)': the file \(model.file) does not exist (run `make models` for the default model)")
         }
 
         let store = try SQLiteKeyStore(dataDirectory: configuration.storage.dataDirectory)
