@@ -70,3 +70,22 @@ import Testing
         #expect(requests[2].metadata["error.code"]?.description == "missing_api_key")
     }
 }
+
+@Suite struct JSONLogHandlerTests {
+    @Test func rendersOneJSONObjectPerLine() throws {
+        let line = JSONLogHandler.render(
+            time: Date(timeIntervalSince1970: 0), level: .warning, label: "enclave", message: "quote \" and\nnewline",
+            metadata: ["z": "last", "a": .dictionary(["k": .array(["v", .stringConvertible(42)])]), "ctrl": "\u{1}"], source: "test")
+        #expect(!line.contains("\n"))
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        #expect(object["message"] as? String == "quote \" and\nnewline")
+        #expect(object["level"] as? String == "warning")
+        #expect(object["label"] as? String == "enclave")
+        #expect((object["time"] as? String)?.hasPrefix("1970-01-01T00:00:00") == true)
+        #expect(object["z"] as? String == "last")
+        #expect(object["ctrl"] as? String == "\u{1}")
+        #expect((object["a"] as? [String: Any])?["k"] as? [String] == ["v", "42"])
+        #expect(line.hasPrefix(#"{"time":"#))
+        #expect(line.range(of: #""a":"#)!.lowerBound < line.range(of: #""z":"#)!.lowerBound)
+    }
+}

@@ -63,7 +63,7 @@ class Server:
 
     def client(self, key: str | None = None) -> openai.OpenAI:
         # No retries: 429 and 503 must reach the tests.
-        return openai.OpenAI(base_url=self.url + "/v1", api_key=key or self.admin_key, max_retries=0, timeout=300)
+        return openai.OpenAI(base_url=self.url + "/v1", api_key=self.admin_key if key is None else key, max_retries=0, timeout=300)
 
     def get(self, path: str, key: str | None = None) -> tuple[int, dict[str, str], bytes]:
         return http_request("GET", self.url + path, key=key)

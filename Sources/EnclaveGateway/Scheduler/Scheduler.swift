@@ -61,9 +61,17 @@ public final class Scheduler: Sendable {
     ///   (or calling ``SchedulerTicket/finish()``) gives its place or slot back.
     /// - Throws: ``InferenceError/overloaded(retryAfterSeconds:)`` when the queue is full.
     public func enqueue(principal: String) throws(InferenceError) -> SchedulerTicket {
+        struct Decision {
+            var id: SchedulerStateMachine.TicketID
+            var action: SchedulerStateMachine.SubmitAction
+            var resumed: [CheckedContinuation<Void, any Error>]
+            var depth: Int
+            var active: Int
+            var retryAfterSeconds: Double
+        }
         let capacity = capacityProvider()
         let now = DispatchTime.now().uptimeNanoseconds
-        let (outcome, admitted, depth, active, retryAfter) = state.withLock { state in
+        let decision = state.withLock { state in
             let admitted = state.machine.configuration.capacity == capacity ? [] : state.machine.setCapacity(capacity)
             let id = state.nextID
             state.nextID += 1
@@ -73,17 +81,24 @@ public final class Scheduler: Sendable {
             case .queued: state.enqueuedAt[id] = now
             case .rejected: break
             }
-            let continuations = Self.resume(admitted, in: &state, now: now)
+            // Roughly how long until a place frees: the queue ahead, served `capacity` at a time.
             let retryAfter = state.averageRunSeconds * Double(state.machine.queueDepth + 1) / Double(max(1, capacity))
-            return ((id, action), continuations, state.machine.queueDepth, state.machine.activeCount, retryAfter)
+            return Decision(
+                id: id, action: action, resumed: Self.resume(admitted, in: &state, now: now), depth: state.machine.queueDepth,
+                active: state.machine.activeCount, retryAfterSeconds: retryAfter)
         }
-        for continuation in admitted { continuation.resume() }
-        metrics.update(queueDepth: depth, active: active)
-        if outcome.1 == .rejected {
+        for continuation in decision.resumed { continuation.resume() }
+        metrics.update(queueDepth: decision.depth, active: decision.active)
+        switch decision.action {
+        case .rejected:
             metrics.rejected.increment()
-            throw InferenceError.overloaded(retryAfterSeconds: Int(min(60, retryAfter.rounded(.up))))
+            throw InferenceError.overloaded(retryAfterSeconds: Int(min(60, decision.retryAfterSeconds.rounded(.up))))
+        case .admitted:
+            metrics.queueTime.recordNanoseconds(0)
+        case .queued:
+            break
         }
-        return SchedulerTicket(id: outcome.0, scheduler: self)
+        return SchedulerTicket(id: decision.id, scheduler: self)
     }
 
     /// Waits until the ticket may run.

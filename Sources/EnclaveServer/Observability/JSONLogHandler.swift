@@ -1,6 +1,6 @@
 // Enclave server: one JSON object per log line.
 
-import Foundation
+public import Foundation
 public import Logging
 import Synchronization
 
@@ -35,7 +35,7 @@ public struct JSONLogHandler: LogHandler {
     }
 
     /// One JSON line (without the newline). Keys are sorted after the fixed ones, so lines diff well.
-    static func render(time: Date, level: Logger.Level, label: String, message: String, metadata: Logger.Metadata, source: String) -> String {
+    public static func render(time: Date, level: Logger.Level, label: String, message: String, metadata: Logger.Metadata, source: String) -> String {
         var fields: [(String, String)] = [
             ("time", quote(time.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)))),
             ("level", quote(level.rawValue)),

@@ -40,7 +40,7 @@ public final class ServerMetrics: Sendable {
             .recordNanoseconds(durationNanoseconds)
     }
 
-    /// Records how long the first token took, from admission to the scheduler.
+    /// Records how long the first token took, from the arrival of the request (queueing included).
     public func recordTimeToFirstToken(model: String, nanoseconds: Int64) {
         Metrics.Timer(label: "enclave_time_to_first_token_seconds", dimensions: [("model", model)], factory: factory)
             .recordNanoseconds(nanoseconds)
