@@ -6,14 +6,16 @@ CONFIG       ?= release
 BUILD_FLAGS  ?= -c $(CONFIG)
 BIN          := .build/$(CONFIG)/enclave
 MODEL        ?= models/SmolLM2-135M-Instruct.Q4_1.gguf
+VENV_TEST    := .venv-test
 
-.PHONY: all models build run test test-swift clean help reference-venv reference-perplexity bench-compare
+.PHONY: all models build run test test-swift test-integration clean help reference-venv reference-perplexity bench-compare
 
 all: build
 
 help:
-	@echo "make run     fetch the default models, build optimised, start Enclave"
-	@echo "make test    fetch the models, build optimised with tests, run every test"
+	@echo "make run     fetch the default models, build optimised, start the server (prints the URL and, on first start, the admin key)"
+	@echo "make test    fetch the models, build optimised with tests, run every test (Swift, then the Python integration suite)"
+	@echo "make test-integration  run the Python integration suite (openai client) against a live enclave serve"
 	@echo "make models  fetch and verify the default models into models/"
 
 models:
@@ -23,13 +25,18 @@ build:
 	$(SWIFT) build $(BUILD_FLAGS) --product enclave
 
 run: models build
-	$(BIN) generate --model $(MODEL) --chat "Say hello to the team in one sentence."
+	$(BIN) serve --model $(MODEL)
 
-test: models test-swift
+test: models test-swift test-integration
 
 test-swift:
 	$(SWIFT) build $(BUILD_FLAGS) --build-tests
 	$(SWIFT) test $(BUILD_FLAGS) --skip-build
+
+test-integration: build
+	test -x $(VENV_TEST)/bin/python || $(PYTHON) -m venv $(VENV_TEST)
+	$(VENV_TEST)/bin/pip install --quiet --disable-pip-version-check -r tests/integration/requirements.txt
+	ENCLAVE_BIN=$(BIN) ENCLAVE_TEST_MODEL=$(MODEL) $(VENV_TEST)/bin/python -m pytest tests/integration -q
 
 # llama.cpp, for comparison only (never a dependency of the product): builds from source, ~15 minutes.
 LLAMA_VENV := .venv-llamacpp

@@ -17,9 +17,26 @@ let package = Package(
     products: [
         .executable(name: "enclave", targets: ["enclave"]),
         .library(name: "EnclaveEngine", targets: ["EnclaveEngine"]),
+        .library(name: "EnclaveCore", targets: ["EnclaveCore"]),
+        .library(name: "EnclaveStorage", targets: ["EnclaveStorage"]),
+        .library(name: "EnclaveGateway", targets: ["EnclaveGateway"]),
+        .library(name: "EnclaveServer", targets: ["EnclaveServer"]),
+        .library(name: "EnclaveTesting", targets: ["EnclaveTesting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.0.0"..<"5.0.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.0.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
+        // swift-configuration support is not used: Enclave reads its own YAML file.
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.0.0", traits: ["FullFoundation"]),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.0.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.30.0"),
     ],
     targets: [
         .target(
@@ -32,17 +49,107 @@ let package = Package(
             dependencies: ["CEnclaveKernels"],
             swiftSettings: engineSettings
         ),
+        .target(
+            name: "EnclaveCore",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "EnclaveStorage",
+            dependencies: [
+                "EnclaveCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "EnclaveGateway",
+            dependencies: [
+                "EnclaveCore",
+                "EnclaveEngine",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "EnclaveServer",
+            dependencies: [
+                "EnclaveCore",
+                "EnclaveStorage",
+                "EnclaveGateway",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "EnclaveTesting",
+            dependencies: ["EnclaveCore"],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "enclave",
             dependencies: [
                 "EnclaveEngine",
+                "EnclaveCore",
+                "EnclaveStorage",
+                "EnclaveGateway",
+                "EnclaveServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "EnclaveEngineTests",
             dependencies: ["EnclaveEngine", "CEnclaveKernels"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EnclaveCoreTests",
+            dependencies: ["EnclaveCore", "EnclaveTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EnclaveStorageTests",
+            dependencies: ["EnclaveCore", "EnclaveStorage", "EnclaveTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EnclaveGatewayTests",
+            dependencies: ["EnclaveCore", "EnclaveGateway", "EnclaveTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EnclaveServerTests",
+            dependencies: [
+                "EnclaveCore",
+                "EnclaveServer",
+                "EnclaveStorage",
+                "EnclaveGateway",
+                "EnclaveTesting",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
             swiftSettings: swiftSettings
         ),
     ]

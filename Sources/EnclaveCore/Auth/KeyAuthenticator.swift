@@ -1,0 +1,64 @@
+// Enclave: turning a presented API key into a principal.
+
+public import Foundation
+import Synchronization
+
+/// Authenticates bearer API keys against a ``KeyStore``.
+///
+/// The presented secret is hashed and looked up by its hash; the stored hash is then compared in constant
+/// time. A key's `lastUsedAt` is updated at most once per ``touchInterval``, so authentication does not
+/// write to the database on every request.
+///
+/// ```swift
+/// let principal = try await authenticator.authenticate(secret: "enc-...")
+/// ```
+public final class KeyAuthenticator: Sendable {
+    /// Why a key was refused.
+    public enum Failure: Error, Sendable, Hashable {
+        /// No key was presented.
+        case missing
+        /// The key is not an Enclave key or is unknown.
+        case invalid
+        /// The key was revoked.
+        case revoked
+    }
+
+    /// The store of keys.
+    public let store: any KeyStore
+    /// The least time between two updates of a key's `lastUsedAt`.
+    public let touchInterval: TimeInterval
+    private let lastTouched = Mutex<[String: Date]>([:])
+
+    /// Creates an authenticator.
+    public init(store: any KeyStore, touchInterval: TimeInterval = 60) {
+        self.store = store
+        self.touchInterval = touchInterval
+    }
+
+    /// The principal of a presented secret.
+    /// - Throws: ``Failure`` for a missing, invalid or revoked key; ``KeyStoreError`` if the store fails.
+    public func authenticate(secret: String?) async throws -> Principal {
+        guard let secret, !secret.isEmpty else { throw Failure.missing }
+        guard let presented = APIKeySecret(secret) else { throw Failure.invalid }
+        let hash = presented.hash
+        guard let key = try await store.find(hash: hash), key.hash == hash else { throw Failure.invalid }
+        guard key.isActive else { throw Failure.revoked }
+        let now = Date()
+        let due = lastTouched.withLock { touched in
+            if let last = touched[key.id], now.timeIntervalSince(last) < touchInterval { return false }
+            touched[key.id] = now
+            return true
+        }
+        if due { try await store.touch(id: key.id, at: now) }
+        return Principal(key: key)
+    }
+
+    /// The secret of an `Authorization: Bearer <secret>` header value; `nil` if it is absent or another scheme.
+    public static func bearerSecret(fromAuthorization header: String?) -> String? {
+        guard let header else { return nil }
+        let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
+        let secret = parts[1].trimmingCharacters(in: .whitespaces)
+        return secret.isEmpty ? nil : secret
+    }
+}

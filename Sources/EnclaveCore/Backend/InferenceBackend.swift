@@ -1,0 +1,35 @@
+// Enclave: the seam between the gateway and whatever runs the models.
+
+/// Something that runs models: the embedded engine, an upstream server, or a scripted fake in tests.
+///
+/// The gateway calls ``prepare(_:)`` first, for every request, so that bad requests (unknown model, a prompt
+/// over the context) fail before they take a place in the queue; it calls ``generate(_:)`` only once the
+/// scheduler admitted the request, and never runs more than ``capacity`` generations at once.
+///
+/// ```swift
+/// let prepared = try await backend.prepare(request)
+/// for try await event in backend.generate(prepared) {
+///     if case .delta(let text, _) = event { print(text, terminator: "") }
+/// }
+/// ```
+public protocol InferenceBackend: Sendable {
+    /// The models this backend serves (also while they load).
+    func models() async -> [ModelDescriptor]
+
+    /// The load state of a model; `nil` for a model this backend does not know.
+    func state(of model: String) async -> ModelState?
+
+    /// Renders the chat template, tokenises, resolves max tokens and checks the context limit, before any compute.
+    ///
+    /// - Throws: ``InferenceError`` (`unknownModel`, `notReady`, `contextLengthExceeded`, `invalidParameter`).
+    func prepare(_ request: InferenceRequest) async throws -> PreparedInference
+
+    /// Streams the generation. Cancelling the consuming task (or dropping the stream) cancels the sequence within one decode step.
+    ///
+    /// The stream yields ``InferenceEvent/delta(text:logprobs:)`` events, then exactly one
+    /// ``InferenceEvent/finished(_:_:)``, or throws an ``InferenceError``.
+    func generate(_ prepared: PreparedInference) -> AsyncThrowingStream<InferenceEvent, any Error>
+
+    /// How many sequences it can run at once (the scheduler admits up to this many).
+    var capacity: Int { get }
+}

@@ -1,0 +1,23 @@
+// Enclave gateway: what the scheduler reports.
+
+import Metrics
+
+/// The scheduler's metrics: queue depth, active sequences, time spent queued, rejections.
+struct SchedulerMetrics: Sendable {
+    let queueDepth: Gauge
+    let activeSequences: Gauge
+    let queueTime: Metrics.Timer
+    let rejected: Counter
+
+    init(factory: any MetricsFactory) {
+        queueDepth = Gauge(label: "enclave_queue_depth", factory: factory)
+        activeSequences = Gauge(label: "enclave_active_sequences", factory: factory)
+        queueTime = Metrics.Timer(label: "enclave_queue_time_seconds", factory: factory)
+        rejected = Counter(label: "enclave_requests_rejected_total", dimensions: [("reason", "queue_full")], factory: factory)
+    }
+
+    func update(queueDepth depth: Int, active: Int) {
+        queueDepth.record(depth)
+        activeSequences.record(active)
+    }
+}

@@ -1,0 +1,39 @@
+// Enclave server: per-request facts gathered for the request's log line and metrics.
+
+import Synchronization
+
+/// What a handler learns about its request (model, token counts, outcome) for the one log line written
+/// when the response ends. Shared between the handler and the middleware; never holds prompt or
+/// completion text.
+public final class RequestStats: Sendable {
+    /// A snapshot of the statistics.
+    public struct Values: Sendable, Hashable {
+        /// The authenticated principal's id (`key:<id>`), never a secret.
+        public var principal: String?
+        /// The model asked for.
+        public var model: String?
+        /// Prompt tokens, summed over the request's prompts.
+        public var promptTokens: Int = 0
+        /// Completion tokens.
+        public var completionTokens: Int = 0
+        /// Whether the response was streamed.
+        public var streamed = false
+        /// How the generation ended (`stop`, `length`, `cancelled`, `error`), if one ran.
+        public var outcome: String?
+        /// The error code of a failed request.
+        public var errorCode: String?
+    }
+
+    private let values = Mutex(Values())
+
+    /// Creates empty statistics.
+    public init() {}
+
+    /// The current values.
+    public var snapshot: Values { values.withLock { $0 } }
+
+    /// Changes the values.
+    public func update(_ change: (inout Values) -> Void) {
+        values.withLock { change(&$0) }
+    }
+}

@@ -1,0 +1,87 @@
+// Enclave server: the metrics it records and exposes at /metrics.
+
+import Dispatch
+public import EnclaveCore
+public import Metrics
+public import Prometheus
+import Synchronization
+
+/// The server's metrics, registered in one Prometheus registry (rendered at `/metrics`).
+///
+/// Every metric is created through this object's factory, so several servers in one process (tests)
+/// keep separate registries and nothing depends on a global `MetricsSystem.bootstrap`.
+public final class ServerMetrics: Sendable {
+    /// The registry rendered at `/metrics`.
+    public let registry: PrometheusCollectorRegistry
+    /// The factory that writes into ``registry``.
+    public let factory: any MetricsFactory
+
+    /// Creates metrics with a new registry.
+    public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+        self.registry = registry
+        var factory = PrometheusMetricsFactory(registry: registry)
+        let latencyBuckets: [Duration] = [
+            .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
+            .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5), .seconds(10),
+            .seconds(30), .seconds(60), .seconds(120),
+        ]
+        factory.defaultDurationHistogramBuckets = latencyBuckets
+        factory.defaultValueHistogramBuckets = [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536]
+        self.factory = factory
+    }
+
+    /// Counts a finished HTTP request and records its duration.
+    public func recordRequest(route: String, method: String, status: Int, durationNanoseconds: Int64) {
+        Counter(
+            label: "enclave_http_requests_total",
+            dimensions: [("route", route), ("method", method), ("status", String(status))], factory: factory
+        ).increment()
+        Metrics.Timer(label: "enclave_http_request_duration_seconds", dimensions: [("route", route)], factory: factory)
+            .recordNanoseconds(durationNanoseconds)
+    }
+
+    /// Records how long the first token took, from the arrival of the request (queueing included).
+    public func recordTimeToFirstToken(model: String, nanoseconds: Int64) {
+        Metrics.Timer(label: "enclave_time_to_first_token_seconds", dimensions: [("model", model)], factory: factory)
+            .recordNanoseconds(nanoseconds)
+    }
+
+    /// Records the mean time between tokens of one generation.
+    public func recordInterTokenLatency(model: String, nanoseconds: Int64) {
+        Metrics.Timer(label: "enclave_inter_token_latency_seconds", dimensions: [("model", model)], factory: factory)
+            .recordNanoseconds(nanoseconds)
+    }
+
+    /// Counts the tokens of a generation and how it ended (`stop`, `length`, `cancelled`, `error`).
+    public func recordGeneration(model: String, promptTokens: Int, completionTokens: Int, outcome: String) {
+        Counter(label: "enclave_prompt_tokens_total", dimensions: [("model", model)], factory: factory)
+            .increment(by: promptTokens)
+        Counter(label: "enclave_completion_tokens_total", dimensions: [("model", model)], factory: factory)
+            .increment(by: completionTokens)
+        Counter(label: "enclave_generations_total", dimensions: [("model", model), ("outcome", outcome)], factory: factory)
+            .increment()
+    }
+
+    /// Sets the model state gauges (one per model and state, 1 for the current state) and the capacity.
+    public func recordBackend(states: [(model: String, state: ModelState?)], capacity: Int) {
+        for (model, state) in states {
+            let current: String =
+                switch state {
+                case .ready: "ready"
+                case .loading: "loading"
+                case .failed: "failed"
+                case nil: "unknown"
+                }
+            for name in ["loading", "ready", "failed"] {
+                Gauge(label: "enclave_model_state", dimensions: [("model", model), ("state", name)], factory: factory)
+                    .record(name == current ? 1 : 0)
+            }
+        }
+        Gauge(label: "enclave_backend_capacity", factory: factory).record(capacity)
+    }
+
+    /// The Prometheus text exposition of every metric.
+    public func render() -> [UInt8] {
+        registry.emitToBuffer()
+    }
+}

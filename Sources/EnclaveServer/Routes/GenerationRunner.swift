@@ -1,0 +1,72 @@
+// Enclave server: consuming a generation, with its metrics and statistics.
+
+import Dispatch
+import EnclaveCore
+import EnclaveGateway
+
+/// Runs one admitted generation for a handler: hands each delta to the handler and records time to first
+/// token, inter-token latency, token counts and the outcome (`stop`, `length`, `cancelled`, `error`).
+struct GenerationRunner {
+    let metrics: ServerMetrics
+    let stats: RequestStats
+    /// When the HTTP request arrived (time to first token counts from here, queueing included).
+    let requestStart: UInt64
+
+    /// The result of a generation.
+    struct Outcome {
+        var finishReason: FinishReason
+        var usage: InferenceUsage
+    }
+
+    /// Waits for a slot, then streams the generation into `onDelta`.
+    /// - Throws: `CancellationError` when cancelled (client gone, shutdown), the backend's error, or `onDelta`'s.
+    func run(
+        _ submission: InferenceSubmission,
+        onDelta: (_ text: String, _ logprobs: [TokenLogprob]) async throws -> Void
+    ) async throws -> Outcome {
+        let model = submission.prepared.request.model
+        let promptTokens = submission.prepared.promptTokens.count
+        var firstToken: UInt64?
+        var deltas = 0
+        do {
+            let outcome = try await submission.run { events -> Outcome in
+                for try await event in events {
+                    switch event {
+                    case .delta(let text, let logprobs):
+                        deltas += 1
+                        if firstToken == nil {
+                            let now = DispatchTime.now().uptimeNanoseconds
+                            firstToken = now
+                            metrics.recordTimeToFirstToken(model: model, nanoseconds: Int64(now &- requestStart))
+                        }
+                        try await onDelta(text, logprobs)
+                    case .finished(let reason, let usage):
+                        return Outcome(finishReason: reason, usage: usage)
+                    }
+                }
+                try Task.checkCancellation()
+                throw InferenceError.internal("The model stopped without finishing the response.")
+            }
+            if let firstToken, outcome.usage.completionTokens > 1 {
+                let elapsed = DispatchTime.now().uptimeNanoseconds &- firstToken
+                metrics.recordInterTokenLatency(model: model, nanoseconds: Int64(elapsed) / Int64(outcome.usage.completionTokens - 1))
+            }
+            record(model: model, promptTokens: outcome.usage.promptTokens, completionTokens: outcome.usage.completionTokens,
+                   outcome: outcome.finishReason.rawValue)
+            return outcome
+        } catch {
+            let cancelled = error is CancellationError || Task.isCancelled
+            record(model: model, promptTokens: promptTokens, completionTokens: deltas, outcome: cancelled ? "cancelled" : "error")
+            throw error
+        }
+    }
+
+    private func record(model: String, promptTokens: Int, completionTokens: Int, outcome: String) {
+        metrics.recordGeneration(model: model, promptTokens: promptTokens, completionTokens: completionTokens, outcome: outcome)
+        stats.update { values in
+            values.promptTokens += promptTokens
+            values.completionTokens += completionTokens
+            values.outcome = outcome
+        }
+    }
+}

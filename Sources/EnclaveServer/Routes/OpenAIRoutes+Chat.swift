@@ -1,0 +1,97 @@
+// Enclave server: POST /v1/chat/completions.
+
+import EnclaveCore
+import EnclaveGateway
+import Foundation
+import Hummingbird
+
+extension OpenAIRoutes {
+    func chatCompletions(request: Request, context: EnclaveRequestContext) async throws -> Response {
+        let start = Self.now()
+        var request = request
+        let principal = try principal(of: context)
+        let body = try await APIRequestDecoder(maxBodyBytes: limits.maxBodyBytes).decode(ChatCompletionRequest.self, from: &request)
+        context.stats.update { $0.model = body.model; $0.streamed = body.stream == true }
+        let inference = try body.inferenceRequest(id: context.requestID, principal: principal.id, limits: limits)
+        let prepared = try await gateway.prepare(inference)
+        let submission = try gateway.submit(prepared)
+        let runner = GenerationRunner(metrics: metrics, stats: context.stats, requestStart: start)
+        let id = "chatcmpl-\(context.requestID)"
+        let created = Self.unixTime()
+        let wantsLogprobs = inference.parameters.logprobs
+
+        guard body.stream == true else {
+            let (text, logprobs, outcome) = try await request.body.consumeWithCancellationOnInboundClose { _ in
+                var text = ""
+                var logprobs: [TokenLogprob] = []
+                let outcome = try await runner.run(submission) { delta, tokens in
+                    text += delta
+                    logprobs += tokens
+                }
+                return (text, logprobs, outcome)
+            }
+            let response = ChatCompletionResponse(
+                id: id, created: created, model: body.model,
+                choices: [
+                    .init(
+                        index: 0, message: .init(content: text), logprobs: wantsLogprobs ? ChatLogprobs(logprobs) : nil,
+                        finishReason: outcome.finishReason.rawValue)
+                ],
+                usage: Usage(outcome.usage))
+            return try jsonResponse(response)
+        }
+
+        let includeUsage = body.streamOptions?.includeUsage == true
+        let model = body.model
+        let streamingRequest = request
+        return Response(
+            status: .ok, headers: ServerSentEvents.headers,
+            body: ResponseBody { writer in
+                let encoder = JSONEncoder.api()
+                func chunk(_ delta: ChatCompletionChunk.Delta, logprobs: ChatLogprobs? = nil, finishReason: String? = nil) -> ChatCompletionChunk {
+                    ChatCompletionChunk(
+                        id: id, created: created, model: model,
+                        choices: [.init(delta: delta, logprobs: logprobs, finishReason: finishReason)], usage: nil,
+                        includeUsage: includeUsage)
+                }
+                do {
+                    try await streamingRequest.body.consumeWithCancellationOnInboundClose { _ in
+                        try await writer.write(ServerSentEvents.frame(chunk(.init(role: "assistant", content: "")), encoder: encoder))
+                        let outcome = try await runner.run(submission) { text, tokens in
+                            guard !text.isEmpty || !tokens.isEmpty else { return }
+                            let logprobs = wantsLogprobs ? ChatLogprobs(tokens) : nil
+                            try await writer.write(ServerSentEvents.frame(chunk(.init(content: text), logprobs: logprobs), encoder: encoder))
+                        }
+                        try await writer.write(
+                            ServerSentEvents.frame(chunk(.init(), finishReason: outcome.finishReason.rawValue), encoder: encoder))
+                        if includeUsage {
+                            let last = ChatCompletionChunk(
+                                id: id, created: created, model: model, choices: [], usage: Usage(outcome.usage), includeUsage: true)
+                            try await writer.write(ServerSentEvents.frame(last, encoder: encoder))
+                        }
+                        try await writer.write(ServerSentEvents.done)
+                    }
+                } catch {
+                    try await StreamFailure.report(error, to: &writer, stats: context.stats, logger: context.logger)
+                }
+                try await writer.finish(nil)
+            })
+    }
+}
+
+extension Usage {
+    init(_ usage: InferenceUsage) {
+        self.init(promptTokens: usage.promptTokens, completionTokens: usage.completionTokens)
+    }
+}
+
+extension ChatLogprobs {
+    init(_ tokens: [TokenLogprob]) {
+        self.init(
+            content: tokens.map { token in
+                Entry(
+                    token: token.token, logprob: token.logprob, bytes: token.bytes,
+                    topLogprobs: token.top.map { Alternative(token: $0.token, logprob: $0.logprob, bytes: $0.bytes) })
+            })
+    }
+}

@@ -1,0 +1,123 @@
+// Enclave server: POST /v1/completions.
+
+import EnclaveCore
+import EnclaveGateway
+import Foundation
+import Hummingbird
+
+extension OpenAIRoutes {
+    func completions(request: Request, context: EnclaveRequestContext) async throws -> Response {
+        let start = Self.now()
+        var request = request
+        let principal = try principal(of: context)
+        let body = try await APIRequestDecoder(maxBodyBytes: limits.maxBodyBytes).decode(CompletionRequest.self, from: &request)
+        context.stats.update { $0.model = body.model; $0.streamed = body.stream == true }
+        let inferences = try body.inferenceRequests(id: context.requestID, principal: principal.id, limits: limits)
+        // Every prompt is prepared before anything runs, so that a prompt over the context fails the whole request with a 400.
+        var prepared: [PreparedInference] = []
+        for inference in inferences {
+            do {
+                prepared.append(try await gateway.prepare(inference))
+            } catch let error as InferenceError where error.code == .contextLengthExceeded {
+                throw OpenAIError.invalidRequest(error.message, param: "prompt", code: "context_length_exceeded")
+            }
+        }
+        // The first prompt takes its place in the queue now (429 before the response starts); the others when their turn comes.
+        let first = try gateway.submit(prepared[0])
+        let runner = GenerationRunner(metrics: metrics, stats: context.stats, requestStart: start)
+        let id = "cmpl-\(context.requestID)"
+        let created = Self.unixTime()
+        let wantsLogprobs = body.logprobs != nil
+        let gateway = self.gateway
+
+        let prompts = prepared
+        let submission: @Sendable (Int) throws -> InferenceSubmission = { index in
+            index == 0 ? first : try gateway.submit(prompts[index])
+        }
+
+        guard body.stream == true else {
+            let choices = try await request.body.consumeWithCancellationOnInboundClose { _ in
+                var choices: [(CompletionResponse.Choice, InferenceUsage)] = []
+                for index in prompts.indices {
+                    var text = ""
+                    var logprobs = CompletionLogprobs()
+                    let outcome = try await runner.run(try submission(index)) { delta, tokens in
+                        if wantsLogprobs { logprobs.append(tokens, at: text.count) }
+                        text += delta
+                    }
+                    let choice = CompletionResponse.Choice(
+                        text: text, index: index, logprobs: wantsLogprobs ? logprobs : nil, finishReason: outcome.finishReason.rawValue)
+                    choices.append((choice, outcome.usage))
+                }
+                return choices
+            }
+            let usage = Usage(
+                promptTokens: choices.reduce(0) { $0 + $1.1.promptTokens },
+                completionTokens: choices.reduce(0) { $0 + $1.1.completionTokens })
+            return try jsonResponse(
+                CompletionResponse(id: id, created: created, model: body.model, choices: choices.map(\.0), usage: usage, includeUsage: true))
+        }
+
+        let includeUsage = body.streamOptions?.includeUsage == true
+        let model = body.model
+        let streamingRequest = request
+        return Response(
+            status: .ok, headers: ServerSentEvents.headers,
+            body: ResponseBody { writer in
+                let encoder = JSONEncoder.api()
+                func chunk(_ choice: CompletionResponse.Choice) -> CompletionResponse {
+                    CompletionResponse(id: id, created: created, model: model, choices: [choice], usage: nil, includeUsage: includeUsage)
+                }
+                do {
+                    try await streamingRequest.body.consumeWithCancellationOnInboundClose { _ in
+                        var total = InferenceUsage(promptTokens: 0, completionTokens: 0)
+                        for index in prompts.indices {
+                            var offset = 0
+                            let outcome = try await runner.run(try submission(index)) { text, tokens in
+                                guard !text.isEmpty || !tokens.isEmpty else { return }
+                                var logprobs: CompletionLogprobs?
+                                if wantsLogprobs {
+                                    logprobs = CompletionLogprobs()
+                                    logprobs?.append(tokens, at: offset)
+                                }
+                                offset += text.count
+                                let choice = CompletionResponse.Choice(text: text, index: index, logprobs: logprobs, finishReason: nil)
+                                try await writer.write(ServerSentEvents.frame(chunk(choice), encoder: encoder))
+                            }
+                            total.promptTokens += outcome.usage.promptTokens
+                            total.completionTokens += outcome.usage.completionTokens
+                            let last = CompletionResponse.Choice(text: "", index: index, logprobs: nil, finishReason: outcome.finishReason.rawValue)
+                            try await writer.write(ServerSentEvents.frame(chunk(last), encoder: encoder))
+                        }
+                        if includeUsage {
+                            let usageChunk = CompletionResponse(
+                                id: id, created: created, model: model, choices: [], usage: Usage(total), includeUsage: true)
+                            try await writer.write(ServerSentEvents.frame(usageChunk, encoder: encoder))
+                        }
+                        try await writer.write(ServerSentEvents.done)
+                    }
+                } catch {
+                    try await StreamFailure.report(error, to: &writer, stats: context.stats, logger: context.logger)
+                }
+                try await writer.finish(nil)
+            })
+    }
+}
+
+extension CompletionLogprobs {
+    /// Appends tokens whose text starts at character `offset` of the completion.
+    mutating func append(_ tokens: [TokenLogprob], at offset: Int) {
+        var position = offset
+        for token in tokens {
+            self.tokens.append(token.token)
+            tokenLogprobs.append(token.logprob)
+            var top: [String: Double] = [:]
+            for alternative in token.top where top[alternative.token] == nil {
+                top[alternative.token] = alternative.logprob
+            }
+            topLogprobs.append(top)
+            textOffset.append(position)
+            position += token.token.count
+        }
+    }
+}

@@ -1,0 +1,27 @@
+// Enclave storage: the database schema, as an ordered list of migrations.
+
+import GRDB
+
+/// The schema of Enclave's database. Migrations only ever get appended: a released migration is never
+/// edited, so every database can be brought from any earlier version to the current one.
+enum EnclaveMigrations {
+    /// The migrator with every migration, in order.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("001-api-keys") { db in
+            try db.create(table: "apiKey") { table in
+                table.primaryKey("id", .text)
+                table.column("name", .text).notNull()
+                table.column("prefix", .text).notNull()
+                table.column("hash", .blob).notNull().unique()
+                table.column("role", .text).notNull()
+                table.column("createdAt", .datetime).notNull()
+                table.column("lastUsedAt", .datetime)
+                table.column("revokedAt", .datetime)
+            }
+            // Names are unique among active keys; a revoked key's name can be reused.
+            try db.execute(sql: "CREATE UNIQUE INDEX apiKey_activeName ON apiKey(name) WHERE revokedAt IS NULL")
+        }
+        return migrator
+    }
+}

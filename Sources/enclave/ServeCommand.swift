@@ -1,0 +1,82 @@
+// Enclave: `enclave serve`.
+
+import ArgumentParser
+import EnclaveCore
+import EnclaveGateway
+import EnclaveServer
+import EnclaveStorage
+import Foundation
+import Logging
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the OpenAI-compatible server.",
+        discussion: """
+            Reads the configuration file if one is given (see enclave.example.yaml), then applies the flags. \
+            Without a configuration it serves models/SmolLM2-135M-Instruct.Q4_1.gguf on 127.0.0.1:8080. \
+            On first start it creates an admin API key and prints it once.
+            """
+    )
+
+    @Option(name: .long, help: "A YAML configuration file.")
+    var config: String?
+
+    @Option(name: .long, help: "The address to bind (overrides listen.host).")
+    var host: String?
+
+    @Option(name: .long, help: "The port to listen on; 0 picks a free one (overrides listen.port).")
+    var port: Int?
+
+    @Option(name: .customLong("data-dir"), help: "Where the database and generated secrets live (overrides storage.data_dir; default ./data).")
+    var dataDir: String?
+
+    @Option(name: .long, help: "Serve this GGUF file alone (model id: its file name without .gguf), instead of the configured models.")
+    var model: String?
+
+    /// How the backend is built; the embedded engine unless a caller plugs in another.
+    var backendFactory: BackendFactory { .embedded }
+
+    func run() async throws {
+        let configuration = try resolvedConfiguration()
+        let logger = LogSetup.bootstrap(configuration.logging)
+        for model in configuration.models where !FileManager.default.fileExists(atPath: model.file) {
+            throw CommandFailure("model '\(model.id)': the file \(model.file) does not exist (run `make models` for the default model)")
+        }
+
+        let store = try SQLiteKeyStore(dataDirectory: configuration.storage.dataDirectory)
+        if let secret = try await AdminKeyBootstrap.ensureAdminKey(in: store) {
+            Console.print("Created the first admin API key. It is shown only this once; store it now:")
+            Console.print(secret.value)
+        }
+
+        let backend = LoadingBackend(models: configuration.models)
+        let loader = BackendLoader(backend: backend, factory: backendFactory, configuration: configuration, logger: logger)
+        let host = configuration.listen.host
+        let app = buildApplication(
+            configuration: configuration, backend: backend, keyStore: store, logger: logger, services: [loader],
+            onServerRunning: { port in
+                let shownHost = host.contains(":") ? "[\(host)]" : host
+                Console.print("Enclave is listening on http://\(shownHost):\(port.map(String.init) ?? "?")")
+            })
+
+        try await ServerLifecycle.run(ServerLifecycle.serviceGroup(running: app, settings: configuration.server, logger: logger))
+        logger.info("stopped")
+    }
+
+    /// Defaults, then the file, then the flags.
+    func resolvedConfiguration() throws -> EnclaveConfiguration {
+        var configuration = try config.map { try EnclaveConfiguration.load(path: $0) } ?? EnclaveConfiguration()
+        if let host {
+            guard !host.isEmpty else { throw ValidationError("--host must not be empty") }
+            configuration.listen.host = host
+        }
+        if let port {
+            guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535, got \(port)") }
+            configuration.listen.port = port
+        }
+        if let dataDir { configuration.storage.dataDirectory = dataDir }
+        if let model { configuration.models = [ModelConfiguration(file: model)] }
+        return configuration
+    }
+}
