@@ -24,13 +24,10 @@ public struct BackendFactory: Sendable {
         try await embedded(configuration: configuration, logger: logger)
     }
 
-    /// Loads every configured model into the embedded engine.
-    ///
-    /// The engine's serving API (batch runner, chat templates, sampling) is being written in parallel; the
-    /// `EmbeddedBackend` adapter that conforms to ``InferenceBackend`` over it plugs in here. Until then this
-    /// is the one place that cannot serve: it fails, and every model reports `failed` with this reason.
+    /// Loads every configured model into the embedded engine (``EmbeddedBackend``).
     public static func embedded(configuration: EnclaveConfiguration, logger: Logger) async throws -> any InferenceBackend {
-        logger.error("the embedded engine's serving adapter is not built yet", metadata: ["models": "\(configuration.models.map(\.id))"])
-        throw InferenceError.internal("the embedded engine is not built yet")
+        try await Task.detached(priority: .userInitiated) {
+            try EmbeddedBackend(configuration: configuration, logger: logger)
+        }.value
     }
 }
