@@ -36,6 +36,9 @@ enum {
     SLICE_ROWS = 256,
     /// Blocks per K slice in the cols kernel: 8 columns x 32 blocks x 72 bytes stay in L1.
     SLICE_COLS = 32,
+    /// Rows per block in the cols kernels: the block's weights stay in L2 while every column tile
+    /// passes over them, and its accumulators (ROW_BLOCK x 8 floats) in L1.
+    ROW_BLOCK = 64,
 };
 
 INLINE __m256i load256(const void *p) { return _mm256_loadu_si256((const __m256i *)p); }
@@ -87,24 +90,30 @@ INLINE int32_t sum32_epi16(const int16_t *q) {
 
 INLINE float half_at(const uint8_t *p) { return _cvtsh_ss(enc_load_u16(p)); }
 
-/// 8 halves at p[i] + off, converted: lane i from p[i].
+/// 8 halves at p[i] + off, converted: lane i from p[i]. (Inserted from memory: no general registers.)
 INLINE __m256 gather_half8(const uint8_t *const p[8], int64_t off) {
-    const uint64_t a = (uint64_t)enc_load_u16(p[0] + off) | (uint64_t)enc_load_u16(p[1] + off) << 16 |
-                       (uint64_t)enc_load_u16(p[2] + off) << 32 | (uint64_t)enc_load_u16(p[3] + off) << 48;
-    const uint64_t b = (uint64_t)enc_load_u16(p[4] + off) | (uint64_t)enc_load_u16(p[5] + off) << 16 |
-                       (uint64_t)enc_load_u16(p[6] + off) << 32 | (uint64_t)enc_load_u16(p[7] + off) << 48;
-    return _mm256_cvtph_ps(_mm_set_epi64x((long long)b, (long long)a));
+    __m128i h = _mm_cvtsi32_si128(enc_load_u16(p[0] + off));
+    h = _mm_insert_epi16(h, enc_load_u16(p[1] + off), 1);
+    h = _mm_insert_epi16(h, enc_load_u16(p[2] + off), 2);
+    h = _mm_insert_epi16(h, enc_load_u16(p[3] + off), 3);
+    h = _mm_insert_epi16(h, enc_load_u16(p[4] + off), 4);
+    h = _mm_insert_epi16(h, enc_load_u16(p[5] + off), 5);
+    h = _mm_insert_epi16(h, enc_load_u16(p[6] + off), 6);
+    h = _mm_insert_epi16(h, enc_load_u16(p[7] + off), 7);
+    return _mm256_cvtph_ps(h);
 }
 
 /// The (scale, min) half pairs at p[i] + off: *d lane i = scale of p[i], *m lane i = min of p[i].
 INLINE void gather_half_pairs8(const uint8_t *const p[8], int64_t off, __m256 *d, __m256 *m) {
     // Rows (0 1 4 5) and (2 3 6 7) so that the even/odd de-interleave below lands in row order.
-    const uint64_t a0 = (uint64_t)enc_load_u32(p[0] + off) | (uint64_t)enc_load_u32(p[1] + off) << 32;
-    const uint64_t a1 = (uint64_t)enc_load_u32(p[4] + off) | (uint64_t)enc_load_u32(p[5] + off) << 32;
-    const uint64_t b0 = (uint64_t)enc_load_u32(p[2] + off) | (uint64_t)enc_load_u32(p[3] + off) << 32;
-    const uint64_t b1 = (uint64_t)enc_load_u32(p[6] + off) | (uint64_t)enc_load_u32(p[7] + off) << 32;
-    const __m256 fa = _mm256_cvtph_ps(_mm_set_epi64x((long long)a1, (long long)a0));
-    const __m256 fb = _mm256_cvtph_ps(_mm_set_epi64x((long long)b1, (long long)b0));
+    __m128i a = _mm_cvtsi32_si128((int)enc_load_u32(p[0] + off)), b = _mm_cvtsi32_si128((int)enc_load_u32(p[2] + off));
+    a = _mm_insert_epi32(a, (int)enc_load_u32(p[1] + off), 1);
+    a = _mm_insert_epi32(a, (int)enc_load_u32(p[4] + off), 2);
+    a = _mm_insert_epi32(a, (int)enc_load_u32(p[5] + off), 3);
+    b = _mm_insert_epi32(b, (int)enc_load_u32(p[3] + off), 1);
+    b = _mm_insert_epi32(b, (int)enc_load_u32(p[6] + off), 2);
+    b = _mm_insert_epi32(b, (int)enc_load_u32(p[7] + off), 3);
+    const __m256 fa = _mm256_cvtph_ps(a), fb = _mm256_cvtph_ps(b);
     *d = _mm256_shuffle_ps(fa, fb, 0x88);
     *m = _mm256_shuffle_ps(fa, fb, 0xDD);
 }
@@ -189,8 +198,12 @@ INLINE __m256i dot32(__m256i lo, __m256i hi, const int16_t *q) {
 }
 
 /// Rows of one 8-row group at a uniform stride, starting at `base`: row i at base + i * rb.
+/// (Written as two bases and two strides so that the compiler addresses the 8 rows with few registers.)
 INLINE void group_rows(const uint8_t *base, int64_t rb, const uint8_t *p[8]) {
-    for (int i = 0; i < 8; i++) p[i] = base + i * rb;
+    const uint8_t *b4 = base + 4 * rb;
+    const int64_t rb3 = 3 * rb;
+    p[0] = base, p[1] = base + rb, p[2] = base + 2 * rb, p[3] = base + rb3;
+    p[4] = b4, p[5] = b4 + rb, p[6] = b4 + 2 * rb, p[7] = b4 + rb3;
 }
 
 /// The block products of 8 rows with one activation block, reduced to one int32 per row (lane = row),
@@ -211,15 +224,48 @@ INLINE __m256i rows_block32(int type, const uint8_t *const p[8], const int16_t *
     return tree8(v);
 }
 
+/// Walks the next 8-row group while the current one is computed, prefetching a few cache lines per
+/// block step. Without it the 8 interleaved row streams run at half speed from DRAM; one group ahead
+/// was measured best. With whole rows (no K slicing) the group is one contiguous range.
+typedef struct {
+    const uint8_t *line, *end;  // next line to prefetch; end of the current row's part (or of the range)
+    int64_t row_bytes, part_bytes, rows_left, lines_per_step;
+} prefetch_walk;
+
+/// Lines per block step that cover `rows` parts of `part_bytes` in `steps` steps (one division, hoisted
+/// out of the row-group loop).
+INLINE int64_t prefetch_lines_per_step(int64_t rows, int64_t part_bytes, int64_t steps) {
+    return (rows * (part_bytes / 64 + 2) + steps - 1) / steps;
+}
+
+INLINE prefetch_walk prefetch_walk_make(const uint8_t *first, int64_t rows, int64_t row_bytes, int64_t part_bytes,
+                                        int64_t lines_per_step) {
+    const prefetch_walk pw = {first, first + part_bytes, row_bytes, part_bytes, first ? rows : 0, lines_per_step};
+    return pw;
+}
+
+INLINE void prefetch_walk_step(prefetch_walk *pw) {
+    for (int64_t t = 0; t < pw->lines_per_step && pw->rows_left > 0; t++) {
+        _mm_prefetch((const char *)pw->line, _MM_HINT_T0);
+        pw->line += 64;
+        if (pw->line >= pw->end + 64) {  // one line past the end covers a part that ends mid-line
+            pw->rows_left--;
+            pw->end += pw->row_bytes;
+            pw->line = pw->end - pw->part_bytes;
+        }
+    }
+}
+
 /// One activation column times 8 rows (row i at base + i * rb) over blocks [0, ns) of a slice,
-/// continuing the per-row accumulators in `acc`. Prefetches `pf_bytes` from `pf` along the way.
-INLINE __m256 rows_group32(int type, const uint8_t *base, int64_t rb, int64_t ns, const enc_q16_32 *x,
-                           const float *dx, const float *sx, const int32_t *xsum, __m256 acc,
-                           const uint8_t *pf, int64_t pf_bytes) {
+/// continuing the per-row accumulators in `acc`.
+/// With `whole` rows the next group is one contiguous range starting at pw->line and is prefetched
+/// without bounds checks (prefetches never fault; past the matrix end they point at the current group).
+INLINE __m256 rows_group32(int type, int whole, const uint8_t *base, int64_t rb, int64_t ns, const enc_q16_32 *x,
+                           const float *dx, const float *sx, const int32_t *xsum, __m256 acc, prefetch_walk *pw) {
     const int64_t bb = bytes32(type);
     const int off = offset32(type);
-    const int64_t pf_lines = pf ? (pf_bytes / ns + 63) / 64 + 1 : 0;
-    const uint8_t *pf_end = pf + pf_bytes;
+    const uint8_t *pf = pw->line;
+    const int64_t pf_lines = pw->lines_per_step;
     for (int64_t j = 0; j < ns; j++, base += bb) {
         const uint8_t *p[8];
         group_rows(base, rb, p);
@@ -228,7 +274,11 @@ INLINE __m256 rows_group32(int type, const uint8_t *base, int64_t rb, int64_t ns
         if (off) s = _mm256_sub_epi32(s, _mm256_set1_epi32(xsum[j]));
         acc = _mm256_fmadd_ps(_mm256_cvtepi32_ps(s), _mm256_mul_ps(d, _mm256_broadcast_ss(dx + j)), acc);
         if (has_min32(type)) acc = _mm256_fmadd_ps(m, _mm256_broadcast_ss(sx + j), acc);
-        for (int64_t t = 0; t < pf_lines && pf < pf_end; t++, pf += 64) _mm_prefetch((const char *)pf, _MM_HINT_T0);
+        if (whole) {
+            for (int64_t t = 0; t < pf_lines; t++, pf += 64) _mm_prefetch((const char *)pf, _MM_HINT_T0);
+        } else {
+            prefetch_walk_step(pw);
+        }
     }
     return acc;
 }
@@ -264,15 +314,21 @@ INLINE void rows32(int type, const uint8_t *w, int64_t row_bytes, int64_t nb, in
             store_partial(y + r0, acc, r1 - r0);
             continue;
         }
+        const int whole = ns == nb;  // whole rows: the next group is one contiguous range
+        const int64_t lines8 = whole ? prefetch_lines_per_step(1, 8 * row_bytes, ns) : prefetch_lines_per_step(8, ns * bb, ns);
         for (int64_t rg = r0; rg < r1; rg += 8) {
             const int64_t first = rg + 8 <= r1 ? rg : r1 - 8;  // group rows [first, first + 8)
             const int64_t skip = rg - first;                   // lanes already stored by the previous group
             const uint8_t *base = w + first * row_bytes + s0 * bb;
-            // Prefetch the next group's rows when whole rows are processed (no K slicing).
-            const uint8_t *pf = ns == nb && rg + 8 < r1 ? w + (first + 8) * row_bytes : NULL;
+            const int64_t next = min64(8, r1 - first - 8);      // rows in the next group (<= 0: none)
             __m256 acc = s0 == 0 ? _mm256_setzero_ps() : _mm256_loadu_ps(y + first);
-            acc = rows_group32(type, base, row_bytes, ns, x + s0, dx, sx, xsum, acc, pf,
-                               min64(8, r1 - first - 8) * row_bytes);
+            if (whole) {
+                prefetch_walk pw = prefetch_walk_make(next > 0 ? base + 8 * row_bytes : base, 1, 0, 0, lines8);
+                acc = rows_group32(type, 1, base, row_bytes, ns, x + s0, dx, sx, xsum, acc, &pw);
+            } else {
+                prefetch_walk pw = prefetch_walk_make(next > 0 ? base + 8 * row_bytes : NULL, next, row_bytes, ns * bb, lines8);
+                acc = rows_group32(type, 0, base, row_bytes, ns, x + s0, dx, sx, xsum, acc, &pw);
+            }
             float t[8];
             _mm256_storeu_ps(t, acc);
             for (int64_t i = skip; i < 8; i++) y[first + i] = t[i];
@@ -280,14 +336,17 @@ INLINE void rows32(int type, const uint8_t *w, int64_t row_bytes, int64_t nb, in
     }
 }
 
-/// `ncol` (4 or 8) activation columns times rows [r0, r1), one float lane per column. Columns at and
-/// above `real` repeat the last real column and are not stored. `y` = column 0's outputs.
+/// `ncol` (4 or 8) activation columns times rows [r0, r1) (at most ROW_BLOCK of them), one float lane
+/// per column. Columns at and above `real` repeat the last real column and are not stored. `y` = column
+/// 0's outputs. The accumulators stay in a local buffer across K slices; each column's outputs are
+/// written once, contiguously.
 INLINE void cols32(int type, int ncol, const uint8_t *w, int64_t row_bytes, int64_t nb, int64_t r0, int64_t r1,
                    const uint8_t *x, int64_t x_stride, int64_t real, float *y, int64_t ldy) {
     const int64_t bb = bytes32(type);
     const int off = offset32(type);
     __attribute__((aligned(32))) float dx[SLICE_COLS][8], sx[SLICE_COLS][8];
     __attribute__((aligned(32))) int32_t xsum[SLICE_COLS][8];
+    __attribute__((aligned(32))) float accs[ROW_BLOCK][8];
     const enc_q16_32 *xc[8];
     for (int c = 0; c < 8; c++) xc[c] = (const enc_q16_32 *)(x + min64(c, real - 1) * x_stride);
     for (int64_t s0 = 0; s0 < nb; s0 += SLICE_COLS) {
@@ -302,12 +361,7 @@ INLINE void cols32(int type, int ncol, const uint8_t *w, int64_t row_bytes, int6
         }
         for (int64_t r = r0; r < r1; r++) {
             const uint8_t *p = w + r * row_bytes + s0 * bb;
-            __m256 acc = _mm256_setzero_ps();
-            if (s0 > 0) {
-                float t[8] = {0};
-                for (int64_t c = 0; c < real; c++) t[c] = y[c * ldy + r];
-                acc = _mm256_loadu_ps(t);
-            }
+            __m256 acc = s0 == 0 ? _mm256_setzero_ps() : _mm256_load_ps(accs[r - r0]);
             for (int64_t j = 0; j < ns; j++, p += bb) {
                 __m256i lo, hi;
                 unpack32(type, p, &lo, &hi);
@@ -319,16 +373,24 @@ INLINE void cols32(int type, int ncol, const uint8_t *w, int64_t row_bytes, int6
                 acc = _mm256_fmadd_ps(_mm256_cvtepi32_ps(s), _mm256_mul_ps(d, _mm256_load_ps(dx[j])), acc);
                 if (has_min32(type)) acc = _mm256_fmadd_ps(_mm256_set1_ps(half_at(p + 2)), _mm256_load_ps(sx[j]), acc);
             }
-            float t[8];
-            _mm256_storeu_ps(t, acc);
-            for (int64_t c = 0; c < real; c++) y[c * ldy + r] = t[c];
+            _mm256_store_ps(accs[r - r0], acc);
         }
     }
+    for (int64_t c = 0; c < real; c++)
+        for (int64_t r = r0; r < r1; r++) y[c * ldy + r] = accs[r - r0][c];
 }
 
 /// Columns in a batch that go through the cols kernel: tiles of 8, and a last tile of 5 or more.
 /// Narrower leftovers run column by column through the rows kernel (same results either way).
 enum { MIN_COLS_TILE = 5 };
+
+/// Rows per span in a batched product: a span's weights (about 128 KB) stay in L2 while every
+/// column tile passes over them, so weights are read from memory once per call and activations once
+/// per span. Inside a span, each tile of 8 columns (in L1) meets the span's rows in blocks.
+INLINE int64_t row_span(int64_t row_bytes) {
+    const int64_t rows = (128 * 1024 / row_bytes) & ~(int64_t)(ROW_BLOCK - 1);
+    return rows < ROW_BLOCK ? ROW_BLOCK : rows;
+}
 
 INLINE void matmul32(int type, const void *w, int64_t row_bytes, int64_t k, int64_t r0, int64_t r1,
                      const void *x, int64_t x_stride, int64_t n, float *y, int64_t ldy) {
@@ -339,12 +401,19 @@ INLINE void matmul32(int type, const void *w, int64_t row_bytes, int64_t k, int6
             for (int64_t r = r0; r < r1; r++) y[c * ldy + r] = 0.0f;
         return;
     }
-    int64_t c = 0;
-    for (; n - c >= MIN_COLS_TILE; c += 8) {
-        cols32(type, 8, (const uint8_t *)w, row_bytes, nb, r0, r1, xb + c * x_stride, x_stride, min64(8, n - c),
-               y + c * ldy, ldy);
+    const int64_t tiled = n % 8 >= MIN_COLS_TILE ? n : n - n % 8;  // columns through the cols kernel
+    const int64_t span = row_span(row_bytes);
+    for (int64_t rs = r0; rs < r1; rs += span) {
+        const int64_t rs_end = min64(rs + span, r1);
+        for (int64_t c = 0; c < tiled; c += 8) {
+            for (int64_t rb = rs; rb < rs_end; rb += ROW_BLOCK) {
+                const int64_t re = min64(rb + ROW_BLOCK, rs_end);
+                cols32(type, 8, (const uint8_t *)w, row_bytes, nb, rb, re, xb + c * x_stride, x_stride, min64(8, tiled - c),
+                       y + c * ldy, ldy);
+            }
+        }
     }
-    for (; c < n; c++) {
+    for (int64_t c = tiled; c < n; c++) {
         rows32(type, (const uint8_t *)w, row_bytes, nb, r0, r1, (const enc_q16_32 *)(xb + c * x_stride), y + c * ldy);
     }
 }
@@ -543,6 +612,7 @@ INLINE void rowsK(int type, const uint8_t *w, int64_t row_bytes, int64_t nb, int
             const int64_t skip = rg - first;
             const uint8_t *p[8];
             for (int i = 0; i < 8; i++) p[i] = w + (first + min64(i, nr - 1)) * row_bytes + s0 * bb;
+            // Prefetch the next group with whole rows (a bounded walk measured better than prefetch_walk here).
             const uint8_t *pf = ns == nb && rg + 8 < r1 && r1 >= 8 ? w + (first + 8) * row_bytes : NULL;
             const int64_t pf_bytes = pf ? min64(8, r1 - first - 8) * row_bytes : 0;
             const int64_t pf_lines = pf ? (pf_bytes / ns + 63) / 64 + 1 : 0;
@@ -562,12 +632,13 @@ INLINE void rowsK(int type, const uint8_t *w, int64_t row_bytes, int64_t nb, int
     }
 }
 
-/// `ncol` (4 or 8) activation columns times rows [r0, r1) of a K-quant matrix (see cols32).
+/// `ncol` (4 or 8) activation columns times rows [r0, r1) (at most ROW_BLOCK) of a K-quant matrix (see cols32).
 INLINE void colsK(int type, int ncol, const uint8_t *w, int64_t row_bytes, int64_t nb, int64_t r0, int64_t r1,
                   const uint8_t *x, int64_t x_stride, int64_t real, float *y, int64_t ldy) {
     const int64_t bb = bytesK(type);
     __attribute__((aligned(32))) float dx[SLICE_COLS_K][8];
     __attribute__((aligned(32))) int32_t bs[SLICE_COLS_K][16][8];  // Q6_K: 32 * bsums[k]; else bsums pairs
+    __attribute__((aligned(32))) float accs[ROW_BLOCK][8];
     const enc_q16_256 *xc[8];
     for (int c = 0; c < 8; c++) xc[c] = (const enc_q16_256 *)(x + min64(c, real - 1) * x_stride);
     for (int64_t s0 = 0; s0 < nb; s0 += SLICE_COLS_K) {
@@ -583,12 +654,7 @@ INLINE void colsK(int type, int ncol, const uint8_t *w, int64_t row_bytes, int64
         }
         for (int64_t r = r0; r < r1; r++) {
             const uint8_t *p = w + r * row_bytes + s0 * bb;
-            __m256 acc = _mm256_setzero_ps();
-            if (s0 > 0) {
-                float t[8] = {0};
-                for (int64_t c = 0; c < real; c++) t[c] = y[c * ldy + r];
-                acc = _mm256_loadu_ps(t);
-            }
+            __m256 acc = s0 == 0 ? _mm256_setzero_ps() : _mm256_load_ps(accs[r - r0]);
             for (int64_t j = 0; j < ns; j++, p += bb) {
                 const __m256 dxv = _mm256_load_ps(dx[j]);
                 int32_t sc[16], mn[8];
@@ -631,11 +697,11 @@ INLINE void colsK(int type, int ncol, const uint8_t *w, int64_t row_bytes, int64
                     acc = _mm256_fnmadd_ps(_mm256_cvtepi32_ps(ms), dmin, acc);
                 }
             }
-            float t[8];
-            _mm256_storeu_ps(t, acc);
-            for (int64_t c = 0; c < real; c++) y[c * ldy + r] = t[c];
+            _mm256_store_ps(accs[r - r0], acc);
         }
     }
+    for (int64_t c = 0; c < real; c++)
+        for (int64_t r = r0; r < r1; r++) y[c * ldy + r] = accs[r - r0][c];
 }
 
 INLINE void matmulK(int type, const void *w, int64_t row_bytes, int64_t k, int64_t r0, int64_t r1,
@@ -647,12 +713,19 @@ INLINE void matmulK(int type, const void *w, int64_t row_bytes, int64_t k, int64
             for (int64_t r = r0; r < r1; r++) y[c * ldy + r] = 0.0f;
         return;
     }
-    int64_t c = 0;
-    for (; n - c >= MIN_COLS_TILE; c += 8) {
-        colsK(type, 8, (const uint8_t *)w, row_bytes, nb, r0, r1, xb + c * x_stride, x_stride, min64(8, n - c),
-              y + c * ldy, ldy);
+    const int64_t tiled = n % 8 >= MIN_COLS_TILE ? n : n - n % 8;
+    const int64_t span = row_span(row_bytes);
+    for (int64_t rs = r0; rs < r1; rs += span) {
+        const int64_t rs_end = min64(rs + span, r1);
+        for (int64_t c = 0; c < tiled; c += 8) {
+            for (int64_t rb = rs; rb < rs_end; rb += ROW_BLOCK) {
+                const int64_t re = min64(rb + ROW_BLOCK, rs_end);
+                colsK(type, 8, (const uint8_t *)w, row_bytes, nb, rb, re, xb + c * x_stride, x_stride, min64(8, tiled - c),
+                      y + c * ldy, ldy);
+            }
+        }
     }
-    for (; c < n; c++) {
+    for (int64_t c = tiled; c < n; c++) {
         rowsK(type, (const uint8_t *)w, row_bytes, nb, r0, r1, (const enc_q16_256 *)(xb + c * x_stride), y + c * ldy);
     }
 }
