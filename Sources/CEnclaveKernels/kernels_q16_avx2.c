@@ -391,7 +391,7 @@ INLINE void cols32(int type, int ncol, const uint8_t *w, int64_t row_bytes, int6
                 __m256i lo, hi;
                 unpack32_for(type, p, &lo, &hi, 1);
                 __m256i v[8];
-                for (int c = 0; c < ncol; c++) v[c] = dot32(lo, hi, xc[c][s0 + j].qs);
+                for (int c = 0; c < ncol; c++) v[c] = c < real ? dot32(lo, hi, xc[c][s0 + j].qs) : _mm256_setzero_si256();
                 __m256i s = ncol == 8 ? tree8(v) : tree4(v);
                 if (off) s = _mm256_sub_epi32(s, _mm256_load_si256((const __m256i *)xsum[j]));
                 const __m256 d = _mm256_set1_ps(half_at(p));
@@ -405,9 +405,22 @@ INLINE void cols32(int type, int ncol, const uint8_t *w, int64_t row_bytes, int6
         for (int64_t r = r0; r < r1; r++) y[c * ldy + r] = accs[r - r0][c];
 }
 
-/// Columns in a batch that go through the cols kernel: tiles of 8, and a last tile of 5 or more.
-/// Narrower leftovers run column by column through the rows kernel (same results either way).
-enum { MIN_COLS_TILE = 5 };
+/// How a batch's columns are split (the results are the same whichever kernel computes a column):
+/// tiles of 8, then a last 8-wide tile for 5-7 leftover columns. Types with costly weight unpacking
+/// (`narrow`: Q5_x, K-quants) also use a 4-wide tile for 3-4 leftovers (measured 1.4-1.5x faster
+/// there); other leftovers go column by column through the rows kernel, which is faster for
+/// Q4_0/Q4_1/Q8_0 up to 4 columns.
+typedef struct {
+    int64_t tiled;   // columns [0, tiled) go through the cols kernel, 8 per tile
+    int last_width;  // width of the last tile (8, or 4 for 3-4 columns)
+} tile_plan;
+
+INLINE tile_plan plan_tiles(int64_t n, int narrow) {
+    const int64_t rem = n % 8;
+    const int64_t min_rem = narrow ? 3 : 5;
+    const tile_plan plan = {rem >= min_rem ? n : n - rem, rem >= 3 && rem <= 4 ? 4 : 8};
+    return plan;
+}
 
 /// Rows per span in a batched product: a span's weights (about 128 KB) stay in L2 while every
 /// column tile passes over them, so weights are read from memory once per call and activations once
@@ -426,19 +439,23 @@ INLINE void matmul32(int type, const void *w, int64_t row_bytes, int64_t k, int6
             for (int64_t r = r0; r < r1; r++) y[c * ldy + r] = 0.0f;
         return;
     }
-    const int64_t tiled = n % 8 >= MIN_COLS_TILE ? n : n - n % 8;  // columns through the cols kernel
+    const tile_plan plan = plan_tiles(n, type == ENC_Q5_0 || type == ENC_Q5_1);
     const int64_t span = row_span(row_bytes);
     for (int64_t rs = r0; rs < r1; rs += span) {
         const int64_t rs_end = min64(rs + span, r1);
-        for (int64_t c = 0; c < tiled; c += 8) {
+        for (int64_t c = 0; c < plan.tiled; c += 8) {
+            const int64_t real = min64(8, plan.tiled - c);
             for (int64_t rb = rs; rb < rs_end; rb += ROW_BLOCK) {
                 const int64_t re = min64(rb + ROW_BLOCK, rs_end);
-                cols32(type, 8, (const uint8_t *)w, row_bytes, nb, rb, re, xb + c * x_stride, x_stride, min64(8, tiled - c),
-                       y + c * ldy, ldy);
+                if (real <= 4 && plan.last_width == 4) {
+                    cols32(type, 4, (const uint8_t *)w, row_bytes, nb, rb, re, xb + c * x_stride, x_stride, real, y + c * ldy, ldy);
+                } else {
+                    cols32(type, 8, (const uint8_t *)w, row_bytes, nb, rb, re, xb + c * x_stride, x_stride, real, y + c * ldy, ldy);
+                }
             }
         }
     }
-    for (int64_t c = tiled; c < n; c++) {
+    for (int64_t c = plan.tiled; c < n; c++) {
         rows32(type, (const uint8_t *)w, row_bytes, nb, r0, r1, (const enc_q16_32 *)(xb + c * x_stride), y + c * ldy);
     }
 }
@@ -703,7 +720,11 @@ INLINE void colsK(int type, int ncol, const uint8_t *w, int64_t row_bytes, int64
                     unpackK(type, p, u, W);
                     for (int c = 0; c < ncol; c++) {
                         __m256i S[4];
-                        dotK(type, W, xc[c][s0 + j].qs, u, S);
+                        if (c < real) {
+                            dotK(type, W, xc[c][s0 + j].qs, u, S);
+                        } else {
+                            S[0] = S[1] = S[2] = S[3] = _mm256_setzero_si256();
+                        }
                         for (int g = 0; g < subs; g++) v[g][c] = S[g];
                     }
                     for (int g = 0; g < subs; g++) {
@@ -738,19 +759,23 @@ INLINE void matmulK(int type, const void *w, int64_t row_bytes, int64_t k, int64
             for (int64_t r = r0; r < r1; r++) y[c * ldy + r] = 0.0f;
         return;
     }
-    const int64_t tiled = n % 8 >= MIN_COLS_TILE ? n : n - n % 8;
+    const tile_plan plan = plan_tiles(n, 1);
     const int64_t span = row_span(row_bytes);
     for (int64_t rs = r0; rs < r1; rs += span) {
         const int64_t rs_end = min64(rs + span, r1);
-        for (int64_t c = 0; c < tiled; c += 8) {
+        for (int64_t c = 0; c < plan.tiled; c += 8) {
+            const int64_t real = min64(8, plan.tiled - c);
             for (int64_t rb = rs; rb < rs_end; rb += ROW_BLOCK) {
                 const int64_t re = min64(rb + ROW_BLOCK, rs_end);
-                colsK(type, 8, (const uint8_t *)w, row_bytes, nb, rb, re, xb + c * x_stride, x_stride, min64(8, tiled - c),
-                      y + c * ldy, ldy);
+                if (real <= 4 && plan.last_width == 4) {
+                    colsK(type, 4, (const uint8_t *)w, row_bytes, nb, rb, re, xb + c * x_stride, x_stride, real, y + c * ldy, ldy);
+                } else {
+                    colsK(type, 8, (const uint8_t *)w, row_bytes, nb, rb, re, xb + c * x_stride, x_stride, real, y + c * ldy, ldy);
+                }
             }
         }
     }
-    for (int64_t c = tiled; c < n; c++) {
+    for (int64_t c = plan.tiled; c < n; c++) {
         rowsK(type, (const uint8_t *)w, row_bytes, nb, r0, r1, (const enc_q16_256 *)(xb + c * x_stride), y + c * ldy);
     }
 }
