@@ -474,13 +474,16 @@ DEFINE_MATMUL(mm_q5_1, matmul32, ENC_Q5_1)
 
 // ---- K-quants (256-element super-blocks) --------------------------------------------------------
 //
-// Per output, for each super-block (sub-blocks k of 32 elements for Q4_K/Q5_K, of 16 for Q6_K):
-//   Q4_K, Q5_K:  acc = fma((float)(sc_k * S_k), d_w * d_x, acc)               for k = 0..7
+// The sub-block scales multiply the int16 weight codes before vpmaddwd (sc * q fits int16), so a
+// whole super-block (Q4_K, Q5_K) or half super-block (Q6_K) accumulates in the 8 int32 lanes of one
+// vector per output, exactly: a lane sums 32 products of at most 63 * 31 * 32767 (Q5_K: < 2.05e9) or
+// 16 of at most 128 * 32 * 32767 (Q6_K, codes minus 32: < 2.1475e9 = 2^31 - 65535). The lanes are
+// converted to float and added by a float tree whose association is the same for every output in
+// both kernels. Per output, for each super-block:
+//   Q4_K, Q5_K:  acc = fma(tree(float(lanes of sum_k (sc_k q) x)), d_w * d_x, acc)
 //                acc = fma((float)sum_k(m_k * (bsums[2k] + bsums[2k+1])), -(dmin_w * d_x), acc)
-//   Q6_K:        acc = fma((float)(sc_k * (S_k - 32 * bsums[k])), d_w * d_x, acc)   for k in unit order
-// S_k = exact int32 sum of q_w * q_x over the sub-block. Every int32 here fits: |sc_k * S_k| <=
-// 63 * 32 * 31 * 32767 < 2^31 (Q5_K), |sc_k * (S_k - 32 bsums)| <= 128 * 16 * 32 * 32767 < 2^31 (Q6_K).
-// A super-block is processed in 4 "units" that share unpacked bytes: the 64-element chunks of Q4_K/Q5_K
+//   Q6_K:        acc = fma(tree(float(lanes of sum_{k in half} (sc_k (q - 32)) x)), d_w * d_x, acc)  per half
+// A super-block is unpacked in 4 "units" that share bytes: the 64-element chunks of Q4_K/Q5_K
 // (2 sub-blocks each) and the (half, 16-lane part) pairs of Q6_K (4 sub-blocks each).
 
 enum {
@@ -489,8 +492,6 @@ enum {
 };
 
 INLINE int64_t bytesK(int type) { return type == ENC_Q4_K ? 144 : type == ENC_Q5_K ? 176 : 210; }
-/// Sub-blocks produced per unit.
-INLINE int unit_subsK(int type) { return type == ENC_Q6_K ? 4 : 2; }
 /// Sub-block index of output g of unit u.
 INLINE int subK(int type, int u, int g) {
     if (type == ENC_Q6_K) return 8 * (u >> 1) + (u & 1) + 2 * g;  // u = 2 * half + part
@@ -587,59 +588,122 @@ INLINE __m256i words_odd(const uint64_t w[8]) {
     return _mm256_set_epi64x((long long)w[7], (long long)w[5], (long long)w[3], (long long)w[1]);
 }
 
+/// A super-block's sub-block scales as int16, each 128-bit half holding the same 8 values:
+/// lo = scales 0..7, hi = scales 8..15 (Q6_K only). Q4_K/Q5_K also return their 8 mins as bytes.
+typedef struct {
+    __m256i lo, hi;
+} scales16;
+
+INLINE scales16 scales16_of(int type, const uint8_t *b, uint64_t *mins) {
+    scales16 s;
+    if (type == ENC_Q6_K) {
+        const __m128i v = load128(b + 192);
+        s.lo = _mm256_broadcastsi128_si256(_mm_cvtepi8_epi16(v));
+        s.hi = _mm256_broadcastsi128_si256(_mm_cvtepi8_epi16(_mm_srli_si128(v, 8)));
+        *mins = 0;
+    } else {
+        uint64_t sc;
+        scalesK(b + 4, &sc, mins);
+        s.lo = _mm256_broadcastsi128_si256(_mm_cvtepu8_epi16(_mm_cvtsi64_si128((long long)sc)));
+        s.hi = s.lo;
+    }
+    return s;
+}
+
+/// Scale k in every int16 lane.
+INLINE __m256i scale_lanes(scales16 s, int k) {
+    const int j = 2 * (k & 7);
+    const __m256i ctrl = _mm256_set1_epi16((short)(j | (j + 1) << 8));
+    return _mm256_shuffle_epi8(k < 8 ? s.lo : s.hi, ctrl);
+}
+
+/// Unit u's weight codes times their sub-block scales (Q6_K: codes minus 32 first), as int16.
+INLINE void unpack_scaledK(int type, const uint8_t *b, int u, scales16 s, __m256i W[4]) {
+    unpackK(type, b, u, W);
+    if (type == ENC_Q6_K) {
+        const __m256i m32 = _mm256_set1_epi16(32);
+        for (int g = 0; g < 4; g++) W[g] = _mm256_mullo_epi16(_mm256_sub_epi16(W[g], m32), scale_lanes(s, subK(type, u, g)));
+    } else {
+        const __m256i s0 = scale_lanes(s, 2 * u), s1 = scale_lanes(s, 2 * u + 1);
+        W[0] = _mm256_mullo_epi16(W[0], s0);
+        W[1] = _mm256_mullo_epi16(W[1], s0);
+        W[2] = _mm256_mullo_epi16(W[2], s1);
+        W[3] = _mm256_mullo_epi16(W[3], s1);
+    }
+}
+
+/// Sum of a unit's (scaled) products with the activation codes q: int32 lanes.
+INLINE __m256i dot_unitK(int type, const __m256i W[4], const int16_t *q, int u) {
+    __m256i S[4];
+    dotK(type, W, q, u, S);
+    if (type == ENC_Q6_K) return _mm256_add_epi32(_mm256_add_epi32(S[0], S[1]), _mm256_add_epi32(S[2], S[3]));
+    return _mm256_add_epi32(S[0], S[1]);
+}
+
+// Float versions of the reduction trees (same shape, so every output sums its lanes as
+// ((l0 + l1) + (l2 + l3)) + ((l4 + l5) + (l6 + l7)) whichever position it has).
+INLINE __m256 tree_pair_ps(__m256 a, __m256 b) {
+    __m256 u = _mm256_blend_ps(a, b, 0xAA), v = _mm256_blend_ps(b, a, 0xAA);
+    OPAQUE(u);
+    OPAQUE(v);
+    return _mm256_add_ps(u, _mm256_permute_ps(v, 0xB1));
+}
+
+INLINE __m256 tree_quad_ps(__m256 a, __m256 b) {
+    __m256 u = _mm256_blend_ps(a, b, 0xCC), v = _mm256_blend_ps(b, a, 0xCC);
+    OPAQUE(u);
+    OPAQUE(v);
+    return _mm256_add_ps(u, _mm256_permute_ps(v, 0x4E));
+}
+
+INLINE __m256 tree_oct_ps(__m256 a, __m256 b) {
+    return _mm256_add_ps(_mm256_blend_ps(a, b, 0xF0), _mm256_permute2f128_ps(a, b, 0x21));
+}
+
+/// Lane i = float sum of the lanes of v[i] (i < width; width 8 or 4, lanes 4..7 = 0 for 4).
+INLINE __m256 tree_ps(const __m256i v[8], int width) {
+    __m256 f[8];
+    for (int i = 0; i < width; i++) f[i] = _mm256_cvtepi32_ps(v[i]);
+    const __m256 q0 = tree_quad_ps(tree_pair_ps(f[0], f[1]), tree_pair_ps(f[2], f[3]));
+    if (width == 4) return tree_oct_ps(q0, _mm256_setzero_ps());
+    return tree_oct_ps(q0, tree_quad_ps(tree_pair_ps(f[4], f[5]), tree_pair_ps(f[6], f[7])));
+}
+
 /// One activation super-block times 8 rows (row i at p[i]): continues the per-row accumulators.
 INLINE __m256 rows_superblockK(int type, const uint8_t *const p[8], const enc_q16_256 *x, __m256 acc) {
     const __m256 dx = _mm256_set1_ps(x->d);
-    __m256i se0, so0, se1, so1, me, mo;  // scale (and min) words, even/odd lanes
-    __m256 d, dmin = _mm256_setzero_ps();
-    if (type == ENC_Q6_K) {
-        uint64_t w0[8], w1[8];
-        for (int i = 0; i < 8; i++) {
-            w0[i] = (uint64_t)enc_load_u32(p[i] + 192) | (uint64_t)enc_load_u32(p[i] + 196) << 32;
-            w1[i] = (uint64_t)enc_load_u32(p[i] + 200) | (uint64_t)enc_load_u32(p[i] + 204) << 32;
-        }
-        se0 = words_even(w0), so0 = words_odd(w0), se1 = words_even(w1), so1 = words_odd(w1);
-        me = mo = _mm256_setzero_si256();
-        d = _mm256_mul_ps(gather_half8(p, 208), dx);
-    } else {
-        uint64_t sc[8], mn[8];
-        for (int i = 0; i < 8; i++) scalesK(p[i] + 4, sc + i, mn + i);
-        se0 = words_even(sc), so0 = words_odd(sc), me = words_even(mn), mo = words_odd(mn);
-        se1 = so1 = _mm256_setzero_si256();
-        d = _mm256_mul_ps(gather_half8(p, 0), dx);
-        dmin = _mm256_mul_ps(gather_half8(p, 2), dx);
-    }
-    const int subs = unit_subsK(type);
-    for (int u = 0; u < 4; u++) {
-        __m256i v[4][8];
-        for (int i = 0; i < 8; i++) {
-            __m256i W[4], S[4];
-            unpackK(type, p[i], u, W);
-            dotK(type, W, x->qs, u, S);
-            for (int g = 0; g < subs; g++) v[g][i] = S[g];
-        }
-        for (int g = 0; g < subs; g++) {
-            const int k = subK(type, u, g);
-            __m256i t = tree8(v[g]);
-            __m256i sc;
-            if (type == ENC_Q6_K) {
-                t = _mm256_sub_epi32(t, _mm256_set1_epi32(32 * x->bsums[k]));
-                sc = k < 8 ? byte_lanes(se0, so0, k, 1) : byte_lanes(se1, so1, k - 8, 1);
+    uint64_t mn[8];
+    __m256i half0[8], half1[8];
+    for (int i = 0; i < 8; i++) {
+        const scales16 s = scales16_of(type, p[i], mn + i);
+        __m256i l0 = _mm256_setzero_si256(), l1 = l0;
+        for (int u = 0; u < 4; u++) {
+            __m256i W[4];
+            unpack_scaledK(type, p[i], u, s, W);
+            const __m256i t = dot_unitK(type, W, x->qs, u);
+            if (type == ENC_Q6_K && u >= 2) {
+                l1 = _mm256_add_epi32(l1, t);
             } else {
-                sc = byte_lanes(se0, so0, k, 0);
+                l0 = _mm256_add_epi32(l0, t);
             }
-            acc = _mm256_fmadd_ps(_mm256_cvtepi32_ps(_mm256_mullo_epi32(t, sc)), d, acc);
         }
+        half0[i] = l0;
+        half1[i] = l1;
     }
-    if (type != ENC_Q6_K) {
-        __m256i ms = _mm256_setzero_si256();
-        for (int k = 0; k < 8; k++) {
-            const __m256i bs = _mm256_set1_epi32(x->bsums[2 * k] + x->bsums[2 * k + 1]);
-            ms = _mm256_add_epi32(ms, _mm256_mullo_epi32(byte_lanes(me, mo, k, 0), bs));
-        }
-        acc = _mm256_fnmadd_ps(_mm256_cvtepi32_ps(ms), dmin, acc);
+    if (type == ENC_Q6_K) {
+        const __m256 d = _mm256_mul_ps(gather_half8(p, 208), dx);
+        acc = _mm256_fmadd_ps(tree_ps(half0, 8), d, acc);
+        return _mm256_fmadd_ps(tree_ps(half1, 8), d, acc);
     }
-    return acc;
+    const __m256 d = _mm256_mul_ps(gather_half8(p, 0), dx), dmin = _mm256_mul_ps(gather_half8(p, 2), dx);
+    acc = _mm256_fmadd_ps(tree_ps(half0, 8), d, acc);
+    const __m256i me = words_even(mn), mo = words_odd(mn);
+    __m256i ms = _mm256_setzero_si256();
+    for (int k = 0; k < 8; k++) {
+        const __m256i bs = _mm256_set1_epi32(x->bsums[2 * k] + x->bsums[2 * k + 1]);
+        ms = _mm256_add_epi32(ms, _mm256_mullo_epi32(byte_lanes(me, mo, k, 0), bs));
+    }
+    return _mm256_fnmadd_ps(_mm256_cvtepi32_ps(ms), dmin, acc);
 }
 
 /// One activation column times rows [r0, r1) of a K-quant matrix (see rows32).
@@ -679,7 +743,7 @@ INLINE void colsK(int type, int ncol, const uint8_t *w, int64_t row_bytes, int64
                   const uint8_t *x, int64_t x_stride, int64_t real, float *y, int64_t ldy) {
     const int64_t bb = bytesK(type);
     __attribute__((aligned(32))) float dx[SLICE_COLS_K][8];
-    __attribute__((aligned(32))) int32_t bs[SLICE_COLS_K][16][8];  // Q6_K: 32 * bsums[k]; else bsums pairs
+    __attribute__((aligned(32))) int32_t bs[SLICE_COLS_K][8][8];  // bsums pairs (sub-block sums), Q4_K/Q5_K
     __attribute__((aligned(32))) float accs[ROW_BLOCK][8];
     const enc_q16_256 *xc[8];
     for (int c = 0; c < 8; c++) xc[c] = (const enc_q16_256 *)(x + min64(c, real - 1) * x_stride);
@@ -689,9 +753,7 @@ INLINE void colsK(int type, int ncol, const uint8_t *w, int64_t row_bytes, int64
             for (int c = 0; c < 8; c++) {
                 const enc_q16_256 *xb = xc[c] + s0 + j;
                 dx[j][c] = xb->d;
-                for (int k = 0; k < 16; k++) {
-                    bs[j][k][c] = type == ENC_Q6_K ? 32 * xb->bsums[k] : k < 8 ? xb->bsums[2 * k] + xb->bsums[2 * k + 1] : 0;
-                }
+                for (int k = 0; k < 8; k++) bs[j][k][c] = xb->bsums[2 * k] + xb->bsums[2 * k + 1];
             }
         }
         for (int64_t r = r0; r < r1; r++) {
@@ -699,45 +761,31 @@ INLINE void colsK(int type, int ncol, const uint8_t *w, int64_t row_bytes, int64
             __m256 acc = s0 == 0 ? _mm256_setzero_ps() : _mm256_load_ps(accs[r - r0]);
             for (int64_t j = 0; j < ns; j++, p += bb) {
                 const __m256 dxv = _mm256_load_ps(dx[j]);
-                int32_t sc[16], mn[8];
+                uint64_t m8;
+                const scales16 sc = scales16_of(type, p, &m8);
                 __m256 d, dmin = _mm256_setzero_ps();
                 if (type == ENC_Q6_K) {
-                    for (int k = 0; k < 16; k++) sc[k] = (int8_t)p[192 + k];
                     d = _mm256_mul_ps(_mm256_set1_ps(half_at(p + 208)), dxv);
                 } else {
-                    uint64_t s8, m8;
-                    scalesK(p + 4, &s8, &m8);
-                    for (int k = 0; k < 8; k++) {
-                        sc[k] = (int32_t)(s8 >> (8 * k) & 0xff);
-                        mn[k] = (int32_t)(m8 >> (8 * k) & 0xff);
-                    }
                     d = _mm256_mul_ps(_mm256_set1_ps(half_at(p)), dxv);
                     dmin = _mm256_mul_ps(_mm256_set1_ps(half_at(p + 2)), dxv);
                 }
-                const int subs = unit_subsK(type);
+                __m256i l[8];
+                for (int c = 0; c < 8; c++) l[c] = _mm256_setzero_si256();
                 for (int u = 0; u < 4; u++) {
-                    __m256i W[4], v[4][8];
-                    unpackK(type, p, u, W);
-                    for (int c = 0; c < ncol; c++) {
-                        __m256i S[4];
-                        if (c < real) {
-                            dotK(type, W, xc[c][s0 + j].qs, u, S);
-                        } else {
-                            S[0] = S[1] = S[2] = S[3] = _mm256_setzero_si256();
-                        }
-                        for (int g = 0; g < subs; g++) v[g][c] = S[g];
-                    }
-                    for (int g = 0; g < subs; g++) {
-                        const int k = subK(type, u, g);
-                        __m256i t = ncol == 8 ? tree8(v[g]) : tree4(v[g]);
-                        if (type == ENC_Q6_K) t = _mm256_sub_epi32(t, _mm256_load_si256((const __m256i *)bs[j][k]));
-                        acc = _mm256_fmadd_ps(_mm256_cvtepi32_ps(_mm256_mullo_epi32(t, _mm256_set1_epi32(sc[k]))), d, acc);
+                    __m256i W[4];
+                    unpack_scaledK(type, p, u, sc, W);
+                    for (int c = 0; c < ncol && c < real; c++) l[c] = _mm256_add_epi32(l[c], dot_unitK(type, W, xc[c][s0 + j].qs, u));
+                    if (type == ENC_Q6_K && (u == 1 || u == 3)) {  // a half super-block is complete
+                        acc = _mm256_fmadd_ps(tree_ps(l, ncol), d, acc);
+                        for (int c = 0; c < 8; c++) l[c] = _mm256_setzero_si256();
                     }
                 }
+                if (type != ENC_Q6_K) acc = _mm256_fmadd_ps(tree_ps(l, ncol), d, acc);
                 if (type != ENC_Q6_K) {
                     __m256i ms = _mm256_setzero_si256();
                     for (int k = 0; k < 8; k++) {
-                        ms = _mm256_add_epi32(ms, _mm256_mullo_epi32(_mm256_set1_epi32(mn[k]),
+                        ms = _mm256_add_epi32(ms, _mm256_mullo_epi32(_mm256_set1_epi32((int)(m8 >> (8 * k) & 0xff)),
                                                                      _mm256_load_si256((const __m256i *)bs[j][k])));
                     }
                     acc = _mm256_fnmadd_ps(_mm256_cvtepi32_ps(ms), dmin, acc);
