@@ -15,7 +15,8 @@
 // Two kernels compute this: "rows" puts 8 weight rows in the 8 float lanes (one activation column;
 // decode), "cols" puts 8 activation columns in the lanes (one weight row unpacked once for all of
 // them; prefill and batches). Both reduce the 8 int32 lanes of each row x column block product with
-// the same exact integer tree, then run one float fma chain per output.
+// the same exact integer tree, then run one float fma chain per output. The K-quant section below
+// states its own per-super-block formula. docs/kernels-q16-measured.md has the measurements.
 #include "kernels_q16_internal.h"
 
 #if defined(__x86_64__)
@@ -36,8 +37,8 @@ enum {
     SLICE_ROWS = 256,
     /// Blocks per K slice in the cols kernel: 8 columns x 32 blocks x 72 bytes stay in L1.
     SLICE_COLS = 32,
-    /// Rows per block in the cols kernels: the block's weights stay in L2 while every column tile
-    /// passes over them, and its accumulators (ROW_BLOCK x 8 floats) in L1.
+    /// Rows per block in the cols kernels: a block's accumulators (ROW_BLOCK x 8 floats) stay in L1
+    /// across K slices (see row_span for the weights).
     ROW_BLOCK = 64,
 };
 
