@@ -15,7 +15,8 @@
 // Two kernels compute this: "rows" puts 8 weight rows in the 8 float lanes (one activation column;
 // decode), "cols" puts 8 activation columns in the lanes (one weight row unpacked once for all of
 // them; prefill and batches). Both reduce the 8 int32 lanes of each row x column block product with
-// the same exact integer tree, then run one float fma chain per output.
+// the same exact integer tree, then run one float fma chain per output. The K-quant section below
+// states its own per-super-block formula. docs/kernels-q16-measured.md has the measurements.
 #include "kernels_q16_internal.h"
 
 #if defined(__x86_64__)
@@ -36,6 +37,9 @@ enum {
     SLICE_ROWS = 256,
     /// Blocks per K slice in the cols kernel: 8 columns x 32 blocks x 72 bytes stay in L1.
     SLICE_COLS = 32,
+    /// Rows per block in the cols kernels: a block's accumulators (ROW_BLOCK x 8 floats) stay in L1
+    /// across K slices (see row_span for the weights).
+    ROW_BLOCK = 64,
 };
 
 INLINE __m256i load256(const void *p) { return _mm256_loadu_si256((const __m256i *)p); }
@@ -87,24 +91,30 @@ INLINE int32_t sum32_epi16(const int16_t *q) {
 
 INLINE float half_at(const uint8_t *p) { return _cvtsh_ss(enc_load_u16(p)); }
 
-/// 8 halves at p[i] + off, converted: lane i from p[i].
+/// 8 halves at p[i] + off, converted: lane i from p[i]. (Inserted from memory: no general registers.)
 INLINE __m256 gather_half8(const uint8_t *const p[8], int64_t off) {
-    const uint64_t a = (uint64_t)enc_load_u16(p[0] + off) | (uint64_t)enc_load_u16(p[1] + off) << 16 |
-                       (uint64_t)enc_load_u16(p[2] + off) << 32 | (uint64_t)enc_load_u16(p[3] + off) << 48;
-    const uint64_t b = (uint64_t)enc_load_u16(p[4] + off) | (uint64_t)enc_load_u16(p[5] + off) << 16 |
-                       (uint64_t)enc_load_u16(p[6] + off) << 32 | (uint64_t)enc_load_u16(p[7] + off) << 48;
-    return _mm256_cvtph_ps(_mm_set_epi64x((long long)b, (long long)a));
+    __m128i h = _mm_cvtsi32_si128(enc_load_u16(p[0] + off));
+    h = _mm_insert_epi16(h, enc_load_u16(p[1] + off), 1);
+    h = _mm_insert_epi16(h, enc_load_u16(p[2] + off), 2);
+    h = _mm_insert_epi16(h, enc_load_u16(p[3] + off), 3);
+    h = _mm_insert_epi16(h, enc_load_u16(p[4] + off), 4);
+    h = _mm_insert_epi16(h, enc_load_u16(p[5] + off), 5);
+    h = _mm_insert_epi16(h, enc_load_u16(p[6] + off), 6);
+    h = _mm_insert_epi16(h, enc_load_u16(p[7] + off), 7);
+    return _mm256_cvtph_ps(h);
 }
 
 /// The (scale, min) half pairs at p[i] + off: *d lane i = scale of p[i], *m lane i = min of p[i].
 INLINE void gather_half_pairs8(const uint8_t *const p[8], int64_t off, __m256 *d, __m256 *m) {
     // Rows (0 1 4 5) and (2 3 6 7) so that the even/odd de-interleave below lands in row order.
-    const uint64_t a0 = (uint64_t)enc_load_u32(p[0] + off) | (uint64_t)enc_load_u32(p[1] + off) << 32;
-    const uint64_t a1 = (uint64_t)enc_load_u32(p[4] + off) | (uint64_t)enc_load_u32(p[5] + off) << 32;
-    const uint64_t b0 = (uint64_t)enc_load_u32(p[2] + off) | (uint64_t)enc_load_u32(p[3] + off) << 32;
-    const uint64_t b1 = (uint64_t)enc_load_u32(p[6] + off) | (uint64_t)enc_load_u32(p[7] + off) << 32;
-    const __m256 fa = _mm256_cvtph_ps(_mm_set_epi64x((long long)a1, (long long)a0));
-    const __m256 fb = _mm256_cvtph_ps(_mm_set_epi64x((long long)b1, (long long)b0));
+    __m128i a = _mm_cvtsi32_si128((int)enc_load_u32(p[0] + off)), b = _mm_cvtsi32_si128((int)enc_load_u32(p[2] + off));
+    a = _mm_insert_epi32(a, (int)enc_load_u32(p[1] + off), 1);
+    a = _mm_insert_epi32(a, (int)enc_load_u32(p[4] + off), 2);
+    a = _mm_insert_epi32(a, (int)enc_load_u32(p[5] + off), 3);
+    b = _mm_insert_epi32(b, (int)enc_load_u32(p[3] + off), 1);
+    b = _mm_insert_epi32(b, (int)enc_load_u32(p[6] + off), 2);
+    b = _mm_insert_epi32(b, (int)enc_load_u32(p[7] + off), 3);
+    const __m256 fa = _mm256_cvtph_ps(a), fb = _mm256_cvtph_ps(b);
     *d = _mm256_shuffle_ps(fa, fb, 0x88);
     *m = _mm256_shuffle_ps(fa, fb, 0xDD);
 }
@@ -160,8 +170,24 @@ INLINE __m256i high_bits16(const uint8_t *p) {
     return _mm256_and_si256(_mm256_cmpeq_epi16(_mm256_and_si256(h, bit), bit), _mm256_set1_epi16(16));
 }
 
+/// high_bits16 for both halves of a Q5 mask with one broadcast: byte j/8 of each half goes to the high
+/// byte of lane j, and vpmulhuw by 2^(12 - j%8) moves its bit j%8 to bit 4. Fewer shuffles than two
+/// high_bits16 but two multiplies: measured faster in the batched kernel, not in the single-column one.
+INLINE void high_bits32_mul(const uint8_t *p, __m256i *lo, __m256i *hi) {
+    const __m256i h = _mm256_set1_epi32((int)enc_load_u32(p));
+    const __m256i ctrl_lo = _mm256_setr_epi8(-1, 0, -1, 0, -1, 0, -1, 0, -1, 0, -1, 0, -1, 0, -1, 0,
+                                             -1, 1, -1, 1, -1, 1, -1, 1, -1, 1, -1, 1, -1, 1, -1, 1);
+    const __m256i ctrl_hi = _mm256_setr_epi8(-1, 2, -1, 2, -1, 2, -1, 2, -1, 2, -1, 2, -1, 2, -1, 2,
+                                             -1, 3, -1, 3, -1, 3, -1, 3, -1, 3, -1, 3, -1, 3, -1, 3);
+    const __m256i shift = _mm256_setr_epi16(4096, 2048, 1024, 512, 256, 128, 64, 32, 4096, 2048, 1024, 512, 256, 128, 64, 32);
+    const __m256i m16 = _mm256_set1_epi16(16);
+    *lo = _mm256_and_si256(_mm256_mulhi_epu16(_mm256_shuffle_epi8(h, ctrl_lo), shift), m16);
+    *hi = _mm256_and_si256(_mm256_mulhi_epu16(_mm256_shuffle_epi8(h, ctrl_hi), shift), m16);
+}
+
 /// The 32 weight codes of one block as int16: *lo = elements 0..15, *hi = elements 16..31.
-INLINE void unpack32(int type, const uint8_t *b, __m256i *lo, __m256i *hi) {
+/// `batched` selects the Q5 high-bit method measured best for the cols (1) or rows (0) kernel.
+INLINE void unpack32_for(int type, const uint8_t *b, __m256i *lo, __m256i *hi, int batched) {
     switch (type) {
     case ENC_Q8_0: {
         __m256i a = _mm256_cvtepi8_epi16(load128(b + 2)), c = _mm256_cvtepi8_epi16(load128(b + 18));
@@ -177,20 +203,33 @@ INLINE void unpack32(int type, const uint8_t *b, __m256i *lo, __m256i *hi) {
     case ENC_Q5_1: {
         const int64_t qh = type == ENC_Q5_0 ? 2 : 4;
         unpack_nibbles(b + qh + 4, lo, hi);
-        *lo = _mm256_or_si256(*lo, high_bits16(b + qh));
-        *hi = _mm256_or_si256(*hi, high_bits16(b + qh + 2));
+        if (batched) {
+            __m256i bl, bh;
+            high_bits32_mul(b + qh, &bl, &bh);
+            *lo = _mm256_or_si256(*lo, bl);
+            *hi = _mm256_or_si256(*hi, bh);
+        } else {
+            *lo = _mm256_or_si256(*lo, high_bits16(b + qh));
+            *hi = _mm256_or_si256(*hi, high_bits16(b + qh + 2));
+        }
         break;
     }
     }
 }
+
+INLINE void unpack32(int type, const uint8_t *b, __m256i *lo, __m256i *hi) { unpack32_for(type, b, lo, hi, 0); }
 
 INLINE __m256i dot32(__m256i lo, __m256i hi, const int16_t *q) {
     return _mm256_add_epi32(_mm256_madd_epi16(lo, load256(q)), _mm256_madd_epi16(hi, load256(q + 16)));
 }
 
 /// Rows of one 8-row group at a uniform stride, starting at `base`: row i at base + i * rb.
+/// (Written as two bases and two strides so that the compiler addresses the 8 rows with few registers.)
 INLINE void group_rows(const uint8_t *base, int64_t rb, const uint8_t *p[8]) {
-    for (int i = 0; i < 8; i++) p[i] = base + i * rb;
+    const uint8_t *b4 = base + 4 * rb;
+    const int64_t rb3 = 3 * rb;
+    p[0] = base, p[1] = base + rb, p[2] = base + 2 * rb, p[3] = base + rb3;
+    p[4] = b4, p[5] = b4 + rb, p[6] = b4 + 2 * rb, p[7] = b4 + rb3;
 }
 
 /// The block products of 8 rows with one activation block, reduced to one int32 per row (lane = row),
@@ -211,15 +250,48 @@ INLINE __m256i rows_block32(int type, const uint8_t *const p[8], const int16_t *
     return tree8(v);
 }
 
+/// Walks the next 8-row group while the current one is computed, prefetching a few cache lines per
+/// block step. Without it the 8 interleaved row streams run at half speed from DRAM; one group ahead
+/// was measured best. With whole rows (no K slicing) the group is one contiguous range.
+typedef struct {
+    const uint8_t *line, *end;  // next line to prefetch; end of the current row's part (or of the range)
+    int64_t row_bytes, part_bytes, rows_left, lines_per_step;
+} prefetch_walk;
+
+/// Lines per block step that cover `rows` parts of `part_bytes` in `steps` steps (one division, hoisted
+/// out of the row-group loop).
+INLINE int64_t prefetch_lines_per_step(int64_t rows, int64_t part_bytes, int64_t steps) {
+    return (rows * (part_bytes / 64 + 2) + steps - 1) / steps;
+}
+
+INLINE prefetch_walk prefetch_walk_make(const uint8_t *first, int64_t rows, int64_t row_bytes, int64_t part_bytes,
+                                        int64_t lines_per_step) {
+    const prefetch_walk pw = {first, first + part_bytes, row_bytes, part_bytes, first ? rows : 0, lines_per_step};
+    return pw;
+}
+
+INLINE void prefetch_walk_step(prefetch_walk *pw) {
+    for (int64_t t = 0; t < pw->lines_per_step && pw->rows_left > 0; t++) {
+        _mm_prefetch((const char *)pw->line, _MM_HINT_T0);
+        pw->line += 64;
+        if (pw->line >= pw->end + 64) {  // one line past the end covers a part that ends mid-line
+            pw->rows_left--;
+            pw->end += pw->row_bytes;
+            pw->line = pw->end - pw->part_bytes;
+        }
+    }
+}
+
 /// One activation column times 8 rows (row i at base + i * rb) over blocks [0, ns) of a slice,
-/// continuing the per-row accumulators in `acc`. Prefetches `pf_bytes` from `pf` along the way.
-INLINE __m256 rows_group32(int type, const uint8_t *base, int64_t rb, int64_t ns, const enc_q16_32 *x,
-                           const float *dx, const float *sx, const int32_t *xsum, __m256 acc,
-                           const uint8_t *pf, int64_t pf_bytes) {
+/// continuing the per-row accumulators in `acc`.
+/// With `whole` rows the next group is one contiguous range starting at pw->line and is prefetched
+/// without bounds checks (prefetches never fault; past the matrix end they point at the current group).
+INLINE __m256 rows_group32(int type, int whole, const uint8_t *base, int64_t rb, int64_t ns, const enc_q16_32 *x,
+                           const float *dx, const float *sx, const int32_t *xsum, __m256 acc, prefetch_walk *pw) {
     const int64_t bb = bytes32(type);
     const int off = offset32(type);
-    const int64_t pf_lines = pf ? (pf_bytes / ns + 63) / 64 + 1 : 0;
-    const uint8_t *pf_end = pf + pf_bytes;
+    const uint8_t *pf = pw->line;
+    const int64_t pf_lines = pw->lines_per_step;
     for (int64_t j = 0; j < ns; j++, base += bb) {
         const uint8_t *p[8];
         group_rows(base, rb, p);
@@ -228,7 +300,11 @@ INLINE __m256 rows_group32(int type, const uint8_t *base, int64_t rb, int64_t ns
         if (off) s = _mm256_sub_epi32(s, _mm256_set1_epi32(xsum[j]));
         acc = _mm256_fmadd_ps(_mm256_cvtepi32_ps(s), _mm256_mul_ps(d, _mm256_broadcast_ss(dx + j)), acc);
         if (has_min32(type)) acc = _mm256_fmadd_ps(m, _mm256_broadcast_ss(sx + j), acc);
-        for (int64_t t = 0; t < pf_lines && pf < pf_end; t++, pf += 64) _mm_prefetch((const char *)pf, _MM_HINT_T0);
+        if (whole) {
+            for (int64_t t = 0; t < pf_lines; t++, pf += 64) _mm_prefetch((const char *)pf, _MM_HINT_T0);
+        } else {
+            prefetch_walk_step(pw);
+        }
     }
     return acc;
 }
@@ -264,15 +340,21 @@ INLINE void rows32(int type, const uint8_t *w, int64_t row_bytes, int64_t nb, in
             store_partial(y + r0, acc, r1 - r0);
             continue;
         }
+        const int whole = ns == nb;  // whole rows: the next group is one contiguous range
+        const int64_t lines8 = whole ? prefetch_lines_per_step(1, 8 * row_bytes, ns) : prefetch_lines_per_step(8, ns * bb, ns);
         for (int64_t rg = r0; rg < r1; rg += 8) {
             const int64_t first = rg + 8 <= r1 ? rg : r1 - 8;  // group rows [first, first + 8)
             const int64_t skip = rg - first;                   // lanes already stored by the previous group
             const uint8_t *base = w + first * row_bytes + s0 * bb;
-            // Prefetch the next group's rows when whole rows are processed (no K slicing).
-            const uint8_t *pf = ns == nb && rg + 8 < r1 ? w + (first + 8) * row_bytes : NULL;
+            const int64_t next = min64(8, r1 - first - 8);      // rows in the next group (<= 0: none)
             __m256 acc = s0 == 0 ? _mm256_setzero_ps() : _mm256_loadu_ps(y + first);
-            acc = rows_group32(type, base, row_bytes, ns, x + s0, dx, sx, xsum, acc, pf,
-                               min64(8, r1 - first - 8) * row_bytes);
+            if (whole) {
+                prefetch_walk pw = prefetch_walk_make(next > 0 ? base + 8 * row_bytes : base, 1, 0, 0, lines8);
+                acc = rows_group32(type, 1, base, row_bytes, ns, x + s0, dx, sx, xsum, acc, &pw);
+            } else {
+                prefetch_walk pw = prefetch_walk_make(next > 0 ? base + 8 * row_bytes : NULL, next, row_bytes, ns * bb, lines8);
+                acc = rows_group32(type, 0, base, row_bytes, ns, x + s0, dx, sx, xsum, acc, &pw);
+            }
             float t[8];
             _mm256_storeu_ps(t, acc);
             for (int64_t i = skip; i < 8; i++) y[first + i] = t[i];
@@ -280,14 +362,17 @@ INLINE void rows32(int type, const uint8_t *w, int64_t row_bytes, int64_t nb, in
     }
 }
 
-/// `ncol` (4 or 8) activation columns times rows [r0, r1), one float lane per column. Columns at and
-/// above `real` repeat the last real column and are not stored. `y` = column 0's outputs.
+/// `ncol` (4 or 8) activation columns times rows [r0, r1) (at most ROW_BLOCK of them), one float lane
+/// per column. Columns at and above `real` repeat the last real column and are not stored. `y` = column
+/// 0's outputs. The accumulators stay in a local buffer across K slices; each column's outputs are
+/// written once, contiguously.
 INLINE void cols32(int type, int ncol, const uint8_t *w, int64_t row_bytes, int64_t nb, int64_t r0, int64_t r1,
                    const uint8_t *x, int64_t x_stride, int64_t real, float *y, int64_t ldy) {
     const int64_t bb = bytes32(type);
     const int off = offset32(type);
     __attribute__((aligned(32))) float dx[SLICE_COLS][8], sx[SLICE_COLS][8];
     __attribute__((aligned(32))) int32_t xsum[SLICE_COLS][8];
+    __attribute__((aligned(32))) float accs[ROW_BLOCK][8];
     const enc_q16_32 *xc[8];
     for (int c = 0; c < 8; c++) xc[c] = (const enc_q16_32 *)(x + min64(c, real - 1) * x_stride);
     for (int64_t s0 = 0; s0 < nb; s0 += SLICE_COLS) {
@@ -302,33 +387,49 @@ INLINE void cols32(int type, int ncol, const uint8_t *w, int64_t row_bytes, int6
         }
         for (int64_t r = r0; r < r1; r++) {
             const uint8_t *p = w + r * row_bytes + s0 * bb;
-            __m256 acc = _mm256_setzero_ps();
-            if (s0 > 0) {
-                float t[8] = {0};
-                for (int64_t c = 0; c < real; c++) t[c] = y[c * ldy + r];
-                acc = _mm256_loadu_ps(t);
-            }
+            __m256 acc = s0 == 0 ? _mm256_setzero_ps() : _mm256_load_ps(accs[r - r0]);
             for (int64_t j = 0; j < ns; j++, p += bb) {
                 __m256i lo, hi;
-                unpack32(type, p, &lo, &hi);
+                unpack32_for(type, p, &lo, &hi, 1);
                 __m256i v[8];
-                for (int c = 0; c < ncol; c++) v[c] = dot32(lo, hi, xc[c][s0 + j].qs);
+                for (int c = 0; c < ncol; c++) v[c] = c < real ? dot32(lo, hi, xc[c][s0 + j].qs) : _mm256_setzero_si256();
                 __m256i s = ncol == 8 ? tree8(v) : tree4(v);
                 if (off) s = _mm256_sub_epi32(s, _mm256_load_si256((const __m256i *)xsum[j]));
                 const __m256 d = _mm256_set1_ps(half_at(p));
                 acc = _mm256_fmadd_ps(_mm256_cvtepi32_ps(s), _mm256_mul_ps(d, _mm256_load_ps(dx[j])), acc);
                 if (has_min32(type)) acc = _mm256_fmadd_ps(_mm256_set1_ps(half_at(p + 2)), _mm256_load_ps(sx[j]), acc);
             }
-            float t[8];
-            _mm256_storeu_ps(t, acc);
-            for (int64_t c = 0; c < real; c++) y[c * ldy + r] = t[c];
+            _mm256_store_ps(accs[r - r0], acc);
         }
     }
+    for (int64_t c = 0; c < real; c++)
+        for (int64_t r = r0; r < r1; r++) y[c * ldy + r] = accs[r - r0][c];
 }
 
-/// Columns in a batch that go through the cols kernel: tiles of 8, and a last tile of 5 or more.
-/// Narrower leftovers run column by column through the rows kernel (same results either way).
-enum { MIN_COLS_TILE = 5 };
+/// How a batch's columns are split (the results are the same whichever kernel computes a column):
+/// tiles of 8, then a last 8-wide tile for 5-7 leftover columns. Types with costly weight unpacking
+/// (`narrow`: Q5_x, K-quants) also use a 4-wide tile for 3-4 leftovers (measured 1.4-1.5x faster
+/// there); other leftovers go column by column through the rows kernel, which is faster for
+/// Q4_0/Q4_1/Q8_0 up to 4 columns.
+typedef struct {
+    int64_t tiled;   // columns [0, tiled) go through the cols kernel, 8 per tile
+    int last_width;  // width of the last tile (8, or 4 for 3-4 columns)
+} tile_plan;
+
+INLINE tile_plan plan_tiles(int64_t n, int narrow) {
+    const int64_t rem = n % 8;
+    const int64_t min_rem = narrow ? 3 : 5;
+    const tile_plan plan = {rem >= min_rem ? n : n - rem, rem >= 3 && rem <= 4 ? 4 : 8};
+    return plan;
+}
+
+/// Rows per span in a batched product: a span's weights (about 128 KB) stay in L2 while every
+/// column tile passes over them, so weights are read from memory once per call and activations once
+/// per span. Inside a span, each tile of 8 columns (in L1) meets the span's rows in blocks.
+INLINE int64_t row_span(int64_t row_bytes) {
+    const int64_t rows = (128 * 1024 / row_bytes) & ~(int64_t)(ROW_BLOCK - 1);
+    return rows < ROW_BLOCK ? ROW_BLOCK : rows;
+}
 
 INLINE void matmul32(int type, const void *w, int64_t row_bytes, int64_t k, int64_t r0, int64_t r1,
                      const void *x, int64_t x_stride, int64_t n, float *y, int64_t ldy) {
@@ -339,12 +440,23 @@ INLINE void matmul32(int type, const void *w, int64_t row_bytes, int64_t k, int6
             for (int64_t r = r0; r < r1; r++) y[c * ldy + r] = 0.0f;
         return;
     }
-    int64_t c = 0;
-    for (; n - c >= MIN_COLS_TILE; c += 8) {
-        cols32(type, 8, (const uint8_t *)w, row_bytes, nb, r0, r1, xb + c * x_stride, x_stride, min64(8, n - c),
-               y + c * ldy, ldy);
+    const tile_plan plan = plan_tiles(n, type == ENC_Q5_0 || type == ENC_Q5_1);
+    const int64_t span = row_span(row_bytes);
+    for (int64_t rs = r0; rs < r1; rs += span) {
+        const int64_t rs_end = min64(rs + span, r1);
+        for (int64_t c = 0; c < plan.tiled; c += 8) {
+            const int64_t real = min64(8, plan.tiled - c);
+            for (int64_t rb = rs; rb < rs_end; rb += ROW_BLOCK) {
+                const int64_t re = min64(rb + ROW_BLOCK, rs_end);
+                if (real <= 4 && plan.last_width == 4) {
+                    cols32(type, 4, (const uint8_t *)w, row_bytes, nb, rb, re, xb + c * x_stride, x_stride, real, y + c * ldy, ldy);
+                } else {
+                    cols32(type, 8, (const uint8_t *)w, row_bytes, nb, rb, re, xb + c * x_stride, x_stride, real, y + c * ldy, ldy);
+                }
+            }
+        }
     }
-    for (; c < n; c++) {
+    for (int64_t c = plan.tiled; c < n; c++) {
         rows32(type, (const uint8_t *)w, row_bytes, nb, r0, r1, (const enc_q16_32 *)(xb + c * x_stride), y + c * ldy);
     }
 }
@@ -363,13 +475,16 @@ DEFINE_MATMUL(mm_q5_1, matmul32, ENC_Q5_1)
 
 // ---- K-quants (256-element super-blocks) --------------------------------------------------------
 //
-// Per output, for each super-block (sub-blocks k of 32 elements for Q4_K/Q5_K, of 16 for Q6_K):
-//   Q4_K, Q5_K:  acc = fma((float)(sc_k * S_k), d_w * d_x, acc)               for k = 0..7
+// The sub-block scales multiply the int16 weight codes before vpmaddwd (sc * q fits int16), so a
+// whole super-block (Q4_K, Q5_K) or half super-block (Q6_K) accumulates in the 8 int32 lanes of one
+// vector per output, exactly: a lane sums 32 products of at most 63 * 31 * 32767 (Q5_K: < 2.05e9) or
+// 16 of at most 128 * 32 * 32767 (Q6_K, codes minus 32: < 2.1475e9 = 2^31 - 65535). The lanes are
+// converted to float and added by a float tree whose association is the same for every output in
+// both kernels. Per output, for each super-block:
+//   Q4_K, Q5_K:  acc = fma(tree(float(lanes of sum_k (sc_k q) x)), d_w * d_x, acc)
 //                acc = fma((float)sum_k(m_k * (bsums[2k] + bsums[2k+1])), -(dmin_w * d_x), acc)
-//   Q6_K:        acc = fma((float)(sc_k * (S_k - 32 * bsums[k])), d_w * d_x, acc)   for k in unit order
-// S_k = exact int32 sum of q_w * q_x over the sub-block. Every int32 here fits: |sc_k * S_k| <=
-// 63 * 32 * 31 * 32767 < 2^31 (Q5_K), |sc_k * (S_k - 32 bsums)| <= 128 * 16 * 32 * 32767 < 2^31 (Q6_K).
-// A super-block is processed in 4 "units" that share unpacked bytes: the 64-element chunks of Q4_K/Q5_K
+//   Q6_K:        acc = fma(tree(float(lanes of sum_{k in half} (sc_k (q - 32)) x)), d_w * d_x, acc)  per half
+// A super-block is unpacked in 4 "units" that share bytes: the 64-element chunks of Q4_K/Q5_K
 // (2 sub-blocks each) and the (half, 16-lane part) pairs of Q6_K (4 sub-blocks each).
 
 enum {
@@ -378,8 +493,6 @@ enum {
 };
 
 INLINE int64_t bytesK(int type) { return type == ENC_Q4_K ? 144 : type == ENC_Q5_K ? 176 : 210; }
-/// Sub-blocks produced per unit.
-INLINE int unit_subsK(int type) { return type == ENC_Q6_K ? 4 : 2; }
 /// Sub-block index of output g of unit u.
 INLINE int subK(int type, int u, int g) {
     if (type == ENC_Q6_K) return 8 * (u >> 1) + (u & 1) + 2 * g;  // u = 2 * half + part
@@ -476,59 +589,122 @@ INLINE __m256i words_odd(const uint64_t w[8]) {
     return _mm256_set_epi64x((long long)w[7], (long long)w[5], (long long)w[3], (long long)w[1]);
 }
 
+/// A super-block's sub-block scales as int16, each 128-bit half holding the same 8 values:
+/// lo = scales 0..7, hi = scales 8..15 (Q6_K only). Q4_K/Q5_K also return their 8 mins as bytes.
+typedef struct {
+    __m256i lo, hi;
+} scales16;
+
+INLINE scales16 scales16_of(int type, const uint8_t *b, uint64_t *mins) {
+    scales16 s;
+    if (type == ENC_Q6_K) {
+        const __m128i v = load128(b + 192);
+        s.lo = _mm256_broadcastsi128_si256(_mm_cvtepi8_epi16(v));
+        s.hi = _mm256_broadcastsi128_si256(_mm_cvtepi8_epi16(_mm_srli_si128(v, 8)));
+        *mins = 0;
+    } else {
+        uint64_t sc;
+        scalesK(b + 4, &sc, mins);
+        s.lo = _mm256_broadcastsi128_si256(_mm_cvtepu8_epi16(_mm_cvtsi64_si128((long long)sc)));
+        s.hi = s.lo;
+    }
+    return s;
+}
+
+/// Scale k in every int16 lane.
+INLINE __m256i scale_lanes(scales16 s, int k) {
+    const int j = 2 * (k & 7);
+    const __m256i ctrl = _mm256_set1_epi16((short)(j | (j + 1) << 8));
+    return _mm256_shuffle_epi8(k < 8 ? s.lo : s.hi, ctrl);
+}
+
+/// Unit u's weight codes times their sub-block scales (Q6_K: codes minus 32 first), as int16.
+INLINE void unpack_scaledK(int type, const uint8_t *b, int u, scales16 s, __m256i W[4]) {
+    unpackK(type, b, u, W);
+    if (type == ENC_Q6_K) {
+        const __m256i m32 = _mm256_set1_epi16(32);
+        for (int g = 0; g < 4; g++) W[g] = _mm256_mullo_epi16(_mm256_sub_epi16(W[g], m32), scale_lanes(s, subK(type, u, g)));
+    } else {
+        const __m256i s0 = scale_lanes(s, 2 * u), s1 = scale_lanes(s, 2 * u + 1);
+        W[0] = _mm256_mullo_epi16(W[0], s0);
+        W[1] = _mm256_mullo_epi16(W[1], s0);
+        W[2] = _mm256_mullo_epi16(W[2], s1);
+        W[3] = _mm256_mullo_epi16(W[3], s1);
+    }
+}
+
+/// Sum of a unit's (scaled) products with the activation codes q: int32 lanes.
+INLINE __m256i dot_unitK(int type, const __m256i W[4], const int16_t *q, int u) {
+    __m256i S[4];
+    dotK(type, W, q, u, S);
+    if (type == ENC_Q6_K) return _mm256_add_epi32(_mm256_add_epi32(S[0], S[1]), _mm256_add_epi32(S[2], S[3]));
+    return _mm256_add_epi32(S[0], S[1]);
+}
+
+// Float versions of the reduction trees (same shape, so every output sums its lanes as
+// ((l0 + l1) + (l2 + l3)) + ((l4 + l5) + (l6 + l7)) whichever position it has).
+INLINE __m256 tree_pair_ps(__m256 a, __m256 b) {
+    __m256 u = _mm256_blend_ps(a, b, 0xAA), v = _mm256_blend_ps(b, a, 0xAA);
+    OPAQUE(u);
+    OPAQUE(v);
+    return _mm256_add_ps(u, _mm256_permute_ps(v, 0xB1));
+}
+
+INLINE __m256 tree_quad_ps(__m256 a, __m256 b) {
+    __m256 u = _mm256_blend_ps(a, b, 0xCC), v = _mm256_blend_ps(b, a, 0xCC);
+    OPAQUE(u);
+    OPAQUE(v);
+    return _mm256_add_ps(u, _mm256_permute_ps(v, 0x4E));
+}
+
+INLINE __m256 tree_oct_ps(__m256 a, __m256 b) {
+    return _mm256_add_ps(_mm256_blend_ps(a, b, 0xF0), _mm256_permute2f128_ps(a, b, 0x21));
+}
+
+/// Lane i = float sum of the lanes of v[i] (i < width; width 8 or 4, lanes 4..7 = 0 for 4).
+INLINE __m256 tree_ps(const __m256i v[8], int width) {
+    __m256 f[8];
+    for (int i = 0; i < width; i++) f[i] = _mm256_cvtepi32_ps(v[i]);
+    const __m256 q0 = tree_quad_ps(tree_pair_ps(f[0], f[1]), tree_pair_ps(f[2], f[3]));
+    if (width == 4) return tree_oct_ps(q0, _mm256_setzero_ps());
+    return tree_oct_ps(q0, tree_quad_ps(tree_pair_ps(f[4], f[5]), tree_pair_ps(f[6], f[7])));
+}
+
 /// One activation super-block times 8 rows (row i at p[i]): continues the per-row accumulators.
 INLINE __m256 rows_superblockK(int type, const uint8_t *const p[8], const enc_q16_256 *x, __m256 acc) {
     const __m256 dx = _mm256_set1_ps(x->d);
-    __m256i se0, so0, se1, so1, me, mo;  // scale (and min) words, even/odd lanes
-    __m256 d, dmin = _mm256_setzero_ps();
-    if (type == ENC_Q6_K) {
-        uint64_t w0[8], w1[8];
-        for (int i = 0; i < 8; i++) {
-            w0[i] = (uint64_t)enc_load_u32(p[i] + 192) | (uint64_t)enc_load_u32(p[i] + 196) << 32;
-            w1[i] = (uint64_t)enc_load_u32(p[i] + 200) | (uint64_t)enc_load_u32(p[i] + 204) << 32;
-        }
-        se0 = words_even(w0), so0 = words_odd(w0), se1 = words_even(w1), so1 = words_odd(w1);
-        me = mo = _mm256_setzero_si256();
-        d = _mm256_mul_ps(gather_half8(p, 208), dx);
-    } else {
-        uint64_t sc[8], mn[8];
-        for (int i = 0; i < 8; i++) scalesK(p[i] + 4, sc + i, mn + i);
-        se0 = words_even(sc), so0 = words_odd(sc), me = words_even(mn), mo = words_odd(mn);
-        se1 = so1 = _mm256_setzero_si256();
-        d = _mm256_mul_ps(gather_half8(p, 0), dx);
-        dmin = _mm256_mul_ps(gather_half8(p, 2), dx);
-    }
-    const int subs = unit_subsK(type);
-    for (int u = 0; u < 4; u++) {
-        __m256i v[4][8];
-        for (int i = 0; i < 8; i++) {
-            __m256i W[4], S[4];
-            unpackK(type, p[i], u, W);
-            dotK(type, W, x->qs, u, S);
-            for (int g = 0; g < subs; g++) v[g][i] = S[g];
-        }
-        for (int g = 0; g < subs; g++) {
-            const int k = subK(type, u, g);
-            __m256i t = tree8(v[g]);
-            __m256i sc;
-            if (type == ENC_Q6_K) {
-                t = _mm256_sub_epi32(t, _mm256_set1_epi32(32 * x->bsums[k]));
-                sc = k < 8 ? byte_lanes(se0, so0, k, 1) : byte_lanes(se1, so1, k - 8, 1);
+    uint64_t mn[8];
+    __m256i half0[8], half1[8];
+    for (int i = 0; i < 8; i++) {
+        const scales16 s = scales16_of(type, p[i], mn + i);
+        __m256i l0 = _mm256_setzero_si256(), l1 = l0;
+        for (int u = 0; u < 4; u++) {
+            __m256i W[4];
+            unpack_scaledK(type, p[i], u, s, W);
+            const __m256i t = dot_unitK(type, W, x->qs, u);
+            if (type == ENC_Q6_K && u >= 2) {
+                l1 = _mm256_add_epi32(l1, t);
             } else {
-                sc = byte_lanes(se0, so0, k, 0);
+                l0 = _mm256_add_epi32(l0, t);
             }
-            acc = _mm256_fmadd_ps(_mm256_cvtepi32_ps(_mm256_mullo_epi32(t, sc)), d, acc);
         }
+        half0[i] = l0;
+        half1[i] = l1;
     }
-    if (type != ENC_Q6_K) {
-        __m256i ms = _mm256_setzero_si256();
-        for (int k = 0; k < 8; k++) {
-            const __m256i bs = _mm256_set1_epi32(x->bsums[2 * k] + x->bsums[2 * k + 1]);
-            ms = _mm256_add_epi32(ms, _mm256_mullo_epi32(byte_lanes(me, mo, k, 0), bs));
-        }
-        acc = _mm256_fnmadd_ps(_mm256_cvtepi32_ps(ms), dmin, acc);
+    if (type == ENC_Q6_K) {
+        const __m256 d = _mm256_mul_ps(gather_half8(p, 208), dx);
+        acc = _mm256_fmadd_ps(tree_ps(half0, 8), d, acc);
+        return _mm256_fmadd_ps(tree_ps(half1, 8), d, acc);
     }
-    return acc;
+    const __m256 d = _mm256_mul_ps(gather_half8(p, 0), dx), dmin = _mm256_mul_ps(gather_half8(p, 2), dx);
+    acc = _mm256_fmadd_ps(tree_ps(half0, 8), d, acc);
+    const __m256i me = words_even(mn), mo = words_odd(mn);
+    __m256i ms = _mm256_setzero_si256();
+    for (int k = 0; k < 8; k++) {
+        const __m256i bs = _mm256_set1_epi32(x->bsums[2 * k] + x->bsums[2 * k + 1]);
+        ms = _mm256_add_epi32(ms, _mm256_mullo_epi32(byte_lanes(me, mo, k, 0), bs));
+    }
+    return _mm256_fnmadd_ps(_mm256_cvtepi32_ps(ms), dmin, acc);
 }
 
 /// One activation column times rows [r0, r1) of a K-quant matrix (see rows32).
@@ -543,6 +719,7 @@ INLINE void rowsK(int type, const uint8_t *w, int64_t row_bytes, int64_t nb, int
             const int64_t skip = rg - first;
             const uint8_t *p[8];
             for (int i = 0; i < 8; i++) p[i] = w + (first + min64(i, nr - 1)) * row_bytes + s0 * bb;
+            // Prefetch the next group with whole rows (a bounded walk measured better than prefetch_walk here).
             const uint8_t *pf = ns == nb && rg + 8 < r1 && r1 >= 8 ? w + (first + 8) * row_bytes : NULL;
             const int64_t pf_bytes = pf ? min64(8, r1 - first - 8) * row_bytes : 0;
             const int64_t pf_lines = pf ? (pf_bytes / ns + 63) / 64 + 1 : 0;
@@ -562,12 +739,13 @@ INLINE void rowsK(int type, const uint8_t *w, int64_t row_bytes, int64_t nb, int
     }
 }
 
-/// `ncol` (4 or 8) activation columns times rows [r0, r1) of a K-quant matrix (see cols32).
+/// `ncol` (4 or 8) activation columns times rows [r0, r1) (at most ROW_BLOCK) of a K-quant matrix (see cols32).
 INLINE void colsK(int type, int ncol, const uint8_t *w, int64_t row_bytes, int64_t nb, int64_t r0, int64_t r1,
                   const uint8_t *x, int64_t x_stride, int64_t real, float *y, int64_t ldy) {
     const int64_t bb = bytesK(type);
     __attribute__((aligned(32))) float dx[SLICE_COLS_K][8];
-    __attribute__((aligned(32))) int32_t bs[SLICE_COLS_K][16][8];  // Q6_K: 32 * bsums[k]; else bsums pairs
+    __attribute__((aligned(32))) int32_t bs[SLICE_COLS_K][8][8];  // bsums pairs (sub-block sums), Q4_K/Q5_K
+    __attribute__((aligned(32))) float accs[ROW_BLOCK][8];
     const enc_q16_256 *xc[8];
     for (int c = 0; c < 8; c++) xc[c] = (const enc_q16_256 *)(x + min64(c, real - 1) * x_stride);
     for (int64_t s0 = 0; s0 < nb; s0 += SLICE_COLS_K) {
@@ -576,66 +754,49 @@ INLINE void colsK(int type, int ncol, const uint8_t *w, int64_t row_bytes, int64
             for (int c = 0; c < 8; c++) {
                 const enc_q16_256 *xb = xc[c] + s0 + j;
                 dx[j][c] = xb->d;
-                for (int k = 0; k < 16; k++) {
-                    bs[j][k][c] = type == ENC_Q6_K ? 32 * xb->bsums[k] : k < 8 ? xb->bsums[2 * k] + xb->bsums[2 * k + 1] : 0;
-                }
+                for (int k = 0; k < 8; k++) bs[j][k][c] = xb->bsums[2 * k] + xb->bsums[2 * k + 1];
             }
         }
         for (int64_t r = r0; r < r1; r++) {
             const uint8_t *p = w + r * row_bytes + s0 * bb;
-            __m256 acc = _mm256_setzero_ps();
-            if (s0 > 0) {
-                float t[8] = {0};
-                for (int64_t c = 0; c < real; c++) t[c] = y[c * ldy + r];
-                acc = _mm256_loadu_ps(t);
-            }
+            __m256 acc = s0 == 0 ? _mm256_setzero_ps() : _mm256_load_ps(accs[r - r0]);
             for (int64_t j = 0; j < ns; j++, p += bb) {
                 const __m256 dxv = _mm256_load_ps(dx[j]);
-                int32_t sc[16], mn[8];
+                uint64_t m8;
+                const scales16 sc = scales16_of(type, p, &m8);
                 __m256 d, dmin = _mm256_setzero_ps();
                 if (type == ENC_Q6_K) {
-                    for (int k = 0; k < 16; k++) sc[k] = (int8_t)p[192 + k];
                     d = _mm256_mul_ps(_mm256_set1_ps(half_at(p + 208)), dxv);
                 } else {
-                    uint64_t s8, m8;
-                    scalesK(p + 4, &s8, &m8);
-                    for (int k = 0; k < 8; k++) {
-                        sc[k] = (int32_t)(s8 >> (8 * k) & 0xff);
-                        mn[k] = (int32_t)(m8 >> (8 * k) & 0xff);
-                    }
                     d = _mm256_mul_ps(_mm256_set1_ps(half_at(p)), dxv);
                     dmin = _mm256_mul_ps(_mm256_set1_ps(half_at(p + 2)), dxv);
                 }
-                const int subs = unit_subsK(type);
+                __m256i l[8];
+                for (int c = 0; c < 8; c++) l[c] = _mm256_setzero_si256();
                 for (int u = 0; u < 4; u++) {
-                    __m256i W[4], v[4][8];
-                    unpackK(type, p, u, W);
-                    for (int c = 0; c < ncol; c++) {
-                        __m256i S[4];
-                        dotK(type, W, xc[c][s0 + j].qs, u, S);
-                        for (int g = 0; g < subs; g++) v[g][c] = S[g];
-                    }
-                    for (int g = 0; g < subs; g++) {
-                        const int k = subK(type, u, g);
-                        __m256i t = ncol == 8 ? tree8(v[g]) : tree4(v[g]);
-                        if (type == ENC_Q6_K) t = _mm256_sub_epi32(t, _mm256_load_si256((const __m256i *)bs[j][k]));
-                        acc = _mm256_fmadd_ps(_mm256_cvtepi32_ps(_mm256_mullo_epi32(t, _mm256_set1_epi32(sc[k]))), d, acc);
+                    __m256i W[4];
+                    unpack_scaledK(type, p, u, sc, W);
+                    for (int c = 0; c < ncol && c < real; c++) l[c] = _mm256_add_epi32(l[c], dot_unitK(type, W, xc[c][s0 + j].qs, u));
+                    if (type == ENC_Q6_K && (u == 1 || u == 3)) {  // a half super-block is complete
+                        acc = _mm256_fmadd_ps(tree_ps(l, ncol), d, acc);
+                        for (int c = 0; c < 8; c++) l[c] = _mm256_setzero_si256();
                     }
                 }
+                if (type != ENC_Q6_K) acc = _mm256_fmadd_ps(tree_ps(l, ncol), d, acc);
                 if (type != ENC_Q6_K) {
                     __m256i ms = _mm256_setzero_si256();
                     for (int k = 0; k < 8; k++) {
-                        ms = _mm256_add_epi32(ms, _mm256_mullo_epi32(_mm256_set1_epi32(mn[k]),
+                        ms = _mm256_add_epi32(ms, _mm256_mullo_epi32(_mm256_set1_epi32((int)(m8 >> (8 * k) & 0xff)),
                                                                      _mm256_load_si256((const __m256i *)bs[j][k])));
                     }
                     acc = _mm256_fnmadd_ps(_mm256_cvtepi32_ps(ms), dmin, acc);
                 }
             }
-            float t[8];
-            _mm256_storeu_ps(t, acc);
-            for (int64_t c = 0; c < real; c++) y[c * ldy + r] = t[c];
+            _mm256_store_ps(accs[r - r0], acc);
         }
     }
+    for (int64_t c = 0; c < real; c++)
+        for (int64_t r = r0; r < r1; r++) y[c * ldy + r] = accs[r - r0][c];
 }
 
 INLINE void matmulK(int type, const void *w, int64_t row_bytes, int64_t k, int64_t r0, int64_t r1,
@@ -647,12 +808,23 @@ INLINE void matmulK(int type, const void *w, int64_t row_bytes, int64_t k, int64
             for (int64_t r = r0; r < r1; r++) y[c * ldy + r] = 0.0f;
         return;
     }
-    int64_t c = 0;
-    for (; n - c >= MIN_COLS_TILE; c += 8) {
-        colsK(type, 8, (const uint8_t *)w, row_bytes, nb, r0, r1, xb + c * x_stride, x_stride, min64(8, n - c),
-              y + c * ldy, ldy);
+    const tile_plan plan = plan_tiles(n, 1);
+    const int64_t span = row_span(row_bytes);
+    for (int64_t rs = r0; rs < r1; rs += span) {
+        const int64_t rs_end = min64(rs + span, r1);
+        for (int64_t c = 0; c < plan.tiled; c += 8) {
+            const int64_t real = min64(8, plan.tiled - c);
+            for (int64_t rb = rs; rb < rs_end; rb += ROW_BLOCK) {
+                const int64_t re = min64(rb + ROW_BLOCK, rs_end);
+                if (real <= 4 && plan.last_width == 4) {
+                    colsK(type, 4, (const uint8_t *)w, row_bytes, nb, rb, re, xb + c * x_stride, x_stride, real, y + c * ldy, ldy);
+                } else {
+                    colsK(type, 8, (const uint8_t *)w, row_bytes, nb, rb, re, xb + c * x_stride, x_stride, real, y + c * ldy, ldy);
+                }
+            }
+        }
     }
-    for (; c < n; c++) {
+    for (int64_t c = plan.tiled; c < n; c++) {
         rowsK(type, (const uint8_t *)w, row_bytes, nb, r0, r1, (const enc_q16_256 *)(xb + c * x_stride), y + c * ldy);
     }
 }
