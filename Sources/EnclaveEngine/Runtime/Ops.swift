@@ -1,9 +1,11 @@
 // Enclave: element-wise and row operations of the forward pass (norms, RoPE, activations, softmax).
 
+import CEnclaveKernels
 import Foundation
 
-/// Vectorised row operations. Written with 8-wide SIMD and no fused multiply-add, so they compile
-/// to plain SSE without target flags; they are a small share of the work next to the matrix products.
+/// Row operations of the forward pass. Norms, RoPE and dot products are written with 8-wide SIMD and
+/// no fused multiply-add, so they compile to plain SSE without target flags; the exponential-heavy
+/// activations and softmax call the C kernels (AVX2 with a portable fallback).
 enum Ops {
     /// `out = x / sqrt(mean(x²) + eps) * weight` over `n` values.
     @inline(__always)
@@ -49,46 +51,22 @@ enum Ops {
     }
 
     /// `gate = silu(gate) * up` (SwiGLU).
+    @inline(__always)
     static func siluMul(_ gate: UnsafeMutablePointer<Float>, _ up: UnsafePointer<Float>, _ n: Int) {
-        for i in 0..<n {
-            let g = gate[i]
-            gate[i] = g / (1 + FastMath.exp(-g)) * up[i]
-        }
+        enc_silu_mul(gate, up, Int64(n))
     }
 
     /// `gate = gelu_tanh(gate) * up` (GeGLU, HF `gelu_pytorch_tanh`).
+    @inline(__always)
     static func geluMul(_ gate: UnsafeMutablePointer<Float>, _ up: UnsafePointer<Float>, _ n: Int) {
-        for i in 0..<n {
-            let z = gate[i]
-            let g: Float
-            if z <= -10 {
-                g = 0
-            } else if z >= 10 {
-                g = z
-            } else {
-                let t = 0.797_884_56 * (z + 0.044715 * z * z * z)
-                // tanh(t) = 1 - 2 / (exp(2t) + 1)
-                let th = 1 - 2 / (FastMath.exp(2 * t) + 1)
-                g = 0.5 * z * (1 + th)
-            }
-            gate[i] = g * up[i]
-        }
+        enc_gelu_mul(gate, up, Int64(n))
     }
 
     /// In-place softmax over `n` values; returns the sum of exponentials before normalising.
     @discardableResult
+    @inline(__always)
     static func softmax(_ x: UnsafeMutablePointer<Float>, _ n: Int) -> Float {
-        var m = -Float.infinity
-        for i in 0..<n where x[i] > m { m = x[i] }
-        var sum: Float = 0
-        for i in 0..<n {
-            let e = FastMath.exp(x[i] - m)
-            x[i] = e
-            sum += e
-        }
-        let inv = 1 / sum
-        for i in 0..<n { x[i] *= inv }
-        return sum
+        enc_softmax(x, Int64(n))
     }
 
     /// Rotates one head in place with precomputed `cos`/`sin` of each pair's angle.
@@ -108,27 +86,6 @@ enum Ops {
                 x[i + pairs] = a * sin[i] + b * cos[i]
             }
         }
-    }
-}
-
-/// Fast scalar approximations used in the forward pass.
-enum FastMath {
-    /// e^x with a relative error below 2e-7 over the float range (range reduction + degree-6 polynomial).
-    @inline(__always)
-    static func exp(_ x: Float) -> Float {
-        if x < -87.3 { return 0 }
-        if x > 88.0 { return Foundation.exp(x) }
-        // x = n ln2 + r, |r| <= ln2/2
-        let n = (x * 1.442_695_04).rounded(.toNearestOrEven)
-        let r = x - n * 0.693_145_75 - n * 1.428_606_8e-6
-        var p: Float = 1.987_569_1e-4
-        p = p * r + 1.398_199_9e-3
-        p = p * r + 8.333_452e-3
-        p = p * r + 4.166_579_6e-2
-        p = p * r + 0.166_666_66
-        p = p * r + 0.5
-        p = p * r * r + r + 1
-        return p * Float(bitPattern: UInt32(bitPattern: Int32(n) + 127) << 23)
     }
 }
 

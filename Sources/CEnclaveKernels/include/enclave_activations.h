@@ -1,0 +1,22 @@
+// Enclave: vectorised element-wise functions of the forward pass (activations, softmax).
+#ifndef ENCLAVE_ACTIVATIONS_H
+#define ENCLAVE_ACTIVATIONS_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// gate[i] = silu(gate[i]) * up[i], silu(z) = z / (1 + e^-z)   (SwiGLU).
+void enc_silu_mul(float *gate, const float *up, int64_t n);
+/// gate[i] = gelu_tanh(gate[i]) * up[i], gelu_tanh(z) = 0.5 z (1 + tanh(0.79788456 (z + 0.044715 z^3)))  (GeGLU).
+void enc_gelu_mul(float *gate, const float *up, int64_t n);
+/// In-place softmax over n values (max subtracted); returns the sum of exponentials before normalising.
+float enc_softmax(float *x, int64_t n);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
