@@ -46,12 +46,12 @@ $(LLAMA_VENV)/bin/python:
 
 reference-venv: $(LLAMA_VENV)/bin/python
 
-# Reproduces the llama.cpp perplexity figures of ../shared/data/eval/README.md.
+# Reproduces the llama.cpp perplexity figures of Tests/Data/README.md.
 reference-perplexity: models reference-venv
 	$(LLAMA_VENV)/bin/python scripts/reference/llama_perplexity.py models/SmolLM2-135M-Instruct.Q4_1.gguf $(EVAL_TEXT)
 	$(LLAMA_VENV)/bin/python scripts/reference/llama_perplexity.py models/gemma-3-270m-q4_k_m.gguf $(EVAL_TEXT)
 
-EVAL_TEXT ?= ../shared/data/eval/gpl-3.txt
+EVAL_TEXT ?= Tests/Data/gpl-3.txt
 
 # llama.cpp and Enclave side by side, alternating runs, with ratios.
 bench-compare: models build reference-venv

@@ -13,7 +13,7 @@ import Testing
         return try evaluator.evaluate(text: text)
     }
 
-    /// llama.cpp (llama-cpp-python 0.3.36, CPU): 18.3757 over 7,639 tokens (../shared/data/eval/README.md).
+    /// llama.cpp (llama-cpp-python 0.3.36, CPU): 18.3757 over 7,639 tokens (Tests/Data/README.md).
     @Test func smolLM2() throws {
         let r = try Self.evaluate(TestModels.smolLM2)
         #expect(r.tokens == 7639)

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Reproduce llama.cpp's perplexity figures with llama-cpp-python (reference only, never a product dependency).
 
-Protocol (../shared/data/eval/README.md, llama.cpp's `perplexity` default): tokenise the whole file without BOS
+Protocol (Tests/Data/README.md, llama.cpp's `perplexity` default): tokenise the whole file without BOS
 and without parsing special tokens; cut into non-overlapping 512-token windows (tail dropped); replace each
 window's first token by BOS when the model adds BOS; evaluate each window from an empty cache; score positions
 255..510 (256 per window); perplexity = exp(mean NLL).
