@@ -66,6 +66,27 @@ public final class EmbeddedBackend: InferenceBackend {
         entries.values.reduce(0) { $0 + $1.engine.runner.configuration.maxSequences }
     }
 
+    /// The engines' KV memory, sequences, prefix-cache hits and preemptions.
+    public func gauges() async -> [BackendGauge] {
+        order.flatMap { id -> [BackendGauge] in
+            guard let runner = entries[id]?.engine.runner else { return [] }
+            let s = runner.statistics
+            let values: [(String, Int)] = [
+                ("enclave_engine_kv_blocks_total", s.totalBlocks),
+                ("enclave_engine_kv_blocks_used", s.usedBlocks),
+                ("enclave_engine_kv_blocks_cached", s.cachedBlocks),
+                ("enclave_engine_sequences_running", s.activeSequences),
+                ("enclave_engine_sequences_waiting", s.waitingSequences),
+                ("enclave_engine_prefix_cached_tokens_total", s.prefixCachedTokens),
+                ("enclave_engine_processed_tokens_total", s.processedTokens),
+                ("enclave_engine_generated_tokens_total", s.generatedTokens),
+                ("enclave_engine_preemptions_total", s.preemptions),
+                ("enclave_engine_steps_total", s.steps),
+            ]
+            return values.map { BackendGauge(name: $0.0, model: id, value: Double($0.1)) }
+        }
+    }
+
     /// Stops every engine.
     public func shutdown() {
         for entry in entries.values { entry.engine.shutdown() }

@@ -84,6 +84,10 @@ public final class LoadingBackend: InferenceBackend {
     }
 
     public var capacity: Int { loaded?.capacity ?? 1 }
+
+    public func gauges() async -> [BackendGauge] {
+        await loaded?.gauges() ?? []
+    }
 }
 
 private enum Snapshot {

@@ -280,7 +280,10 @@ def test_a_disconnect_mid_stream_ends_the_sequence(ready_server: Server):
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         metrics = ready_server.metrics()
-        if sample(metrics, "enclave_generations_total", 'outcome="cancelled"') > before and sample(metrics, "enclave_active_sequences") == 0:
+        if (sample(metrics, "enclave_generations_total", 'outcome="cancelled"') > before
+                and sample(metrics, "enclave_active_sequences") == 0
+                and sample(metrics, "enclave_engine_sequences_running") == 0
+                and sample(metrics, "enclave_engine_kv_blocks_used") == 0):
             break
         time.sleep(0.2)
     else:
@@ -294,6 +297,18 @@ def test_metrics_count_requests_and_tokens(ready_server: Server, client: openai.
     assert sample(metrics, "enclave_completion_tokens_total") >= 1
     assert sample(metrics, "enclave_time_to_first_token_seconds_count") >= 1
     assert sample(metrics, "enclave_model_state", 'state="ready"') == 1
+
+
+def test_a_repeated_prefix_is_served_from_the_kv_cache(ready_server: Server, client: openai.OpenAI):
+    system = "You are a careful assistant for the accounting team. " * 8
+    messages = [{"role": "system", "content": system}, {"role": "user", "content": "Hello"}]
+    before = sample(ready_server.metrics(), "enclave_engine_prefix_cached_tokens_total")
+    client.chat.completions.create(model=ready_server.model_id, messages=messages, max_tokens=2)
+    messages[1]["content"] = "Good morning"
+    client.chat.completions.create(model=ready_server.model_id, messages=messages, max_tokens=2)
+    metrics = ready_server.metrics()
+    assert sample(metrics, "enclave_engine_prefix_cached_tokens_total") - before >= 64
+    assert sample(metrics, "enclave_engine_kv_blocks_total") > 0
 
 
 def test_logs_hold_no_content(ready_server: Server, client: openai.OpenAI):

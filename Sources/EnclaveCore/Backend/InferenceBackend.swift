@@ -32,4 +32,7 @@ public protocol InferenceBackend: Sendable {
 
     /// How many sequences it can run at once (the scheduler admits up to this many).
     var capacity: Int { get }
+
+    /// Gauges of the backend's internal state for `/metrics` (a default returns none).
+    func gauges() async -> [BackendGauge]
 }

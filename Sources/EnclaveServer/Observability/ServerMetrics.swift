@@ -80,6 +80,13 @@ public final class ServerMetrics: Sendable {
         Gauge(label: "enclave_backend_capacity", factory: factory).record(capacity)
     }
 
+    /// Records the backend's internal gauges (sampled at each scrape).
+    public func recordBackend(gauges: [BackendGauge]) {
+        for g in gauges {
+            Gauge(label: g.name, dimensions: [("model", g.model)], factory: factory).record(g.value)
+        }
+    }
+
     /// The Prometheus text exposition of every metric.
     public func render() -> [UInt8] {
         registry.emitToBuffer()

@@ -24,6 +24,7 @@ public struct MetricsRoute: Sendable {
             var states: [(model: String, state: ModelState?)] = []
             for id in modelIDs { states.append((id, await backend.state(of: id))) }
             metrics.recordBackend(states: states, capacity: backend.capacity)
+            metrics.recordBackend(gauges: await backend.gauges())
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(bytes: metrics.render())))
