@@ -110,8 +110,64 @@ static float softmax_avx2(float *x, int64_t n) {
     return sum;
 }
 
+static void rope_adjacent_avx2(float *x, const float *c, const float *s, int64_t pairs) {
+    int64_t i = 0;
+    for (; i + 4 <= pairs; i += 4) {
+        // Lanes (a0 b0 a1 b1 a2 b2 a3 b3); cos/sin of pair j duplicated into lanes 2j, 2j+1.
+        const __m256 v = _mm256_loadu_ps(x + 2 * i);
+        const __m128 c4 = _mm_loadu_ps(c + i), s4 = _mm_loadu_ps(s + i);
+        const __m256 cd = _mm256_set_m128(_mm_unpackhi_ps(c4, c4), _mm_unpacklo_ps(c4, c4));
+        const __m256 sd = _mm256_set_m128(_mm_unpackhi_ps(s4, s4), _mm_unpacklo_ps(s4, s4));
+        const __m256 swapped = _mm256_permute_ps(v, 0xB1);  // (b0 a0 b1 a1 ...)
+        // even lanes: a cos - b sin; odd lanes: b cos + a sin
+        _mm256_storeu_ps(x + 2 * i, _mm256_fmaddsub_ps(v, cd, _mm256_mul_ps(swapped, sd)));
+    }
+    for (; i < pairs; i++) {
+        const float a = x[2 * i], b = x[2 * i + 1];
+        x[2 * i] = a * c[i] - b * s[i];
+        x[2 * i + 1] = a * s[i] + b * c[i];
+    }
+}
+
+static void rope_halves_avx2(float *x, const float *c, const float *s, int64_t pairs) {
+    int64_t i = 0;
+    for (; i + 8 <= pairs; i += 8) {
+        const __m256 a = _mm256_loadu_ps(x + i), b = _mm256_loadu_ps(x + i + pairs);
+        const __m256 cv = _mm256_loadu_ps(c + i), sv = _mm256_loadu_ps(s + i);
+        _mm256_storeu_ps(x + i, _mm256_fmsub_ps(a, cv, _mm256_mul_ps(b, sv)));
+        _mm256_storeu_ps(x + i + pairs, _mm256_fmadd_ps(a, sv, _mm256_mul_ps(b, cv)));
+    }
+    for (; i < pairs; i++) {
+        const float a = x[i], b = x[i + pairs];
+        x[i] = a * c[i] - b * s[i];
+        x[i + pairs] = a * s[i] + b * c[i];
+    }
+}
+
 #pragma clang attribute pop
 #endif
+
+void enc_rope_adjacent(float *x, const float *c, const float *s, int64_t pairs) {
+#if defined(__x86_64__)
+    if (enc_isa_active() >= ENC_ISA_AVX2) { rope_adjacent_avx2(x, c, s, pairs); return; }
+#endif
+    for (int64_t i = 0; i < pairs; i++) {
+        const float a = x[2 * i], b = x[2 * i + 1];
+        x[2 * i] = a * c[i] - b * s[i];
+        x[2 * i + 1] = a * s[i] + b * c[i];
+    }
+}
+
+void enc_rope_halves(float *x, const float *c, const float *s, int64_t pairs) {
+#if defined(__x86_64__)
+    if (enc_isa_active() >= ENC_ISA_AVX2) { rope_halves_avx2(x, c, s, pairs); return; }
+#endif
+    for (int64_t i = 0; i < pairs; i++) {
+        const float a = x[i], b = x[i + pairs];
+        x[i] = a * c[i] - b * s[i];
+        x[i + pairs] = a * s[i] + b * c[i];
+    }
+}
 
 void enc_silu_mul(float *gate, const float *up, int64_t n) {
 #if defined(__x86_64__)

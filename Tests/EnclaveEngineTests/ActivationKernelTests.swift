@@ -56,4 +56,28 @@ import Testing
             }
         }
     }
+
+    @Test func ropeRotatesPairsBothWays() {
+        Self.withEachISA { isa in
+            for pairs in [1, 3, 4, 9, 32, 128] {
+                let angles = (0..<pairs).map { Double($0) * 0.37 + 0.1 }
+                let c = angles.map { Float(cos($0)) }, s = angles.map { Float(sin($0)) }
+                let input = (0..<(2 * pairs + 4)).map { Float(($0 * 29) % 17) - 8 }
+                var adjacent = input
+                enc_rope_adjacent(&adjacent, c, s, Int64(pairs))
+                var halves = input
+                enc_rope_halves(&halves, c, s, Int64(pairs))
+                for i in 0..<pairs {
+                    let (a, b) = (Double(input[2 * i]), Double(input[2 * i + 1]))
+                    #expect(abs(Double(adjacent[2 * i]) - (a * cos(angles[i]) - b * sin(angles[i]))) < 1e-5, "isa \(isa)")
+                    #expect(abs(Double(adjacent[2 * i + 1]) - (a * sin(angles[i]) + b * cos(angles[i]))) < 1e-5, "isa \(isa)")
+                    let (h0, h1) = (Double(input[i]), Double(input[i + pairs]))
+                    #expect(abs(Double(halves[i]) - (h0 * cos(angles[i]) - h1 * sin(angles[i]))) < 1e-5, "isa \(isa)")
+                    #expect(abs(Double(halves[i + pairs]) - (h0 * sin(angles[i]) + h1 * cos(angles[i]))) < 1e-5, "isa \(isa)")
+                }
+                // Dimensions past the rotated ones are untouched.
+                #expect(Array(adjacent[(2 * pairs)...]) == Array(input[(2 * pairs)...]))
+            }
+        }
+    }
 }

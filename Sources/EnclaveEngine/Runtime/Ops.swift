@@ -73,18 +73,8 @@ enum Ops {
     @inline(__always)
     static func rope(_ x: UnsafeMutablePointer<Float>, cos: UnsafePointer<Float>, sin: UnsafePointer<Float>, pairs: Int, style: RoPEStyle) {
         switch style {
-        case .adjacent:
-            for i in 0..<pairs {
-                let a = x[2 * i], b = x[2 * i + 1]
-                x[2 * i] = a * cos[i] - b * sin[i]
-                x[2 * i + 1] = a * sin[i] + b * cos[i]
-            }
-        case .halves:
-            for i in 0..<pairs {
-                let a = x[i], b = x[i + pairs]
-                x[i] = a * cos[i] - b * sin[i]
-                x[i + pairs] = a * sin[i] + b * cos[i]
-            }
+        case .adjacent: enc_rope_adjacent(x, cos, sin, Int64(pairs))
+        case .halves: enc_rope_halves(x, cos, sin, Int64(pairs))
         }
     }
 }
