@@ -6,7 +6,7 @@
 /// ``BPEPreTokenizer``, maps every byte of a word to its token (GPT-2 byte alphabet) and then repeatedly
 /// merges the adjacent pair with the lowest merge rank (leftmost on ties). All lookups work on byte
 /// slices and integer pairs; no `String` is built per token.
-final class BPETokenizer: Tokenizer {
+final class BPETokenizer: VocabularyBackedTokenizer {
     let vocabulary: TokenVocabulary
     let merges: MergeTable
     let preTokenizer: BPEPreTokenizer
@@ -27,12 +27,6 @@ final class BPETokenizer: Tokenizer {
         }
     }
 
-    var vocabularySize: Int { vocabulary.count }
-    var bosTokenID: Int32? { vocabulary.bos }
-    var eosTokenID: Int32? { vocabulary.eos }
-    var endOfGenerationTokenIDs: Set<Int32> { vocabulary.endOfGeneration }
-    var addsBOS: Bool { vocabulary.addBOS }
-    var addsEOS: Bool { vocabulary.addEOS }
     var tokenizerFamily: String { "bpe/\(preTokenizerName)" }
 
     func encode(_ text: String, addSpecial: Bool, parseSpecial: Bool) -> [Int32] {
@@ -53,21 +47,6 @@ final class BPETokenizer: Tokenizer {
         }
         if addSpecial && vocabulary.addEOS, let eos = vocabulary.eos { output.append(eos) }
         return output
-    }
-
-    func tokenBytes(_ id: Int32, renderSpecial: Bool) -> [UInt8] {
-        var bytes = [UInt8]()
-        vocabulary.appendPiece(id, renderSpecial: renderSpecial, to: &bytes)
-        return bytes
-    }
-
-    func tokenText(_ id: Int32) -> String {
-        vocabulary.isValid(id) ? vocabulary.texts[Int(id)] : ""
-    }
-
-    func tokenID(forText text: String) -> Int32? {
-        let id = vocabulary.table.find(text)
-        return id >= 0 ? id : nil
     }
 
     func decode(_ ids: [Int32], renderSpecial: Bool) -> String {

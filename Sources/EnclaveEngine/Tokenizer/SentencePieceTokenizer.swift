@@ -6,7 +6,7 @@
 /// front of each plain fragment that starts the text or follows a special token, writes every space as
 /// `▁`, and then repeatedly merges the adjacent pair whose concatenation is the vocabulary entry with
 /// the highest score (leftmost on ties). Characters left without a token become `<0xXX>` byte tokens.
-final class SentencePieceTokenizer: Tokenizer {
+final class SentencePieceTokenizer: VocabularyBackedTokenizer {
     let vocabulary: TokenVocabulary
     /// Whether a space is put in front of the text and after each special token (`add_space_prefix`).
     let addSpacePrefix: Bool
@@ -27,12 +27,6 @@ final class SentencePieceTokenizer: Tokenizer {
         }
     }
 
-    var vocabularySize: Int { vocabulary.count }
-    var bosTokenID: Int32? { vocabulary.bos }
-    var eosTokenID: Int32? { vocabulary.eos }
-    var endOfGenerationTokenIDs: Set<Int32> { vocabulary.endOfGeneration }
-    var addsBOS: Bool { vocabulary.addBOS }
-    var addsEOS: Bool { vocabulary.addEOS }
     var tokenizerFamily: String { "spm" }
 
     func encode(_ text: String, addSpecial: Bool, parseSpecial: Bool) -> [Int32] {
@@ -61,21 +55,6 @@ final class SentencePieceTokenizer: Tokenizer {
         }
         if addSpecial && vocabulary.addEOS, let eos = vocabulary.eos { output.append(eos) }
         return output
-    }
-
-    func tokenBytes(_ id: Int32, renderSpecial: Bool) -> [UInt8] {
-        var bytes = [UInt8]()
-        vocabulary.appendPiece(id, renderSpecial: renderSpecial, to: &bytes)
-        return bytes
-    }
-
-    func tokenText(_ id: Int32) -> String {
-        vocabulary.isValid(id) ? vocabulary.texts[Int(id)] : ""
-    }
-
-    func tokenID(forText text: String) -> Int32? {
-        let id = vocabulary.table.find(text)
-        return id >= 0 ? id : nil
     }
 
     /// Decodes tokens. With `add_space_prefix`, the one space that encoding put in front of the text
