@@ -305,33 +305,45 @@ static void unpack_blockK(int type, const uint8_t *src, int r, uint8_t *dst) {
 
 // ---- public entry points ------------------------------------------------------------------------
 
-int enc_q16_pack(int type, const void *w, int64_t row_bytes, int64_t rows, int64_t k, int64_t r0, int64_t r1,
-                 void *out) {
+static void portable_pack_block(int type, const uint8_t *const src[8], uint8_t *dst) {
+    if (enc_q16_packed_block_elements(type) == 32) {
+        pack_block32(type, src, dst);
+    } else {
+        pack_blockK(type, src, dst);
+    }
+}
+
+int enc_q16_pack_isa(int isa, int type, const void *w, int64_t row_bytes, int64_t rows, int64_t k, int64_t r0, int64_t r1,
+                     void *out) {
     const int64_t gbb = enc_q16_packed_group_block_bytes(type), qk = enc_q16_packed_block_elements(type);
     if (gbb == 0 || k <= 0 || k % qk != 0 || rows <= 0 || r0 < 0 || r0 % 8 != 0 || r1 < r0 || r1 > rows) return 0;
     if (row_bytes < k / qk * plain_block_bytes(type)) return 0;
+    const int detected = enc_isa_detected();
+    const enc_q16_pack_block_fn fast = (isa > detected ? detected : isa) >= ENC_ISA_AVX2 ? enc_q16_avx2_packer_for(type) : NULL;
     const int64_t nb = k / qk, bb = plain_block_bytes(type);
     static const uint8_t zero[256];  // a zero block (padding rows): scale 0 and codes 0
     for (int64_t g = r0 / 8; g < (r1 + 7) / 8; g++) {
         const uint8_t *rowp[8];
-        int real[8];
         for (int r = 0; r < 8; r++) {
             const int64_t row = 8 * g + r;
-            real[r] = row < rows;
-            rowp[r] = real[r] ? (const uint8_t *)w + row * row_bytes : zero;
+            rowp[r] = row < rows ? (const uint8_t *)w + row * row_bytes : NULL;
         }
         uint8_t *dst = (uint8_t *)out + g * nb * gbb;
         for (int64_t b = 0; b < nb; b++) {
             const uint8_t *src[8];
-            for (int r = 0; r < 8; r++) src[r] = real[r] ? rowp[r] + b * bb : zero;
-            if (qk == 32) {
-                pack_block32(type, src, dst + b * gbb);
+            for (int r = 0; r < 8; r++) src[r] = rowp[r] ? rowp[r] + b * bb : zero;
+            if (fast) {
+                fast(src, dst + b * gbb);
             } else {
-                pack_blockK(type, src, dst + b * gbb);
+                portable_pack_block(type, src, dst + b * gbb);
             }
         }
     }
     return 1;
+}
+
+int enc_q16_pack(int type, const void *w, int64_t row_bytes, int64_t rows, int64_t k, int64_t r0, int64_t r1, void *out) {
+    return enc_q16_pack_isa(enc_isa_active(), type, w, row_bytes, rows, k, r0, r1, out);
 }
 
 int enc_q16_packed_unpack_row(int type, const void *packed, int64_t k, int64_t row, void *out) {

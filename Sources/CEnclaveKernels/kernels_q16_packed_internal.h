@@ -15,4 +15,9 @@ int64_t enc_q16_packed_block_elements(int type);
 int enc_q16_packed_avx2_matmul(int type, const void *packed, int64_t k, int64_t r0, int64_t r1, const void *x,
                                int64_t x_stride, int64_t n, float *y, int64_t ldy);
 
+/// Packs one block of 8 rows (src[r] = row r's block in the plain layout) into its packed group block.
+typedef void (*enc_q16_pack_block_fn)(const uint8_t *const src[8], uint8_t *dst);
+/// AVX2 packers (kernels_q16_pack_avx2.c), byte-identical to the portable ones; NULL where there is none.
+enc_q16_pack_block_fn enc_q16_avx2_packer_for(int type);
+
 #endif

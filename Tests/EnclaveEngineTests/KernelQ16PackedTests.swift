@@ -110,7 +110,8 @@ func bitIdentical(_ a: some Collection<Float>, _ b: some Collection<Float>) -> B
         }
     }
 
-    /// Every row unpacks to its original bytes, and packing in pieces gives the same bytes as packing at once.
+    /// Every row unpacks to its original bytes, and packing in pieces or with the portable or AVX2 packers gives the
+    /// same bytes as packing at once.
     @Test(arguments: types)
     func layoutRoundTrips(type: GGMLType) {
         let k = type.blockSize == 256 ? 512 : 96
@@ -130,6 +131,13 @@ func bitIdentical(_ a: some Collection<Float>, _ b: some Collection<Float>) -> B
             }
         }
         #expect(pieces == p.bytes, "\(type): packing in pieces")
+        for isa in [Int32(ENC_ISA_SCALAR), Int32(ENC_ISA_AVX2)] {
+            var other = [UInt8](repeating: 0x3C, count: p.bytes.count)
+            let ok = other.withUnsafeMutableBytes {
+                enc_q16_pack_isa(isa, t, w.data, Int64(w.rowBytes), Int64(w.rows), Int64(k), 0, Int64(w.rows), $0.baseAddress!)
+            }
+            #expect(ok == 1 && other == p.bytes, "\(type): packing at level \(isa) writes other bytes")
+        }
     }
 
     /// Without AVX2 the packed product unpacks rows and runs the portable kernel: the same bits as the portable

@@ -72,6 +72,9 @@ int64_t enc_q16_packed_bytes(int type, int64_t rows, int64_t k);
 /// parallel. Returns 1, or 0 if the type or arguments are not supported.
 int enc_q16_pack(int type, const void *w, int64_t row_bytes, int64_t rows, int64_t k, int64_t r0, int64_t r1,
                  void *out);
+/// enc_q16_pack with an explicit instruction-set level (see enc_q16_matmul_isa); every level writes the same bytes.
+int enc_q16_pack_isa(int isa, int type, const void *w, int64_t row_bytes, int64_t rows, int64_t k, int64_t r0,
+                     int64_t r1, void *out);
 /// Writes plain (ggml) row `row` of a packed matrix to `out` (k / block elements blocks). Returns 1, or 0 if unsupported.
 int enc_q16_packed_unpack_row(int type, const void *packed, int64_t k, int64_t row, void *out);
 /// enc_q16_matmul on a packed matrix: y[c * ldy + r] for r in [r0, r1), c in [0, n), with activations in
