@@ -79,7 +79,8 @@ int enc_q16_pack_isa(int isa, int type, const void *w, int64_t row_bytes, int64_
 int enc_q16_packed_unpack_row(int type, const void *packed, int64_t k, int64_t row, void *out);
 /// enc_q16_matmul on a packed matrix: y[c * ldy + r] for r in [r0, r1), c in [0, n), with activations in
 /// enc_q16_activation_format(type). `r0` must be a multiple of 8 (split row ranges between threads at multiples
-/// of 8). Returns 1, or 0 (and writes nothing) if the type or arguments are not supported.
+/// of 8) and `r1` at most the number of rows that were packed. Returns 1, or 0 (and writes nothing) if the type or
+/// arguments are not supported.
 int enc_q16_matmul_packed(int type, const void *packed, int64_t k, int64_t r0, int64_t r1, const void *x,
                           int64_t x_stride, int64_t n, float *y, int64_t ldy);
 /// enc_q16_matmul_packed with an explicit instruction-set level (see enc_q16_matmul_isa). The portable path
