@@ -10,9 +10,9 @@ import Darwin
 /// A 2-D weight `[rows x columns]` (PyTorch `Linear.weight` layout: one stored row per output),
 /// kept in its ggml encoding inside the memory-mapped file.
 ///
-/// A model packs its matrices once at load (``packed()``): the copy interleaves groups of 8 rows for
-/// the int16 kernels (`enc_q16_pack`), which multiply it 1.4-2.4x faster and bit-identically, and the
-/// mapped pages of the original are then dropped from memory. `data` stays valid either way (a
+/// A model packs its matrices once at load (``ModelWeights``; ``packed()`` packs one matrix): the copy
+/// interleaves groups of 8 rows for the int16 kernels (`enc_q16_pack`), which multiply it 1.1-2.5x faster
+/// and bit-identically, and the mapped pages of the original are then dropped from memory. `data` stays valid either way (a
 /// dropped page is read again from the file if touched).
 public struct WeightMatrix: @unchecked Sendable {
     // The pointer refers to the read-only mapping owned by the model's GGUFFile, which outlives every use.
