@@ -12,8 +12,8 @@ import Darwin
 ///
 /// A model packs its matrices once at load (``ModelWeights``; ``packed()`` packs one matrix): the copy
 /// interleaves groups of 8 rows for the int16 kernels (`enc_q16_pack`), which multiply it 1.1-2.5x faster
-/// and bit-identically, and the mapped pages of the original are then dropped from memory. `data` stays valid either way (a
-/// dropped page is read again from the file if touched).
+/// and bit-identically, and the mapped pages of the original are then dropped from memory. `data` stays
+/// valid either way (a dropped page is read again from the file if touched).
 public struct WeightMatrix: @unchecked Sendable {
     // The pointer refers to the read-only mapping owned by the model's GGUFFile, which outlives every use.
     /// The element encoding.
