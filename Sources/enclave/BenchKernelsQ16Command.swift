@@ -5,8 +5,9 @@ import CEnclaveKernels
 import EnclaveEngine
 import Foundation
 
-/// Measures the int16-activation kernels (AVX2 and portable) and the int8 ones on the matrix shapes of
-/// SmolLM2-135M (Q4_1 layers, Q8_0 output) and Gemma-3-270M Q4_K_M (Q5_0/Q8_0/Q4_K/Q6_K, Q8_0 output).
+/// Measures the int16-activation kernels (AVX2 on the plain and on the packed layout, portable) and the int8
+/// ones on the matrix shapes of SmolLM2-135M (Q4_1 layers, Q8_0 output) and Gemma-3-270M Q4_K_M
+/// (Q5_0/Q8_0/Q4_K/Q6_K, Q8_0 output).
 ///
 /// Weights are random bytes with realistic block scales. "hot" multiplies the same matrix every time;
 /// "cold" rotates through copies totalling `--cold-megabytes`, so weights stream from DRAM as in
@@ -16,7 +17,7 @@ import Foundation
 struct BenchKernelsQ16Command: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kernels-q16",
-        abstract: "Measure the int16-activation matrix kernels (AVX2 vs portable, int8 for reference) on one thread."
+        abstract: "Measure the int16-activation matrix kernels (AVX2 plain and packed vs portable, int8 for reference) on one thread."
     )
 
     @Flag(help: "Print JSON records instead of a table.")
@@ -29,7 +30,7 @@ struct BenchKernelsQ16Command: AsyncParsableCommand {
     var coldMegabytes = 256
 
     @Option(help: "Batch sizes measured besides 1 (comma-separated).")
-    var batches = "64,512"
+    var batches = "8,64,512"
 
     func run() async throws {
         let batchSizes = batches.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }

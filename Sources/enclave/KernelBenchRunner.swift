@@ -36,6 +36,8 @@ struct KernelBenchRunner {
     /// The kernels compared.
     enum Kernel: String, Codable, Sendable {
         case int16AVX2 = "int16-avx2"
+        /// enc_q16_matmul_packed on a copy packed with enc_q16_pack (8 interleaved rows), AVX2.
+        case int16Packed = "int16-packed"
         case int16Scalar = "int16-scalar"
         /// enc_matmul with int8 activations, at whatever level this build implements it.
         case int8 = "int8"
@@ -132,6 +134,9 @@ struct KernelBenchRunner {
     /// Weight copies for cold runs; the hot matrix is copy 0.
     private let buffer: UnsafeMutableRawPointer
     private let bufferBytes: Int
+    /// The same copies packed (enc_q16_pack), for the packed kernel; rewritten per shape.
+    private let packedBuffer: UnsafeMutableRawPointer
+    private let packedBufferBytes: Int
 
     init(seconds: Double, coldBytes: Int) {
         self.seconds = seconds
@@ -139,6 +144,9 @@ struct KernelBenchRunner {
         let largest = Shape.all.map(\.matrixBytes).max()!
         bufferBytes = max(coldBytes, 2 * largest) + largest
         buffer = .allocate(byteCount: bufferBytes, alignment: 64)
+        // Packed copies are at most 1.6x the plain ones (Q5_x codes as bytes).
+        packedBufferBytes = bufferBytes * 8 / 5
+        packedBuffer = .allocate(byteCount: packedBufferBytes, alignment: 64)
         var state: UInt64 = 0x1234_5678_9ABC_DEF1
         let words = buffer.bindMemory(to: UInt64.self, capacity: bufferBytes / 8)
         for i in 0..<bufferBytes / 8 {
@@ -181,6 +189,11 @@ struct KernelBenchRunner {
         results.append(time(shape, .int16AVX2, n: 1, cold: false, inputs: inputs, copies: copies))
         results.append(time(shape, .int16AVX2, n: 1, cold: true, inputs: inputs, copies: copies))
         for n in batchSizes { results.append(time(shape, .int16AVX2, n: n, cold: false, inputs: inputs, copies: copies)) }
+        if packCopies(shape, copies: copies) {
+            results.append(time(shape, .int16Packed, n: 1, cold: false, inputs: inputs, copies: copies))
+            results.append(time(shape, .int16Packed, n: 1, cold: true, inputs: inputs, copies: copies))
+            for n in batchSizes { results.append(time(shape, .int16Packed, n: n, cold: false, inputs: inputs, copies: copies)) }
+        }
         results.append(time(shape, .int16Scalar, n: 1, cold: false, inputs: inputs, copies: copies))
         results.append(time(shape, .int16Scalar, n: 1, cold: true, inputs: inputs, copies: copies))
         for n in batchSizes { results.append(time(shape, .int16Scalar, n: n, cold: false, inputs: inputs, copies: copies)) }
@@ -188,6 +201,24 @@ struct KernelBenchRunner {
         results.append(time(shape, .int8, n: 1, cold: true, inputs: inputs, copies: copies))
         results.append(time(shape, .int8, n: batchSizes.min()!, cold: false, inputs: inputs, copies: copies))
         return results
+    }
+
+    /// Bytes of one packed copy of the shape's matrix.
+    private func packedBytes(_ shape: Shape) -> Int {
+        Int(enc_q16_packed_bytes(Int32(shape.type.rawValue), Int64(shape.rows), Int64(shape.k)))
+    }
+
+    /// Packs the `copies` weight copies into the packed buffer; false if the type has no packed layout.
+    private func packCopies(_ shape: Shape, copies: Int) -> Bool {
+        let bytes = packedBytes(shape)
+        guard bytes > 0, copies * bytes <= packedBufferBytes else { return false }
+        let type = Int32(shape.type.rawValue), rowBytes = Int64(shape.type.rowBytes(elements: shape.k)!)
+        for c in 0..<copies {
+            let ok = enc_q16_pack(type, buffer + c * shape.matrixBytes, rowBytes, Int64(shape.rows), Int64(shape.k), 0,
+                                  Int64(shape.rows), packedBuffer + c * bytes)
+            guard ok == 1 else { return false }
+        }
+        return true
     }
 
     /// Realistic f16 block scales (random bytes would include NaN, infinity and subnormals).
@@ -240,7 +271,7 @@ struct KernelBenchRunner {
     }
 
     private func time(_ shape: Shape, _ kernel: Kernel, n: Int, cold: Bool, inputs: Inputs, copies: Int) -> Result {
-        let limit = kernel == .int16AVX2 ? Self.batchedRowLimit : Self.slowBatchedRowLimit
+        let limit = kernel == .int16AVX2 || kernel == .int16Packed ? Self.batchedRowLimit : Self.slowBatchedRowLimit
         let rows = n > 1 ? min(shape.rows, limit) : shape.rows
         let rowBytes = shape.type.rowBytes(elements: shape.k)!
         let type = Int32(shape.type.rawValue), k = Int64(shape.k)
@@ -254,12 +285,16 @@ struct KernelBenchRunner {
             input.withUnsafeBytes { x in
                 repeat {
                     let w = UnsafeRawPointer(buffer + (cold ? copy : 0) * shape.matrixBytes)
+                    let packed = UnsafeRawPointer(packedBuffer + (cold ? copy : 0) * packedBytes(shape))
                     copy = (copy + 1) % copies
                     let start = DispatchTime.now().uptimeNanoseconds
                     switch kernel {
                     case .int16AVX2:
                         enc_q16_matmul_isa(Int32(ENC_ISA_AVX2), type, w, Int64(rowBytes), k, 0, Int64(rows), x.baseAddress!, stride,
                                            Int64(n), out.baseAddress!, Int64(rows))
+                    case .int16Packed:
+                        _ = enc_q16_matmul_packed_isa(Int32(ENC_ISA_AVX2), type, packed, k, 0, Int64(rows), x.baseAddress!, stride,
+                                                      Int64(n), out.baseAddress!, Int64(rows))
                     case .int16Scalar:
                         enc_q16_matmul_isa(Int32(ENC_ISA_SCALAR), type, w, Int64(rowBytes), k, 0, Int64(rows), x.baseAddress!, stride,
                                            Int64(n), out.baseAddress!, Int64(rows))
@@ -277,21 +312,32 @@ struct KernelBenchRunner {
                       gflops: 2 * Double(rows * shape.k * n) / t / 1e9, weightGBps: Double(rows * rowBytes) / t / 1e9)
     }
 
-    /// Speed-ups of the AVX2 int16 kernel per shape (ratios of medians).
+    /// Speed-ups of the AVX2 int16 kernel per shape (ratios of medians), and of the packed kernel over it.
     static func summary(_ results: [Result]) -> String {
         var lines = ["", "AVX2 int16 (GFLOP/s) relative to: portable int16, n=1 hot | int8 enc_matmul, n=1 hot | itself at n=1, largest batch"]
+        var packedLines = ["", "packed / plain AVX2 int16 (ratio of medians): n=1 hot | n=1 cold | each batch size"]
         var seen = Set<String>()
         for r in results where r.kernel == .int16AVX2 && r.n == 1 && !r.cold {
             let key = "\(r.model) \(r.matrix) \(r.type)"
             guard seen.insert(key).inserted else { continue }
             let same = results.filter { "\($0.model) \($0.matrix) \($0.type)" == key }
-            func gflops(_ kernel: Kernel, _ n: Int) -> Double? { same.first { $0.kernel == kernel && $0.n == n && !$0.cold }?.gflops }
+            func gflops(_ kernel: Kernel, _ n: Int, cold: Bool = false) -> Double? {
+                same.first { $0.kernel == kernel && $0.n == n && $0.cold == cold }?.gflops
+            }
             let largest = same.filter { $0.kernel == .int16AVX2 }.map(\.n).max() ?? 1
             let scalar = gflops(.int16Scalar, 1).map { r.gflops / $0 } ?? .nan
             let int8 = gflops(.int8, 1).map { r.gflops / $0 } ?? .nan
             let batched = (gflops(.int16AVX2, largest) ?? .nan) / r.gflops
             lines.append("  " + key.padding(toLength: 30, withPad: " ", startingAt: 0) + String(format: " x%6.1f | x%6.1f | x%5.2f", scalar, int8, batched))
+            let sizes = Array(Set(same.filter { $0.kernel == .int16Packed && $0.n > 1 }.map(\.n))).sorted()
+            guard let hot = gflops(.int16Packed, 1), let cold = gflops(.int16Packed, 1, cold: true) else { continue }
+            var line = "  " + key.padding(toLength: 30, withPad: " ", startingAt: 0)
+                + String(format: " x%5.2f | x%5.2f |", hot / r.gflops, cold / (gflops(.int16AVX2, 1, cold: true) ?? .nan))
+            for n in sizes {
+                line += String(format: " n=%d x%5.2f", n, (gflops(.int16Packed, n) ?? .nan) / (gflops(.int16AVX2, n) ?? .nan))
+            }
+            packedLines.append(line)
         }
-        return lines.joined(separator: "\n")
+        return (lines + packedLines).joined(separator: "\n")
     }
 }
