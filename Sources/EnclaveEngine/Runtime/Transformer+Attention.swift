@@ -51,48 +51,103 @@ extension Transformer {
     }
 
     /// Causal attention of every batch token over its sequence's cached positions (the last
-    /// `window` positions only, when `window > 0`), one chunk per (token, query head).
+    /// `window` positions only, when `window > 0`).
+    ///
+    /// Work is split into tiles: up to ``attentionTileTokens`` consecutive tokens of one sequence times
+    /// the query heads that share one KV head. A tile computes the scores of all its queries against
+    /// each key block at once (each f16 key row widened once), masks per query (causal, window),
+    /// takes the softmax per query, and accumulates the values the same way.
     private func attend(layer: Int, batch: ForwardBatch, window: Int) {
         let c = configuration
         let hd = c.headDim, qLen = c.queryLength
         let group = c.headCount / c.kvHeadCount
+        let kvHeads = c.kvHeadCount
         let bs = cache.blockSize
         let scale = c.attentionScale
-        let q = self.q, attn = self.attn, scores = self.scores, keyRows = self.keyRows
-        let cache = self.cache, maxContext = self.maxContext
-        pool.run(chunks: batch.count * c.headCount) { chunk, thread in
-            let i = chunk / c.headCount, h = chunk % c.headCount
-            let pos = batch.positions[i]
-            let table = batch.blockTables[batch.sequences[i]]
-            let first = window > 0 ? max(0, pos - window + 1) : 0
-            let kvHead = h / group
-            let query = q + i * qLen + h * hd
-            let s = scores + thread * maxContext
-            let rows = keyRows + thread * bs * hd
-            let count = pos - first + 1
-            // Scores, block by block (the keys of one head are contiguous within a block).
-            var p = first
-            while p <= pos {
+        let queriesPerTile = attentionTileTokens * group
+        attentionTiles.removeAll(keepingCapacity: true)
+        var row = 0
+        while row < batch.count {
+            var count = 1
+            while count < attentionTileTokens, row + count < batch.count,
+                  batch.sequences[row + count] == batch.sequences[row] {
+                count += 1
+            }
+            attentionTiles.append((row, count))
+            row += count
+        }
+        let tiles = attentionTiles
+        let q = self.q, attn = self.attn, cache = self.cache, maxContext = self.maxContext
+        let tileQueries = self.tileQueries, tileScores = self.tileScores, tileOutputs = self.tileOutputs
+        pool.run(chunks: tiles.count * kvHeads) { chunk, thread in
+            let (start, count) = tiles[chunk / kvHeads]
+            let kvHead = chunk % kvHeads
+            let nq = count * group
+            let Q = tileQueries + thread * queriesPerTile * hd
+            let S = tileScores + thread * queriesPerTile * maxContext
+            let O = tileOutputs + thread * queriesPerTile * hd
+            let table = batch.blockTables[batch.sequences[start]]
+            var lo = Int.max, hi = 0
+            for t in 0..<count {
+                let pos = batch.positions[start + t]
+                lo = min(lo, window > 0 ? max(0, pos - window + 1) : 0)
+                hi = max(hi, pos)
+                for h in 0..<group {
+                    let src = q + (start + t) * qLen + (kvHead * group + h) * hd
+                    let dst = Q + (t * group + h) * hd
+                    for d in 0..<hd { dst[d] = src[d] * scale }
+                }
+            }
+            let stride = hi - lo + 1
+            // Scores against every key in [lo, hi], block by block.
+            var p = lo
+            while p <= hi {
                 let block = table[p / bs]
                 let slot0 = p % bs
-                let slots = min(bs - slot0, pos - p + 1)
-                enc_attn_scores_f16(query, cache.keys(block: block, layer: layer, head: kvHead) + slot0 * hd,
-                                    Int64(hd), Int64(slots), Int64(hd), scale, s + (p - first))
+                let slots = min(bs - slot0, hi - p + 1)
+                let keys = cache.keys(block: block, layer: layer, head: kvHead) + slot0 * hd
+                var qi = 0
+                while qi < nq {
+                    let m = min(4, nq - qi)
+                    enc_attn_tile_scores(Q + qi * hd, Int64(m), keys, Int64(hd), Int64(slots), Int64(hd),
+                                         S + qi * stride + (p - lo), Int64(stride))
+                    qi += m
+                }
                 p += slots
             }
-            Ops.softmax(s, count)
-            // Weighted sum of values.
-            let out = attn + i * qLen + h * hd
-            out.initialize(repeating: 0, count: hd)
-            p = first
-            while p <= pos {
+            // Per query: mask outside [first, pos], softmax inside.
+            for t in 0..<count {
+                let pos = batch.positions[start + t]
+                let first = window > 0 ? max(0, pos - window + 1) : 0
+                for h in 0..<group {
+                    let scores = S + (t * group + h) * stride
+                    let a = first - lo, b = pos - lo
+                    if a > 0 { scores.update(repeating: 0, count: a) }
+                    Ops.softmax(scores + a, b - a + 1)
+                    if b + 1 < stride { (scores + b + 1).update(repeating: 0, count: stride - b - 1) }
+                }
+            }
+            // Weighted sums of the values.
+            O.update(repeating: 0, count: nq * hd)
+            p = lo
+            while p <= hi {
                 let block = table[p / bs]
                 let slot0 = p % bs
-                let slots = min(bs - slot0, pos - p + 1)
-                enc_attn_accumulate_f16(s + (p - first), cache.values(block: block, layer: layer, head: kvHead) + slot0 * hd,
-                                        Int64(hd), Int64(slots), Int64(hd), rows)
-                Ops.add(out, rows, hd)
+                let slots = min(bs - slot0, hi - p + 1)
+                let values = cache.values(block: block, layer: layer, head: kvHead) + slot0 * hd
+                var qi = 0
+                while qi < nq {
+                    let m = min(4, nq - qi)
+                    enc_attn_tile_accumulate(S + qi * stride + (p - lo), Int64(stride), Int64(m), values, Int64(hd),
+                                             Int64(slots), Int64(hd), O + qi * hd)
+                    qi += m
+                }
                 p += slots
+            }
+            for t in 0..<count {
+                for h in 0..<group {
+                    (attn + (start + t) * qLen + (kvHead * group + h) * hd).update(from: O + (t * group + h) * hd, count: hd)
+                }
             }
         }
     }

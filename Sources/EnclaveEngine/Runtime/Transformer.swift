@@ -31,8 +31,17 @@ public final class Transformer: @unchecked Sendable {
     let inverseFrequencies: [Float]
     let inverseFrequenciesLocal: [Float]
     let maxContext: Int
-    let scores: UnsafeMutablePointer<Float>   // per thread [maxContext]
-    let keyRows: UnsafeMutablePointer<Float>  // per thread [blockSize x headDim]
+    /// Attention works on tiles of up to this many tokens of one sequence (times the query heads of
+    /// one KV head), so each key and value row is read and widened once for all of them.
+    let attentionTileTokens: Int
+    /// Queries of one tile; per thread [tileQueries x headDim].
+    let tileQueries: UnsafeMutablePointer<Float>
+    /// Scores (then probabilities) of one tile; per thread [tileQueries x maxContext].
+    let tileScores: UnsafeMutablePointer<Float>
+    /// Outputs of one tile; per thread [tileQueries x headDim].
+    let tileOutputs: UnsafeMutablePointer<Float>
+    /// Consecutive batch rows of one sequence, at most `attentionTileTokens` long: (first row, count).
+    var attentionTiles: [(start: Int, count: Int)] = []
 
     /// Creates a forward pass over `weights` using `cache`, for steps of up to `maxBatch` tokens and
     /// sequences of up to `maxContext` positions.
@@ -63,8 +72,12 @@ public final class Transformer: @unchecked Sendable {
         let pairs = c.ropeDimensions / 2
         ropeCos = buffer(2 * maxBatch * pairs)
         ropeSin = buffer(2 * maxBatch * pairs)
-        scores = buffer(pool.threadCount * maxContext)
-        keyRows = buffer(pool.threadCount * cache.blockSize * c.headDim)
+        let group = c.headCount / c.kvHeadCount
+        attentionTileTokens = max(1, 16 / group)
+        let queriesPerTile = attentionTileTokens * group
+        tileQueries = buffer(pool.threadCount * queriesPerTile * c.headDim)
+        tileScores = buffer(pool.threadCount * queriesPerTile * maxContext)
+        tileOutputs = buffer(pool.threadCount * queriesPerTile * c.headDim)
         func frequencies(base: Float, factors: [Float]?) -> [Float] {
             (0..<pairs).map { i in
                 let f = Float(pow(Double(base), -2 * Double(i) / Double(c.ropeDimensions)))
@@ -89,7 +102,7 @@ public final class Transformer: @unchecked Sendable {
     }
 
     deinit {
-        for p in [x, xn, q, k, v, attn, proj, gate, up, ropeCos, ropeSin, scores, keyRows] { p.deallocate() }
+        for p in [x, xn, q, k, v, attn, proj, gate, up, ropeCos, ropeSin, tileQueries, tileScores, tileOutputs] { p.deallocate() }
     }
 
     /// Runs `batch` through the model and writes the final normed hidden state of each output row
