@@ -257,13 +257,15 @@ def test_a_full_queue_is_429_with_retry_after(ready_server: Server):
         for _ in range(capacity + queue_length):
             connection, response = open_stream(ready_server, payload)
             assert response.status == 200
-            streams.append(connection)
+            # Keep the response: a `Connection: close` response owns the socket, and dropping it hangs up.
+            streams.append((connection, response))
         with pytest.raises(openai.RateLimitError) as error:
             ready_server.client().chat.completions.create(model=ready_server.model_id, messages=PROMPT, max_tokens=4)
         assert int(error.value.response.headers["retry-after"]) >= 1
         assert error.value.code == "queue_full"
     finally:
-        for connection in streams:
+        for connection, response in streams:
+            response.close()
             connection.close()
 
 
@@ -275,7 +277,7 @@ def test_a_disconnect_mid_stream_ends_the_sequence(ready_server: Server):
     assert response.status == 200
     for _ in range(3):
         json.loads(read_event(response))
-    connection.sock.close()
+    response.close()  # the response owns the socket (`Connection: close`): this hangs up
     connection.close()
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -297,6 +299,28 @@ def test_metrics_count_requests_and_tokens(ready_server: Server, client: openai.
     assert sample(metrics, "enclave_completion_tokens_total") >= 1
     assert sample(metrics, "enclave_time_to_first_token_seconds_count") >= 1
     assert sample(metrics, "enclave_model_state", 'state="ready"') == 1
+
+
+def test_generation_responses_say_connection_close_and_back_to_back_requests_succeed(ready_server: Server):
+    # The server watches a generation's connection for the client leaving, which ends the connection with
+    # the response: the response must say so, or a keep-alive client sends its next request into a closing
+    # socket ("Server disconnected without sending a response").
+    parts = urllib.parse.urlsplit(ready_server.url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=300)
+    body = json.dumps({"model": ready_server.model_id, "messages": PROMPT, "max_tokens": 2})
+    connection.request("POST", "/v1/chat/completions", body=body,
+                       headers={"Authorization": f"Bearer {ready_server.admin_key}", "Content-Type": "application/json"})
+    response = connection.getresponse()
+    response.read()
+    assert response.status == 200
+    assert response.headers["Connection"] == "close"
+    connection.close()
+    status, headers, _ = ready_server.get("/v1/models", key=ready_server.admin_key)
+    assert status == 200 and headers.get("Connection", "").lower() != "close"
+    client = ready_server.client()
+    for _ in range(8):
+        client.chat.completions.create(model=ready_server.model_id, messages=PROMPT, max_tokens=1)
+        client.completions.create(model=ready_server.model_id, prompt="Hello", max_tokens=1)
 
 
 def test_a_repeated_prefix_is_served_from_the_kv_cache(ready_server: Server, client: openai.OpenAI):

@@ -15,6 +15,7 @@ extension OpenAIRoutes {
         let inference = try body.inferenceRequest(id: context.requestID, principal: principal.id, limits: limits)
         let prepared = try await gateway.prepare(inference)
         let submission = try gateway.submit(prepared)
+        context.stats.update { $0.closesConnection = true }
         let runner = GenerationRunner(metrics: metrics, stats: context.stats, requestStart: start)
         let id = "chatcmpl-\(context.requestID)"
         let created = Self.unixTime()

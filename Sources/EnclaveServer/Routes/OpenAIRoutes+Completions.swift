@@ -24,6 +24,7 @@ extension OpenAIRoutes {
         }
         // The first prompt takes its place in the queue now (429 before the response starts); the others when their turn comes.
         let first = try gateway.submit(prepared[0])
+        context.stats.update { $0.closesConnection = true }
         let runner = GenerationRunner(metrics: metrics, stats: context.stats, requestStart: start)
         let id = "cmpl-\(context.requestID)"
         let created = Self.unixTime()
