@@ -29,6 +29,18 @@ static inline float enc_half_to_float(uint16_t h) {
     return f;
 }
 
+/// Six-bit scale and min `j` (0 to 7) of a Q4_K or Q5_K super-block, from its 12 packed scale bytes `s`
+/// (ggml's get_scale_min_k4).
+static inline void enc_scale_min_k4(int j, const uint8_t *s, uint8_t *sc, uint8_t *m) {
+    if (j < 4) {
+        *sc = s[j] & 63;
+        *m = s[j + 4] & 63;
+    } else {
+        *sc = (uint8_t)((s[j + 4] & 15) | ((s[j - 4] >> 6) << 4));
+        *m = (uint8_t)((s[j + 4] >> 4) | ((s[j] >> 6) << 4));
+    }
+}
+
 static inline uint16_t enc_float_to_half(float f) {
     uint32_t x;
     memcpy(&x, &f, 4);

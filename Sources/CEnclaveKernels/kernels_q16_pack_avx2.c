@@ -107,16 +107,6 @@ static void pack_q4(int type, const uint8_t *const src[8], uint8_t *dst) {
 // Offsets inside a packed K-quant block (kernels_q16_packed.c).
 enum { K_SC = 32, K_MN = 96, Q4K_QS = 160, Q6K_SC = 16, Q6K_Q = 144 };
 
-static void scale_min_k4(int j, const uint8_t *s, uint8_t *sc, uint8_t *m) {
-    if (j < 4) {
-        *sc = s[j] & 63;
-        *m = s[j + 4] & 63;
-    } else {
-        *sc = (uint8_t)((s[j + 4] & 15) | ((s[j - 4] >> 6) << 4));
-        *m = (uint8_t)((s[j + 4] >> 4) | ((s[j] >> 6) << 4));
-    }
-}
-
 static void pack_q4_K(const uint8_t *const src[8], uint8_t *dst) {
     gather_halves(src, 0, dst);
     gather_halves(src, 2, dst + 16);
@@ -125,7 +115,7 @@ static void pack_q4_K(const uint8_t *const src[8], uint8_t *dst) {
     const __m128i m15 = _mm_set1_epi8(15);
     for (int r = 0; r < 8; r++) {
         const uint8_t *b = src[r];
-        for (int s = 0; s < 8; s++) scale_min_k4(s, b + 4, dst + K_SC + 8 * s + r, dst + K_MN + 8 * s + r);
+        for (int s = 0; s < 8; s++) enc_scale_min_k4(s, b + 4, dst + K_SC + 8 * s + r, dst + K_MN + 8 * s + r);
         for (int u = 0; u < 4; u++) {
             const __m128i a = load128(b + 16 + 32 * u), c = load128(b + 16 + 32 * u + 16);
             const __m128i alo = _mm_and_si128(a, m15), clo = _mm_and_si128(c, m15);

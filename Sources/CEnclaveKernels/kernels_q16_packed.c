@@ -170,17 +170,7 @@ static void unpack_block32(int type, const uint8_t *src, int r, uint8_t *dst) {
 
 // ---- K-quants -----------------------------------------------------------------------------------
 
-static void scale_min_k4(int j, const uint8_t *s, uint8_t *sc, uint8_t *m) {
-    if (j < 4) {
-        *sc = s[j] & 63;
-        *m = s[j + 4] & 63;
-    } else {
-        *sc = (uint8_t)((s[j + 4] & 15) | ((s[j - 4] >> 6) << 4));
-        *m = (uint8_t)((s[j + 4] >> 4) | ((s[j] >> 6) << 4));
-    }
-}
-
-/// The 12-byte ggml encoding of 8 six-bit scales and mins (inverse of scale_min_k4).
+/// The 12-byte ggml encoding of 8 six-bit scales and mins (inverse of enc_scale_min_k4).
 static void encode_scales_k4(const uint8_t sc[8], const uint8_t m[8], uint8_t *s) {
     for (int j = 0; j < 4; j++) {
         s[j] = (uint8_t)((sc[j] & 63) | ((sc[j + 4] >> 4) << 6));
@@ -219,7 +209,7 @@ static void pack_blockK(int type, const uint8_t *const src[8], uint8_t *dst) {
         const uint8_t *b = src[r];
         memcpy(dst + 2 * r, b, 2);
         memcpy(dst + 16 + 2 * r, b + 2, 2);
-        for (int s = 0; s < 8; s++) scale_min_k4(s, b + 4, dst + K_SC + 8 * s + r, dst + K_MN + 8 * s + r);
+        for (int s = 0; s < 8; s++) enc_scale_min_k4(s, b + 4, dst + K_SC + 8 * s + r, dst + K_MN + 8 * s + r);
         const uint8_t *qs = b + src_qs;
         for (int s = 0; s < 8; s++) {
             const uint8_t *q = qs + 32 * (s >> 1);

@@ -166,16 +166,6 @@ static float dot_q5_1(const uint8_t *wb, const enc_q8_32 *xb, int64_t nb) {
 
 // ---- 256-element K-quant blocks against enc_q8_256 ------------------------------------------
 
-static inline void scale_min_k4(int j, const uint8_t *s, int *sc, int *m) {
-    if (j < 4) {
-        *sc = s[j] & 63;
-        *m = s[j + 4] & 63;
-    } else {
-        *sc = (s[j + 4] & 15) | ((s[j - 4] >> 6) << 4);
-        *m = (s[j + 4] >> 4) | ((s[j] >> 6) << 4);
-    }
-}
-
 static float dot_q4_K(const uint8_t *wb, const enc_q8_256 *xb, int64_t nb) {
     float sum = 0.0f;
     for (int64_t b = 0; b < nb; b++, wb += 144) {
@@ -185,9 +175,9 @@ static float dot_q4_K(const uint8_t *wb, const enc_q8_256 *xb, int64_t nb) {
         const int8_t *q8 = xb[b].qs;
         int isum = 0, msum = 0;
         for (int c = 0; c < 4; c++) {
-            int sc0, m0, sc1, m1;
-            scale_min_k4(2 * c, scales, &sc0, &m0);
-            scale_min_k4(2 * c + 1, scales, &sc1, &m1);
+            uint8_t sc0, m0, sc1, m1;
+            enc_scale_min_k4(2 * c, scales, &sc0, &m0);
+            enc_scale_min_k4(2 * c + 1, scales, &sc1, &m1);
             int a0 = 0, a1 = 0;
             for (int l = 0; l < 32; l++) {
                 a0 += (qs[32 * c + l] & 15) * q8[64 * c + l];
@@ -210,9 +200,9 @@ static float dot_q5_K(const uint8_t *wb, const enc_q8_256 *xb, int64_t nb) {
         const int8_t *q8 = xb[b].qs;
         int isum = 0, msum = 0;
         for (int c = 0; c < 4; c++) {
-            int sc0, m0, sc1, m1;
-            scale_min_k4(2 * c, scales, &sc0, &m0);
-            scale_min_k4(2 * c + 1, scales, &sc1, &m1);
+            uint8_t sc0, m0, sc1, m1;
+            enc_scale_min_k4(2 * c, scales, &sc0, &m0);
+            enc_scale_min_k4(2 * c + 1, scales, &sc1, &m1);
             int a0 = 0, a1 = 0;
             for (int l = 0; l < 32; l++) {
                 const int lo = (qs[32 * c + l] & 15) + (((qh[l] >> (2 * c)) & 1) << 4);

@@ -1,93 +1,79 @@
 // Enclave server: the responses of POST /v1/chat/completions.
 
 /// A whole chat completion (`object: chat.completion`).
-public struct ChatCompletionResponse: Encodable, Sendable {
-    /// One choice (Enclave always returns exactly one).
-    public struct Choice: Encodable, Sendable {
-        public var index: Int
-        public var message: AssistantMessage
-        public var logprobs: ChatLogprobs?
-        public var finishReason: String
+public typealias ChatCompletionResponse = CompletionEnvelope<ChatChoice>
 
-        enum CodingKeys: String, CodingKey {
-            case index, message, logprobs
-            case finishReason = "finish_reason"
-        }
+/// One chunk of a streamed chat completion (`object: chat.completion.chunk`).
+public typealias ChatCompletionChunk = CompletionEnvelope<ChatChunkChoice>
 
-        public func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(index, forKey: .index)
-            try container.encode(message, forKey: .message)
-            try container.encode(logprobs, forKey: .logprobs)
-            try container.encode(finishReason, forKey: .finishReason)
-        }
+extension CompletionEnvelope where Choice == ChatChoice {
+    /// A whole chat completion, with its usage.
+    init(id: String, created: Int, model: String, choices: [ChatChoice], usage: Usage) {
+        self.init(id: id, object: "chat.completion", created: created, model: model, choices: choices, usage: usage, includeUsage: true)
     }
+}
 
+extension CompletionEnvelope where Choice == ChatChunkChoice {
+    /// A chunk of a streamed chat completion; `usage` is written only when `includeUsage` is on (as `null`
+    /// until the last chunk).
+    init(id: String, created: Int, model: String, choices: [ChatChunkChoice], usage: Usage?, includeUsage: Bool) {
+        self.init(
+            id: id, object: "chat.completion.chunk", created: created, model: model, choices: choices, usage: usage,
+            includeUsage: includeUsage)
+    }
+}
+
+/// The one choice of a whole chat completion (Enclave always returns exactly one).
+public struct ChatChoice: Encodable, Sendable {
     /// The assistant's reply.
     public struct AssistantMessage: Encodable, Sendable {
         public var role = "assistant"
         public var content: String
     }
 
-    public var id: String
-    public var object = "chat.completion"
-    public var created: Int
-    public var model: String
-    public var choices: [Choice]
-    public var usage: Usage
-}
+    public var index: Int
+    public var message: AssistantMessage
+    public var logprobs: ChatLogprobs?
+    public var finishReason: String
 
-/// One chunk of a streamed chat completion (`object: chat.completion.chunk`).
-public struct ChatCompletionChunk: Encodable, Sendable {
-    /// The change of the one choice.
-    public struct Choice: Encodable, Sendable {
-        public var index = 0
-        public var delta: Delta
-        public var logprobs: ChatLogprobs?
-        public var finishReason: String?
-
-        enum CodingKeys: String, CodingKey {
-            case index, delta, logprobs
-            case finishReason = "finish_reason"
-        }
-
-        public func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(index, forKey: .index)
-            try container.encode(delta, forKey: .delta)
-            try container.encode(logprobs, forKey: .logprobs)
-            try container.encode(finishReason, forKey: .finishReason)
-        }
+    enum CodingKeys: String, CodingKey {
+        case index, message, logprobs
+        case finishReason = "finish_reason"
     }
 
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(index, forKey: .index)
+        try container.encode(message, forKey: .message)
+        try container.encode(logprobs, forKey: .logprobs)
+        try container.encode(finishReason, forKey: .finishReason)
+    }
+}
+
+/// The change of the one choice in a stream chunk.
+public struct ChatChunkChoice: Encodable, Sendable {
     /// New text, and the role in the first chunk.
     public struct Delta: Encodable, Sendable {
         public var role: String?
         public var content: String?
     }
 
-    public var id: String
-    public var object = "chat.completion.chunk"
-    public var created: Int
-    public var model: String
-    public var choices: [Choice]
-    /// Present (as `null`, or the totals in the last chunk) only when `stream_options.include_usage` is on.
-    public var usage: Usage?
-    /// Whether to write `usage` at all.
-    var includeUsage: Bool
+    public var index = 0
+    public var delta: Delta
+    public var logprobs: ChatLogprobs?
+    public var finishReason: String?
 
     enum CodingKeys: String, CodingKey {
-        case id, object, created, model, choices, usage
+        case index, delta, logprobs
+        case finishReason = "finish_reason"
     }
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
-        try container.encode(object, forKey: .object)
-        try container.encode(created, forKey: .created)
-        try container.encode(model, forKey: .model)
-        try container.encode(choices, forKey: .choices)
-        if includeUsage { try container.encode(usage, forKey: .usage) }
+        try container.encode(index, forKey: .index)
+        try container.encode(delta, forKey: .delta)
+        try container.encode(logprobs, forKey: .logprobs)
+        try container.encode(finishReason, forKey: .finishReason)
     }
 }
 

@@ -1,49 +1,36 @@
 // Enclave server: the responses of POST /v1/completions.
 
 /// A text completion (`object: text_completion`), whole or as one chunk of a stream.
-public struct CompletionResponse: Encodable, Sendable {
-    /// One choice: one per prompt.
-    public struct Choice: Encodable, Sendable {
-        public var text: String
-        public var index: Int
-        public var logprobs: CompletionLogprobs?
-        public var finishReason: String?
+public typealias CompletionResponse = CompletionEnvelope<CompletionChoice>
 
-        enum CodingKeys: String, CodingKey {
-            case text, index, logprobs
-            case finishReason = "finish_reason"
-        }
-
-        public func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(text, forKey: .text)
-            try container.encode(index, forKey: .index)
-            try container.encode(logprobs, forKey: .logprobs)
-            try container.encode(finishReason, forKey: .finishReason)
-        }
+extension CompletionEnvelope where Choice == CompletionChoice {
+    /// A text completion; `usage` is written only when `includeUsage` is on (always for whole responses,
+    /// with `stream_options.include_usage` for chunks).
+    init(id: String, created: Int, model: String, choices: [CompletionChoice], usage: Usage?, includeUsage: Bool) {
+        self.init(
+            id: id, object: "text_completion", created: created, model: model, choices: choices, usage: usage,
+            includeUsage: includeUsage)
     }
+}
 
-    public var id: String
-    public var object = "text_completion"
-    public var created: Int
-    public var model: String
-    public var choices: [Choice]
-    public var usage: Usage?
-    /// Whether to write `usage` (always for whole responses; with `include_usage` for chunks).
-    var includeUsage: Bool
+/// One choice of a text completion: one per prompt.
+public struct CompletionChoice: Encodable, Sendable {
+    public var text: String
+    public var index: Int
+    public var logprobs: CompletionLogprobs?
+    public var finishReason: String?
 
     enum CodingKeys: String, CodingKey {
-        case id, object, created, model, choices, usage
+        case text, index, logprobs
+        case finishReason = "finish_reason"
     }
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
-        try container.encode(object, forKey: .object)
-        try container.encode(created, forKey: .created)
-        try container.encode(model, forKey: .model)
-        try container.encode(choices, forKey: .choices)
-        if includeUsage { try container.encode(usage, forKey: .usage) }
+        try container.encode(text, forKey: .text)
+        try container.encode(index, forKey: .index)
+        try container.encode(logprobs, forKey: .logprobs)
+        try container.encode(finishReason, forKey: .finishReason)
     }
 }
 

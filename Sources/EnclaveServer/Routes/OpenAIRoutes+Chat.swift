@@ -49,7 +49,7 @@ extension OpenAIRoutes {
             status: .ok, headers: ServerSentEvents.headers,
             body: ResponseBody { writer in
                 let encoder = JSONEncoder.api()
-                func chunk(_ delta: ChatCompletionChunk.Delta, logprobs: ChatLogprobs? = nil, finishReason: String? = nil) -> ChatCompletionChunk {
+                func chunk(_ delta: ChatChunkChoice.Delta, logprobs: ChatLogprobs? = nil, finishReason: String? = nil) -> ChatCompletionChunk {
                     ChatCompletionChunk(
                         id: id, created: created, model: model,
                         choices: [.init(delta: delta, logprobs: logprobs, finishReason: finishReason)], usage: nil,

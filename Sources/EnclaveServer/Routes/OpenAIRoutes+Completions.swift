@@ -38,7 +38,7 @@ extension OpenAIRoutes {
 
         guard body.stream == true else {
             let choices = try await request.body.consumeWithCancellationOnInboundClose { _ in
-                var choices: [(CompletionResponse.Choice, InferenceUsage)] = []
+                var choices: [(CompletionChoice, InferenceUsage)] = []
                 for index in prompts.indices {
                     var text = ""
                     var logprobs = CompletionLogprobs()
@@ -46,7 +46,7 @@ extension OpenAIRoutes {
                         if wantsLogprobs { logprobs.append(tokens, at: text.count) }
                         text += delta
                     }
-                    let choice = CompletionResponse.Choice(
+                    let choice = CompletionChoice(
                         text: text, index: index, logprobs: wantsLogprobs ? logprobs : nil, finishReason: outcome.finishReason.rawValue)
                     choices.append((choice, outcome.usage))
                 }
@@ -66,7 +66,7 @@ extension OpenAIRoutes {
             status: .ok, headers: ServerSentEvents.headers,
             body: ResponseBody { writer in
                 let encoder = JSONEncoder.api()
-                func chunk(_ choice: CompletionResponse.Choice) -> CompletionResponse {
+                func chunk(_ choice: CompletionChoice) -> CompletionResponse {
                     CompletionResponse(id: id, created: created, model: model, choices: [choice], usage: nil, includeUsage: includeUsage)
                 }
                 do {
@@ -82,12 +82,12 @@ extension OpenAIRoutes {
                                     logprobs?.append(tokens, at: offset)
                                 }
                                 offset += text.count
-                                let choice = CompletionResponse.Choice(text: text, index: index, logprobs: logprobs, finishReason: nil)
+                                let choice = CompletionChoice(text: text, index: index, logprobs: logprobs, finishReason: nil)
                                 try await writer.write(ServerSentEvents.frame(chunk(choice), encoder: encoder))
                             }
                             total.promptTokens += outcome.usage.promptTokens
                             total.completionTokens += outcome.usage.completionTokens
-                            let last = CompletionResponse.Choice(text: "", index: index, logprobs: nil, finishReason: outcome.finishReason.rawValue)
+                            let last = CompletionChoice(text: "", index: index, logprobs: nil, finishReason: outcome.finishReason.rawValue)
                             try await writer.write(ServerSentEvents.frame(chunk(last), encoder: encoder))
                         }
                         if includeUsage {
