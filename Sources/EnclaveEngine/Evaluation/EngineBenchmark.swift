@@ -28,7 +28,8 @@ public struct EngineBenchmark: Sendable {
         public var prefillTokS: Double
         /// Tokens per second of one sequence decoding `decodeTokens` tokens.
         public var decodeTokS: Double
-        /// Total tokens per second with N sequences decoding at once, keyed by N.
+        /// Total tokens per second with N sequences decoding at once, keyed by N: the tokens after each
+        /// sequence's first, over the time after the last first token (as ``decodeTokS`` for one sequence).
         public var aggregateTokS: [String: Double]
         /// Time to first token with a `sharedPrefixTokens` prefix already in the cache.
         public var ttftCachedMs: Double
@@ -94,15 +95,23 @@ public struct EngineBenchmark: Sendable {
             var runs: [Double] = []
             for _ in 0..<c.repetitions {
                 let prompts = (0..<n).map { _ in generator.next(16) }
-                let start = Date()
-                try await withThrowingTaskGroup(of: Void.self) { group in
+                // As for batch-1 decode: the tokens after each sequence's first, over the time after the last
+                // sequence got its first token (so prompt processing is not counted as decoding).
+                let firstTokens = try await withThrowingTaskGroup(of: Date.self) { group in
                     for p in prompts {
                         let stream = try runner.submit(TokenRequest(prompt: p, maxTokens: c.decodeTokens, sampling: .greedy, stopTokens: []))
-                        group.addTask { for try await _ in stream {} }
+                        group.addTask {
+                            var first: Date?
+                            for try await event in stream {
+                                if case .token = event, first == nil { first = Date() }
+                            }
+                            return first ?? Date()
+                        }
                     }
-                    try await group.waitForAll()
+                    return try await group.reduce(into: [Date]()) { $0.append($1) }
                 }
-                runs.append(Double(n * c.decodeTokens) / Date().timeIntervalSince(start))
+                let decodeStart = firstTokens.max() ?? Date()
+                runs.append(Double(n * (c.decodeTokens - 1)) / Date().timeIntervalSince(decodeStart))
             }
             aggregate[String(n)] = median(runs)
             log(String(format: "aggregate decode at %d sequences: %.1f tok/s", n, median(runs)))
