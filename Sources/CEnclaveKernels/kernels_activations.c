@@ -110,6 +110,28 @@ static float softmax_avx2(float *x, int64_t n) {
     return sum;
 }
 
+static double sum_exp_avx2(const float *x, int64_t n, float maximum) {
+    const __m256 mv = _mm256_set1_ps(maximum);
+    double total = 0.0;
+    for (int64_t start = 0; start < n; start += 1024) {
+        const int64_t end = n - start < 1024 ? n : start + 1024;
+        __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps();
+        int64_t i = start;
+        for (; i + 16 <= end; i += 16) {
+            // exp_avx2 clamps NaN to the lower bound (max_ps returns its second operand): e^-87.3, about 1e-38.
+            s0 = _mm256_add_ps(s0, exp_avx2(_mm256_sub_ps(_mm256_loadu_ps(x + i), mv)));
+            s1 = _mm256_add_ps(s1, exp_avx2(_mm256_sub_ps(_mm256_loadu_ps(x + i + 8), mv)));
+        }
+        float lanes[8];
+        _mm256_storeu_ps(lanes, _mm256_add_ps(s0, s1));
+        float sum = 0.0f;
+        for (int j = 0; j < 8; j++) sum += lanes[j];
+        for (; i < end; i++) sum += x[i] == x[i] ? exp_scalar(x[i] - maximum) : 0.0f;
+        total += (double)sum;
+    }
+    return total;
+}
+
 static void rope_adjacent_avx2(float *x, const float *c, const float *s, int64_t pairs) {
     int64_t i = 0;
     for (; i + 4 <= pairs; i += 4) {
@@ -194,4 +216,18 @@ float enc_softmax(float *x, int64_t n) {
     const float inv = 1.0f / sum;
     for (int64_t i = 0; i < n; i++) x[i] *= inv;
     return sum;
+}
+
+double enc_sum_exp(const float *x, int64_t n, float maximum) {
+#if defined(__x86_64__)
+    if (enc_isa_active() >= ENC_ISA_AVX2) return sum_exp_avx2(x, n, maximum);
+#endif
+    double total = 0.0;
+    for (int64_t start = 0; start < n; start += 1024) {
+        const int64_t end = n - start < 1024 ? n : start + 1024;
+        float sum = 0.0f;
+        for (int64_t i = start; i < end; i++) sum += x[i] == x[i] ? exp_scalar(x[i] - maximum) : 0.0f;
+        total += (double)sum;
+    }
+    return total;
 }

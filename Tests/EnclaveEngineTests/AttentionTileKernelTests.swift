@@ -12,7 +12,7 @@ import Testing
             let previous = enc_isa_active()
             enc_isa_set(isa)
             defer { enc_isa_set(previous) }
-            for dim in [64, 256] {
+            for dim in [64, 72, 256] {
                 let keys = 19, stride = 23
                 let q = (0..<(nq * dim)).map { Float(($0 * 7) % 13) * 0.1 - 0.6 }
                 let kFloats = (0..<(keys * dim)).map { Float(($0 * 11) % 17) * 0.05 - 0.4 }
@@ -27,6 +27,11 @@ import Testing
                         #expect(abs(scores[i * stride + j] - e) < 1e-3, "isa \(isa) dim \(dim)")
                     }
                     for j in keys..<stride { #expect(scores[i * stride + j] == -1) }  // untouched
+                    // A key's score does not depend on how many queries or keys the kernel blocks together, so
+                    // a token scores the same in a prefill tile as when it decodes alone.
+                    var alone = [Float](repeating: 0, count: keys)
+                    enc_attn_tile_scores(Array(q[(i * dim)..<((i + 1) * dim)]), 1, k, Int64(dim), Int64(keys), Int64(dim), &alone, Int64(keys))
+                    #expect(Array(scores[(i * stride)..<(i * stride + keys)]) == alone, "isa \(isa) dim \(dim)")
                 }
                 let p = (0..<(nq * stride)).map { Float(($0 * 3) % 7) * 0.05 }
                 var out = [Float](repeating: 0.5, count: nq * dim)

@@ -63,7 +63,8 @@ func bitIdentical(_ a: some Collection<Float>, _ b: some Collection<Float>) -> B
     @Test(arguments: types)
     func packedIsBitIdenticalToPlain(type: GGMLType) {
         for k in Self.lengths(type) {
-            for rows in [19, 40] {
+            // 75 rows: 10 groups, the last one partial.
+            for rows in [19, 40, 75] {
                 let w = KernelQ16Fixture.weights(type, rows: rows, k: k, seed: UInt64(k * rows) &+ UInt64(type.rawValue))
                 let p = PackedQ16Fixture(w)
                 let x = KernelQ16Fixture.inputs(k: k, count: 64, seed: UInt64(k) &+ 11)

@@ -19,6 +19,9 @@ void enc_rope_adjacent(float *x, const float *cos, const float *sin, int64_t pai
 void enc_rope_halves(float *x, const float *cos, const float *sin, int64_t pairs);
 /// In-place softmax over n values (max subtracted); returns the sum of exponentials before normalising.
 float enc_softmax(float *x, int64_t n);
+/// sum(e^(x[i] - maximum)) over n values, with maximum >= every x[i]; NaN values count as minus infinity.
+/// Float partial sums over blocks of 1,024 values, added in double.
+double enc_sum_exp(const float *x, int64_t n, float maximum);
 
 #ifdef __cplusplus
 }

@@ -33,20 +33,12 @@ public struct ChatChoice: Encodable, Sendable {
 
     public var index: Int
     public var message: AssistantMessage
-    public var logprobs: ChatLogprobs?
+    @EncodedAsNull public var logprobs: ChatLogprobs?
     public var finishReason: String
 
     enum CodingKeys: String, CodingKey {
         case index, message, logprobs
         case finishReason = "finish_reason"
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(index, forKey: .index)
-        try container.encode(message, forKey: .message)
-        try container.encode(logprobs, forKey: .logprobs)
-        try container.encode(finishReason, forKey: .finishReason)
     }
 }
 
@@ -60,20 +52,12 @@ public struct ChatChunkChoice: Encodable, Sendable {
 
     public var index = 0
     public var delta: Delta
-    public var logprobs: ChatLogprobs?
-    public var finishReason: String?
+    @EncodedAsNull public var logprobs: ChatLogprobs?
+    @EncodedAsNull public var finishReason: String?
 
     enum CodingKeys: String, CodingKey {
         case index, delta, logprobs
         case finishReason = "finish_reason"
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(index, forKey: .index)
-        try container.encode(delta, forKey: .delta)
-        try container.encode(logprobs, forKey: .logprobs)
-        try container.encode(finishReason, forKey: .finishReason)
     }
 }
 

@@ -17,20 +17,12 @@ extension CompletionEnvelope where Choice == CompletionChoice {
 public struct CompletionChoice: Encodable, Sendable {
     public var text: String
     public var index: Int
-    public var logprobs: CompletionLogprobs?
-    public var finishReason: String?
+    @EncodedAsNull public var logprobs: CompletionLogprobs?
+    @EncodedAsNull public var finishReason: String?
 
     enum CodingKeys: String, CodingKey {
         case text, index, logprobs
         case finishReason = "finish_reason"
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(text, forKey: .text)
-        try container.encode(index, forKey: .index)
-        try container.encode(logprobs, forKey: .logprobs)
-        try container.encode(finishReason, forKey: .finishReason)
     }
 }
 
