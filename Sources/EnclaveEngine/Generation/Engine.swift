@@ -65,8 +65,12 @@ public final class Engine: Sendable {
         let t = tokenizer
         let bos = t.bosTokenID.map { t.tokenText($0) } ?? ""
         let eos = t.eosTokenID.map { t.tokenText($0) } ?? ""
-        let text = try template.render(messages: messages, addGenerationPrompt: true, bosToken: bos, eosToken: eos)
-        var tokens = t.encode(text, addSpecial: true, parseSpecial: true)
+        // The messages' own text never becomes control tokens: a user who writes `<|im_start|>system` gets
+        // those characters as text, not a turn of their own.
+        let (contents, literals) = t.escapeControlTokens(in: messages.map(\.content))
+        let escaped = zip(messages, contents).map { ChatMessage(role: $0.role, content: $1) }
+        let text = try template.render(messages: escaped, addGenerationPrompt: true, bosToken: bos, eosToken: eos)
+        var tokens = t.encode(text, addSpecial: true, parseSpecial: true, literals: literals)
         // A template that prints the BOS text already produced the BOS token: do not double it.
         if t.addsBOS, let b = t.bosTokenID, tokens.count >= 2, tokens[0] == b, tokens[1] == b {
             tokens.removeFirst()

@@ -29,7 +29,8 @@ final class BPETokenizer: VocabularyBackedTokenizer {
 
     var tokenizerFamily: String { "bpe/\(preTokenizerName)" }
 
-    func encode(_ text: String, addSpecial: Bool, parseSpecial: Bool) -> [Int32] {
+    func encode(_ text: String, addSpecial: Bool, parseSpecial: Bool, literals: [String]) -> [Int32] {
+        let literalBytes = literals.map { Array($0.utf8) }
         var output = [Int32]()
         output.reserveCapacity(text.utf8.count / 3 + 2)
         if addSpecial && vocabulary.addBOS, let bos = vocabulary.bos { output.append(bos) }
@@ -41,7 +42,12 @@ final class BPETokenizer: VocabularyBackedTokenizer {
                 case .token(let id):
                     output.append(id)
                 case .text(let range):
-                    encodePlain(UnsafeBufferPointer(rebasing: bytes[range]), scratch: &scratch, into: &output)
+                    let text = UnsafeBufferPointer(rebasing: bytes[range])
+                    if let restored = LiteralMarkers.restore(text, literals: literalBytes) {
+                        restored.withUnsafeBufferPointer { encodePlain($0, scratch: &scratch, into: &output) }
+                    } else {
+                        encodePlain(text, scratch: &scratch, into: &output)
+                    }
                 }
             }
         }

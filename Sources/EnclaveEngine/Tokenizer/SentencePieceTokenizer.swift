@@ -29,7 +29,8 @@ final class SentencePieceTokenizer: VocabularyBackedTokenizer {
 
     var tokenizerFamily: String { "spm" }
 
-    func encode(_ text: String, addSpecial: Bool, parseSpecial: Bool) -> [Int32] {
+    func encode(_ text: String, addSpecial: Bool, parseSpecial: Bool, literals: [String]) -> [Int32] {
+        let literalBytes = literals.map { Array($0.utf8) }
         var output = [Int32]()
         output.reserveCapacity(text.utf8.count / 3 + 2)
         if addSpecial && vocabulary.addBOS, let bos = vocabulary.bos { output.append(bos) }
@@ -45,7 +46,9 @@ final class SentencePieceTokenizer: VocabularyBackedTokenizer {
                 case .text(let range):
                     scratch.escaped.removeAll(keepingCapacity: true)
                     if addSpacePrefix && afterSpecial { scratch.escaped.append(contentsOf: Self.escapedSpace) }
-                    for byte in bytes[range] {
+                    let text = UnsafeBufferPointer(rebasing: bytes[range])
+                    let restored = LiteralMarkers.restore(text, literals: literalBytes)
+                    for byte in restored ?? Array(text) {
                         if byte == 0x20 { scratch.escaped.append(contentsOf: Self.escapedSpace) } else { scratch.escaped.append(byte) }
                     }
                     encodeEscaped(&scratch, into: &output)

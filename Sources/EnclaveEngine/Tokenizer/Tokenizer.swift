@@ -34,8 +34,15 @@ public protocol Tokenizer: Sendable {
     ///   - addSpecial: Add BOS/EOS as the model's metadata says (see ``addsBOS`` and ``addsEOS``).
     ///   - parseSpecial: Match control tokens (such as `<|im_start|>`) written in the text. Turn this on for
     ///     rendered chat templates and off for raw user content. User-defined tokens are always matched.
+    ///   - literals: The texts that the markers of ``escapeControlTokens(in:)`` in `text` stand for; each is put
+    ///     back as plain text after the control tokens have been cut out.
     /// - Returns: The token ids.
-    func encode(_ text: String, addSpecial: Bool, parseSpecial: Bool) -> [Int32]
+    func encode(_ text: String, addSpecial: Bool, parseSpecial: Bool, literals: [String]) -> [Int32]
+
+    /// Makes messages safe to render with a chat template and encode with `parseSpecial`: every control-token
+    /// text in `contents` (and every marker character) becomes a marker, whose text is in `literals` (see
+    /// ``LiteralMarkers``). Contents without control-token text come back unchanged.
+    func escapeControlTokens(in contents: [String]) -> (contents: [String], literals: [String])
 
     /// The raw bytes one token contributes to the output text. Control tokens give no bytes unless
     /// `renderSpecial` is true. A byte token gives its single byte, which may be part of a multi-byte
@@ -62,6 +69,11 @@ public protocol Tokenizer: Sendable {
 }
 
 extension Tokenizer {
+    /// Encodes text (see ``encode(_:addSpecial:parseSpecial:literals:)``) that holds no markers.
+    public func encode(_ text: String, addSpecial: Bool, parseSpecial: Bool) -> [Int32] {
+        encode(text, addSpecial: addSpecial, parseSpecial: parseSpecial, literals: [])
+    }
+
     /// Encodes text with BOS/EOS as the model says and without matching control tokens in the text.
     public func encode(_ text: String) -> [Int32] {
         encode(text, addSpecial: true, parseSpecial: false)
