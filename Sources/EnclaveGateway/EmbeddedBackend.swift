@@ -122,7 +122,7 @@ public final class EmbeddedBackend: InferenceBackend {
         if let requested = request.parameters.maxTokens {
             guard requested <= room else {
                 if tokens.count + requested > limit {
-                    throw InferenceError.contextLengthExceeded(promptTokens: tokens.count + requested, limit: limit)
+                    throw InferenceError.contextLengthExceeded(promptTokens: tokens.count, completionTokens: requested, limit: limit)
                 }
                 throw InferenceError.invalidParameter("max_tokens", "max_tokens is \(requested), but only \(room) tokens fit after this \(tokens.count)-token prompt in the KV cache")
             }

@@ -56,6 +56,20 @@ import Testing
         #expect(server.backend.counts.started == 0)
     }
 
+    @Test func invalidUTF8Is400SayingSo() async throws {
+        let server = try await TestServer()
+        let body = ByteBuffer(
+            bytes: Array(#"{"model":"test-model","messages":[{"role":"user","content":""#.utf8) + [0xFF, 0xFE, 0x41] + Array(#""}]}"#.utf8))
+        try await server.test { client in
+            let response = try await client.execute(uri: "/v1/chat/completions", method: .post, headers: server.headers(), body: body)
+            #expect(response.status == .badRequest)
+            let error = try response.openAIError()
+            #expect(error["message"] as? String == "The request body is not valid UTF-8.")
+            #expect(error["param"] is NSNull)
+        }
+        #expect(server.backend.counts.started == 0)
+    }
+
     @Test func unknownModelIs404() async throws {
         let server = try await TestServer()
         try await server.test { client in

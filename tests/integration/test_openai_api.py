@@ -247,6 +247,16 @@ def test_context_length_exceeded(client: openai.OpenAI, ready_server: Server):
     assert str(context) in error.value.message
 
 
+def test_max_tokens_past_the_context_names_prompt_and_completion(client: openai.OpenAI, ready_server: Server):
+    context = client.models.retrieve(ready_server.model_id).context_length
+    assert isinstance(context, int) and context > 0
+    with pytest.raises(openai.BadRequestError) as error:
+        client.chat.completions.create(model=ready_server.model_id, messages=PROMPT, max_tokens=context)
+    assert error.value.code == "context_length_exceeded"
+    assert f"{context} in the completion" in error.value.message
+    assert str(context) in error.value.message
+
+
 def test_a_full_queue_is_429_with_retry_after(ready_server: Server):
     capacity = int(sample(ready_server.metrics(), "enclave_backend_capacity"))
     assert capacity >= 1

@@ -33,7 +33,7 @@ public struct InferenceError: Error, Sendable, Hashable, CustomStringConvertible
 
     private enum Kind: Hashable, Sendable {
         case unknownModel(String)
-        case contextLengthExceeded(promptTokens: Int, limit: Int)
+        case contextLengthExceeded(promptTokens: Int, completionTokens: Int, limit: Int)
         case invalidParameter(name: String, message: String)
         case notReady(String)
         case unavailable(model: String, reason: String)
@@ -47,9 +47,10 @@ public struct InferenceError: Error, Sendable, Hashable, CustomStringConvertible
     /// The model id is not served by this backend.
     public static func unknownModel(_ id: String) -> InferenceError { InferenceError(.unknownModel(id)) }
 
-    /// The prompt has `promptTokens` tokens but the model's context holds `limit`.
-    public static func contextLengthExceeded(promptTokens: Int, limit: Int) -> InferenceError {
-        InferenceError(.contextLengthExceeded(promptTokens: promptTokens, limit: limit))
+    /// The prompt has `promptTokens` tokens, and the request asked for `completionTokens` more (0: the prompt
+    /// alone is too long), but the model's context holds `limit`.
+    public static func contextLengthExceeded(promptTokens: Int, completionTokens: Int = 0, limit: Int) -> InferenceError {
+        InferenceError(.contextLengthExceeded(promptTokens: promptTokens, completionTokens: completionTokens, limit: limit))
     }
 
     /// The parameter `name` (in the API's spelling, e.g. `top_p` or `messages[1].role`) is invalid.
@@ -102,7 +103,7 @@ public struct InferenceError: Error, Sendable, Hashable, CustomStringConvertible
 
     /// The prompt's token count and the context limit for `contextLengthExceeded`.
     public var contextLength: (promptTokens: Int, limit: Int)? {
-        if case .contextLengthExceeded(let promptTokens, let limit) = kind { return (promptTokens, limit) }
+        if case .contextLengthExceeded(let promptTokens, _, let limit) = kind { return (promptTokens, limit) }
         return nil
     }
 
@@ -117,9 +118,13 @@ public struct InferenceError: Error, Sendable, Hashable, CustomStringConvertible
         switch kind {
         case .unknownModel(let id):
             "The model '\(id)' does not exist or is not served here."
-        case .contextLengthExceeded(let promptTokens, let limit):
+        case .contextLengthExceeded(let promptTokens, 0, let limit):
             "This model's maximum context length is \(limit) tokens. However, your prompt has \(promptTokens) tokens. "
                 + "Please reduce the length of the prompt."
+        case .contextLengthExceeded(let promptTokens, let completionTokens, let limit):
+            "This model's maximum context length is \(limit) tokens. However, you requested "
+                + "\(promptTokens + completionTokens) tokens (\(promptTokens) in the prompt, \(completionTokens) in the "
+                + "completion). Please reduce the length of the prompt or the completion."
         case .invalidParameter(let name, let message):
             "Invalid '\(name)': \(message)"
         case .notReady(let id):

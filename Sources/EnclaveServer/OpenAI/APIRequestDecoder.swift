@@ -5,7 +5,7 @@ import Hummingbird
 import NIOCore
 
 /// Reads a request body up to the configured limit and decodes it as JSON. A body over the limit is a 413;
-/// malformed JSON or a field of the wrong type is a 400 naming the parameter.
+/// malformed JSON, invalid UTF-8 or a field of the wrong type is a 400 (naming the parameter where there is one).
 struct APIRequestDecoder {
     /// The largest body accepted, in bytes.
     let maxBodyBytes: Int
@@ -23,6 +23,10 @@ struct APIRequestDecoder {
         }
         guard buffer.readableBytes > 0 else {
             throw OpenAIError.invalidRequest("The request body is empty; send a JSON object.", param: nil)
+        }
+        // JSON is UTF-8: say so plainly rather than through a decoding error about some field's type.
+        guard String(validating: buffer.readableBytesView, as: UTF8.self) != nil else {
+            throw OpenAIError.invalidRequest("The request body is not valid UTF-8.", param: nil)
         }
         do {
             return try JSONDecoder().decode(Value.self, from: Data(buffer.readableBytesView))
