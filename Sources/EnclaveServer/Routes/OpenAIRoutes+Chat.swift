@@ -15,14 +15,13 @@ extension OpenAIRoutes {
         let inference = try body.inferenceRequest(id: context.requestID, principal: principal.id, limits: limits)
         let prepared = try await gateway.prepare(inference)
         let submission = try gateway.submit(prepared)
-        context.stats.update { $0.closesConnection = true }
         let runner = GenerationRunner(metrics: metrics, stats: context.stats, requestStart: start)
         let id = "chatcmpl-\(context.requestID)"
         let created = Self.unixTime()
         let wantsLogprobs = inference.parameters.logprobs
 
         guard body.stream == true else {
-            let (text, logprobs, outcome) = try await request.body.consumeWithCancellationOnInboundClose { _ in
+            let (text, logprobs, outcome) = try await untilClientLeaves(request, context: context) {
                 var text = ""
                 var logprobs: [TokenLogprob] = []
                 let outcome = try await runner.run(submission) { delta, tokens in
@@ -44,39 +43,23 @@ extension OpenAIRoutes {
 
         let includeUsage = body.streamOptions?.includeUsage == true
         let model = body.model
-        let streamingRequest = request
-        return Response(
-            status: .ok, headers: ServerSentEvents.headers,
-            body: ResponseBody { writer in
-                let encoder = JSONEncoder.api()
-                func chunk(_ delta: ChatChunkChoice.Delta, logprobs: ChatLogprobs? = nil, finishReason: String? = nil) -> ChatCompletionChunk {
-                    ChatCompletionChunk(
-                        id: id, created: created, model: model,
-                        choices: [.init(delta: delta, logprobs: logprobs, finishReason: finishReason)], usage: nil,
-                        includeUsage: includeUsage)
-                }
-                do {
-                    try await streamingRequest.body.consumeWithCancellationOnInboundClose { _ in
-                        try await writer.write(ServerSentEvents.frame(chunk(.init(role: "assistant", content: "")), encoder: encoder))
-                        let outcome = try await runner.run(submission) { text, tokens in
-                            guard !text.isEmpty || !tokens.isEmpty else { return }
-                            let logprobs = wantsLogprobs ? ChatLogprobs(tokens) : nil
-                            try await writer.write(ServerSentEvents.frame(chunk(.init(content: text), logprobs: logprobs), encoder: encoder))
-                        }
-                        try await writer.write(
-                            ServerSentEvents.frame(chunk(.init(), finishReason: outcome.finishReason.rawValue), encoder: encoder))
-                        if includeUsage {
-                            let last = ChatCompletionChunk(
-                                id: id, created: created, model: model, choices: [], usage: Usage(outcome.usage), includeUsage: true)
-                            try await writer.write(ServerSentEvents.frame(last, encoder: encoder))
-                        }
-                        try await writer.write(ServerSentEvents.done)
-                    }
-                } catch {
-                    try await StreamFailure.report(error, to: &writer, stats: context.stats, logger: context.logger)
-                }
-                try await writer.finish(nil)
-            })
+        @Sendable func chunk(_ delta: ChatChunkChoice.Delta, logprobs: ChatLogprobs? = nil, finishReason: String? = nil) -> ChatCompletionChunk {
+            ChatCompletionChunk(
+                id: id, created: created, model: model, choices: [.init(delta: delta, logprobs: logprobs, finishReason: finishReason)],
+                usage: nil, includeUsage: includeUsage)
+        }
+        return eventStream(request, context: context) { send in
+            try await send(chunk(.init(role: "assistant", content: "")))
+            let outcome = try await runner.run(submission) { text, tokens in
+                guard !text.isEmpty || !tokens.isEmpty else { return }
+                try await send(chunk(.init(content: text), logprobs: wantsLogprobs ? ChatLogprobs(tokens) : nil))
+            }
+            try await send(chunk(.init(), finishReason: outcome.finishReason.rawValue))
+            if includeUsage {
+                try await send(
+                    ChatCompletionChunk(id: id, created: created, model: model, choices: [], usage: Usage(outcome.usage), includeUsage: true))
+            }
+        }
     }
 }
 

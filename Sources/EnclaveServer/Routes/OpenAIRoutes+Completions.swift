@@ -24,7 +24,6 @@ extension OpenAIRoutes {
         }
         // The first prompt takes its place in the queue now (429 before the response starts); the others when their turn comes.
         let first = try gateway.submit(prepared[0])
-        context.stats.update { $0.closesConnection = true }
         let runner = GenerationRunner(metrics: metrics, stats: context.stats, requestStart: start)
         let id = "cmpl-\(context.requestID)"
         let created = Self.unixTime()
@@ -37,7 +36,7 @@ extension OpenAIRoutes {
         }
 
         guard body.stream == true else {
-            let choices = try await request.body.consumeWithCancellationOnInboundClose { _ in
+            let choices = try await untilClientLeaves(request, context: context) {
                 var choices: [(CompletionChoice, InferenceUsage)] = []
                 for index in prompts.indices {
                     var text = ""
@@ -61,47 +60,31 @@ extension OpenAIRoutes {
 
         let includeUsage = body.streamOptions?.includeUsage == true
         let model = body.model
-        let streamingRequest = request
-        return Response(
-            status: .ok, headers: ServerSentEvents.headers,
-            body: ResponseBody { writer in
-                let encoder = JSONEncoder.api()
-                func chunk(_ choice: CompletionChoice) -> CompletionResponse {
-                    CompletionResponse(id: id, created: created, model: model, choices: [choice], usage: nil, includeUsage: includeUsage)
-                }
-                do {
-                    try await streamingRequest.body.consumeWithCancellationOnInboundClose { _ in
-                        var total = InferenceUsage(promptTokens: 0, completionTokens: 0)
-                        for index in prompts.indices {
-                            var offset = 0
-                            let outcome = try await runner.run(try submission(index)) { text, tokens in
-                                guard !text.isEmpty || !tokens.isEmpty else { return }
-                                var logprobs: CompletionLogprobs?
-                                if wantsLogprobs {
-                                    logprobs = CompletionLogprobs()
-                                    logprobs?.append(tokens, at: offset)
-                                }
-                                offset += text.count
-                                let choice = CompletionChoice(text: text, index: index, logprobs: logprobs, finishReason: nil)
-                                try await writer.write(ServerSentEvents.frame(chunk(choice), encoder: encoder))
-                            }
-                            total.promptTokens += outcome.usage.promptTokens
-                            total.completionTokens += outcome.usage.completionTokens
-                            let last = CompletionChoice(text: "", index: index, logprobs: nil, finishReason: outcome.finishReason.rawValue)
-                            try await writer.write(ServerSentEvents.frame(chunk(last), encoder: encoder))
-                        }
-                        if includeUsage {
-                            let usageChunk = CompletionResponse(
-                                id: id, created: created, model: model, choices: [], usage: Usage(total), includeUsage: true)
-                            try await writer.write(ServerSentEvents.frame(usageChunk, encoder: encoder))
-                        }
-                        try await writer.write(ServerSentEvents.done)
+        @Sendable func chunk(_ choice: CompletionChoice) -> CompletionResponse {
+            CompletionResponse(id: id, created: created, model: model, choices: [choice], usage: nil, includeUsage: includeUsage)
+        }
+        return eventStream(request, context: context) { send in
+            var total = InferenceUsage(promptTokens: 0, completionTokens: 0)
+            for index in prompts.indices {
+                var offset = 0
+                let outcome = try await runner.run(try submission(index)) { text, tokens in
+                    guard !text.isEmpty || !tokens.isEmpty else { return }
+                    var logprobs: CompletionLogprobs?
+                    if wantsLogprobs {
+                        logprobs = CompletionLogprobs()
+                        logprobs?.append(tokens, at: offset)
                     }
-                } catch {
-                    try await StreamFailure.report(error, to: &writer, stats: context.stats, logger: context.logger)
+                    offset += text.count
+                    try await send(chunk(CompletionChoice(text: text, index: index, logprobs: logprobs, finishReason: nil)))
                 }
-                try await writer.finish(nil)
-            })
+                total.promptTokens += outcome.usage.promptTokens
+                total.completionTokens += outcome.usage.completionTokens
+                try await send(chunk(CompletionChoice(text: "", index: index, logprobs: nil, finishReason: outcome.finishReason.rawValue)))
+            }
+            if includeUsage {
+                try await send(CompletionResponse(id: id, created: created, model: model, choices: [], usage: Usage(total), includeUsage: true))
+            }
+        }
     }
 }
 
