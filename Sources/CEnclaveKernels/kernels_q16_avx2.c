@@ -431,47 +431,6 @@ INLINE int64_t row_span(int64_t row_bytes) {
     return rows < ROW_BLOCK ? ROW_BLOCK : rows;
 }
 
-INLINE void matmul32(int type, const void *w, int64_t row_bytes, int64_t k, int64_t r0, int64_t r1,
-                     const void *x, int64_t x_stride, int64_t n, float *y, int64_t ldy) {
-    const int64_t nb = k / 32;
-    const uint8_t *xb = (const uint8_t *)x;
-    if (nb == 0) {
-        for (int64_t c = 0; c < n; c++)
-            for (int64_t r = r0; r < r1; r++) y[c * ldy + r] = 0.0f;
-        return;
-    }
-    const tile_plan plan = plan_tiles(n, type == ENC_Q5_0 || type == ENC_Q5_1);
-    const int64_t span = row_span(row_bytes);
-    for (int64_t rs = r0; rs < r1; rs += span) {
-        const int64_t rs_end = min64(rs + span, r1);
-        for (int64_t c = 0; c < plan.tiled; c += 8) {
-            const int64_t real = min64(8, plan.tiled - c);
-            for (int64_t rb = rs; rb < rs_end; rb += ROW_BLOCK) {
-                const int64_t re = min64(rb + ROW_BLOCK, rs_end);
-                if (real <= 4 && plan.last_width == 4) {
-                    cols32(type, 4, (const uint8_t *)w, row_bytes, nb, rb, re, xb + c * x_stride, x_stride, real, y + c * ldy, ldy);
-                } else {
-                    cols32(type, 8, (const uint8_t *)w, row_bytes, nb, rb, re, xb + c * x_stride, x_stride, real, y + c * ldy, ldy);
-                }
-            }
-        }
-    }
-    for (int64_t c = plan.tiled; c < n; c++) {
-        rows32(type, (const uint8_t *)w, row_bytes, nb, r0, r1, (const enc_q16_32 *)(xb + c * x_stride), y + c * ldy);
-    }
-}
-
-#define DEFINE_MATMUL(name, body_fn, type)                                                                      \
-    static void name(const void *w, int64_t row_bytes, int64_t k, int64_t r0, int64_t r1, const void *x,      \
-                     int64_t x_stride, int64_t n, float *y, int64_t ldy) {                                    \
-        body_fn(type, w, row_bytes, k, r0, r1, x, x_stride, n, y, ldy);                                        \
-    }
-
-DEFINE_MATMUL(mm_q8_0, matmul32, ENC_Q8_0)
-DEFINE_MATMUL(mm_q4_0, matmul32, ENC_Q4_0)
-DEFINE_MATMUL(mm_q4_1, matmul32, ENC_Q4_1)
-DEFINE_MATMUL(mm_q5_0, matmul32, ENC_Q5_0)
-DEFINE_MATMUL(mm_q5_1, matmul32, ENC_Q5_1)
 
 // ---- K-quants (256-element super-blocks) --------------------------------------------------------
 //
@@ -799,39 +758,58 @@ INLINE void colsK(int type, int ncol, const uint8_t *w, int64_t row_bytes, int64
         for (int64_t r = r0; r < r1; r++) y[c * ldy + r] = accs[r - r0][c];
 }
 
-INLINE void matmulK(int type, const void *w, int64_t row_bytes, int64_t k, int64_t r0, int64_t r1,
-                    const void *x, int64_t x_stride, int64_t n, float *y, int64_t ldy) {
-    const int64_t nb = k / 256;
+/// A batched product: spans of rows (row_span) x tiles of 8 (or a last 4) columns through cols32/colsK, and the
+/// columns that do not fill a tile one at a time through rows32/rowsK.
+INLINE void matmul(int type, const void *w, int64_t row_bytes, int64_t k, int64_t r0, int64_t r1,
+                   const void *x, int64_t x_stride, int64_t n, float *y, int64_t ldy) {
+    const int blocks32 = type != ENC_Q4_K && type != ENC_Q5_K && type != ENC_Q6_K;
+    const int64_t nb = k / (blocks32 ? 32 : 256);
     const uint8_t *xb = (const uint8_t *)x;
     if (nb == 0) {
         for (int64_t c = 0; c < n; c++)
             for (int64_t r = r0; r < r1; r++) y[c * ldy + r] = 0.0f;
         return;
     }
-    const tile_plan plan = plan_tiles(n, 1);
+    const tile_plan plan = plan_tiles(n, blocks32 ? type == ENC_Q5_0 || type == ENC_Q5_1 : 1);
     const int64_t span = row_span(row_bytes);
     for (int64_t rs = r0; rs < r1; rs += span) {
         const int64_t rs_end = min64(rs + span, r1);
         for (int64_t c = 0; c < plan.tiled; c += 8) {
             const int64_t real = min64(8, plan.tiled - c);
+            const int width = real <= 4 && plan.last_width == 4 ? 4 : 8;
             for (int64_t rb = rs; rb < rs_end; rb += ROW_BLOCK) {
                 const int64_t re = min64(rb + ROW_BLOCK, rs_end);
-                if (real <= 4 && plan.last_width == 4) {
-                    colsK(type, 4, (const uint8_t *)w, row_bytes, nb, rb, re, xb + c * x_stride, x_stride, real, y + c * ldy, ldy);
+                const uint8_t *xc = xb + c * x_stride;
+                if (blocks32) {
+                    if (width == 4) cols32(type, 4, (const uint8_t *)w, row_bytes, nb, rb, re, xc, x_stride, real, y + c * ldy, ldy);
+                    else cols32(type, 8, (const uint8_t *)w, row_bytes, nb, rb, re, xc, x_stride, real, y + c * ldy, ldy);
                 } else {
-                    colsK(type, 8, (const uint8_t *)w, row_bytes, nb, rb, re, xb + c * x_stride, x_stride, real, y + c * ldy, ldy);
+                    if (width == 4) colsK(type, 4, (const uint8_t *)w, row_bytes, nb, rb, re, xc, x_stride, real, y + c * ldy, ldy);
+                    else colsK(type, 8, (const uint8_t *)w, row_bytes, nb, rb, re, xc, x_stride, real, y + c * ldy, ldy);
                 }
             }
         }
     }
     for (int64_t c = plan.tiled; c < n; c++) {
-        rowsK(type, (const uint8_t *)w, row_bytes, nb, r0, r1, (const enc_q16_256 *)(xb + c * x_stride), y + c * ldy);
+        if (blocks32) rows32(type, (const uint8_t *)w, row_bytes, nb, r0, r1, (const enc_q16_32 *)(xb + c * x_stride), y + c * ldy);
+        else rowsK(type, (const uint8_t *)w, row_bytes, nb, r0, r1, (const enc_q16_256 *)(xb + c * x_stride), y + c * ldy);
     }
 }
 
-DEFINE_MATMUL(mm_q4_K, matmulK, ENC_Q4_K)
-DEFINE_MATMUL(mm_q5_K, matmulK, ENC_Q5_K)
-DEFINE_MATMUL(mm_q6_K, matmulK, ENC_Q6_K)
+#define DEFINE_MATMUL(name, type)                                                                               \
+    static void name(const void *w, int64_t row_bytes, int64_t k, int64_t r0, int64_t r1, const void *x,      \
+                     int64_t x_stride, int64_t n, float *y, int64_t ldy) {                                    \
+        matmul(type, w, row_bytes, k, r0, r1, x, x_stride, n, y, ldy);                                         \
+    }
+
+DEFINE_MATMUL(mm_q8_0, ENC_Q8_0)
+DEFINE_MATMUL(mm_q4_0, ENC_Q4_0)
+DEFINE_MATMUL(mm_q4_1, ENC_Q4_1)
+DEFINE_MATMUL(mm_q5_0, ENC_Q5_0)
+DEFINE_MATMUL(mm_q5_1, ENC_Q5_1)
+DEFINE_MATMUL(mm_q4_K, ENC_Q4_K)
+DEFINE_MATMUL(mm_q5_K, ENC_Q5_K)
+DEFINE_MATMUL(mm_q6_K, ENC_Q6_K)
 
 // ---- activation quantisers (bit-identical to the scalar ones) -----------------------------------
 
