@@ -76,11 +76,6 @@ typedef void (*enc_matmul_fn)(const void *w, int64_t row_bytes, int64_t k, int64
 enc_matmul_fn enc_scalar_matmul_for(int type);
 void enc_scalar_quantize_q8_32(const float *x, int64_t k, enc_q8_32 *out);
 void enc_scalar_quantize_q8_256(const float *x, int64_t k, enc_q8_256 *out);
-float enc_scalar_dot_f32(const float *a, const float *b, int64_t n);
-void enc_scalar_axpy_f32(float a, const float *x, float *y, int64_t n);
-float enc_scalar_dot_f32_f16(const float *a, const uint16_t *b, int64_t n);
-void enc_scalar_attn_scores_f16(const float *q, const uint16_t *k, int64_t k_stride, int64_t nkeys, int64_t dim,
-                                float scale, float *out);
 void enc_scalar_attn_accumulate_f16(const float *p, const uint16_t *v, int64_t v_stride, int64_t nkeys, int64_t dim,
                                     float *out);
 
@@ -102,11 +97,6 @@ void enc_avx2_quantize_q8_32(const float *x, int64_t k, enc_q8_32 *out);
 void enc_avx2_quantize_q8_256(const float *x, int64_t k, enc_q8_256 *out);
 void enc_avx2_f16_to_f32(const uint16_t *src, float *dst, int64_t n);
 void enc_avx2_f32_to_f16(const float *src, uint16_t *dst, int64_t n);
-float enc_avx2_dot_f32(const float *a, const float *b, int64_t n);
-void enc_avx2_axpy_f32(float a, const float *x, float *y, int64_t n);
-float enc_avx2_dot_f32_f16(const float *a, const uint16_t *b, int64_t n);
-void enc_avx2_attn_scores_f16(const float *q, const uint16_t *k, int64_t k_stride, int64_t nkeys, int64_t dim,
-                              float scale, float *out);
 void enc_avx2_attn_accumulate_f16(const float *p, const uint16_t *v, int64_t v_stride, int64_t nkeys, int64_t dim,
                                   float *out);
 #endif

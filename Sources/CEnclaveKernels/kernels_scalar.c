@@ -276,35 +276,3 @@ enc_matmul_fn enc_scalar_matmul_for(int type) {
     default: return NULL;
     }
 }
-
-// ---- f32 vectors and attention over an f16 KV cache ---------------------------------------------
-
-float enc_scalar_dot_f32(const float *a, const float *b, int64_t n) {
-    float sum = 0.0f;
-    for (int64_t i = 0; i < n; i++) sum += a[i] * b[i];
-    return sum;
-}
-
-void enc_scalar_axpy_f32(float a, const float *x, float *y, int64_t n) {
-    for (int64_t i = 0; i < n; i++) y[i] += a * x[i];
-}
-
-float enc_scalar_dot_f32_f16(const float *a, const uint16_t *b, int64_t n) {
-    float sum = 0.0f;
-    for (int64_t i = 0; i < n; i++) sum += a[i] * enc_half_to_float(b[i]);
-    return sum;
-}
-
-void enc_scalar_attn_scores_f16(const float *q, const uint16_t *k, int64_t k_stride, int64_t nkeys, int64_t dim,
-                                float scale, float *out) {
-    for (int64_t j = 0; j < nkeys; j++) out[j] = scale * enc_scalar_dot_f32_f16(q, k + j * k_stride, dim);
-}
-
-void enc_scalar_attn_accumulate_f16(const float *p, const uint16_t *v, int64_t v_stride, int64_t nkeys, int64_t dim,
-                                    float *out) {
-    for (int64_t d = 0; d < dim; d++) out[d] = 0.0f;
-    for (int64_t j = 0; j < nkeys; j++) {
-        const uint16_t *vj = v + j * v_stride;
-        for (int64_t d = 0; d < dim; d++) out[d] += p[j] * enc_half_to_float(vj[d]);
-    }
-}

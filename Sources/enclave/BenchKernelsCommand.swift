@@ -263,12 +263,15 @@ extension BenchKernelsCommand {
             row("quantize q8_256", "k=\(k)") { enc_quantize_row(Int32(ENC_ACT_Q8_256), floats, Int64(k), out) }
         }
         let halves = [UInt16](repeating: 0x3C00, count: 512 * 256)
-        let scores = UnsafeMutablePointer<Float>.allocate(capacity: 512)
+        let scores = UnsafeMutablePointer<Float>.allocate(capacity: 3 * 512)
         defer { scores.deallocate() }
         for dim in [64, 256] {
-            row("attn_scores_f16", "512 keys x \(dim)") { enc_attn_scores_f16(floats, halves, Int64(dim), 512, Int64(dim), 0.125, scores) }
-            row("attn_accumulate_f16", "512 keys x \(dim)") {
-                enc_attn_accumulate_f16(floats, halves, Int64(dim), 512, Int64(dim), out.assumingMemoryBound(to: Float.self))
+            // One tile as the engine runs it at decode: the 3 query heads of a SmolLM2 KV group.
+            row("attn_tile_scores", "3 queries x 512 keys x \(dim)") {
+                enc_attn_tile_scores(floats, 3, halves, Int64(dim), 512, Int64(dim), scores, 512)
+            }
+            row("attn_tile_accumulate", "3 queries x 512 keys x \(dim)") {
+                enc_attn_tile_accumulate(floats, 512, 3, halves, Int64(dim), 512, Int64(dim), out.assumingMemoryBound(to: Float.self))
             }
         }
         row("f16_to_f32", "4096") { halves.withUnsafeBufferPointer { enc_f16_to_f32($0.baseAddress!, out.assumingMemoryBound(to: Float.self), 4096) } }

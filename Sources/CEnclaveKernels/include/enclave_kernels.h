@@ -102,21 +102,6 @@ int enc_matmul_repacked(int type, const void *packed, int64_t k, int64_t r0, int
 void enc_f16_to_f32(const uint16_t *src, float *dst, int64_t n);
 void enc_f32_to_f16(const float *src, uint16_t *dst, int64_t n);
 
-/// sum(a[i] * b[i]) over `n` floats.
-float enc_dot_f32(const float *a, const float *b, int64_t n);
-/// y[i] += a * x[i] over `n` floats.
-void enc_axpy_f32(float a, const float *x, float *y, int64_t n);
-/// sum(a[i] * b[i]) with `b` IEEE halves (an f16 key against an f32 query).
-float enc_dot_f32_f16(const float *a, const uint16_t *b, int64_t n);
-/// Attention scores of one query against `nkeys` f16 keys of `dim` elements, `k_stride` elements apart:
-///   out[j] = scale * dot(q, k + j * k_stride)   for j in [0, nkeys)
-void enc_attn_scores_f16(const float *q, const uint16_t *k, int64_t k_stride, int64_t nkeys, int64_t dim,
-                         float scale, float *out);
-/// Weighted sum of `nkeys` f16 value rows of `dim` elements, `v_stride` elements apart (out is overwritten):
-///   out[d] = sum_j p[j] * v[j * v_stride + d]   for d in [0, dim)
-void enc_attn_accumulate_f16(const float *p, const uint16_t *v, int64_t v_stride, int64_t nkeys, int64_t dim,
-                             float *out);
-
 #ifdef __cplusplus
 }
 #endif
