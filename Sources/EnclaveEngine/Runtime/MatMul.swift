@@ -26,8 +26,8 @@ struct LinearTarget {
 /// Runs matrix products of weights with a batch of input rows across the pool.
 ///
 /// The input rows are converted once per call to every activation format the weights need
-/// (integer blocks of 32 or 256, or plain floats), then the output rows of all targets are split
-/// into chunks (multiples of 8 rows) that the pool's threads claim, so one call with q, k and v is one
+/// (integer blocks of 32 or 256, or plain floats), then the 8-row groups of all targets, end to end, are
+/// split evenly into chunks that the pool's threads claim, so one call with q, k and v is one
 /// synchronisation point. With int16 activations, packed weights (``WeightMatrix/packedRows``) go through
 /// `enc_q16_matmul_packed` and others through `enc_q16_matmul`; both give bit-identical outputs. The int8
 /// precision reads the mapped rows (faulting their pages back in if the model dropped them after packing).
@@ -63,13 +63,17 @@ final class MatMul {
 
     /// The activation format `weight` is multiplied with at the current precision.
     func format(of weight: WeightMatrix) -> Int {
+        Self.format(of: weight, precision: precision)
+    }
+
+    static func format(of weight: WeightMatrix, precision: ActivationPrecision) -> Int {
         let type = Int32(weight.type.rawValue)
         return Int(precision == .int16 ? enc_q16_activation_format(type) : enc_activation_format(type))
     }
 
     /// Multiplies every target's weight with `rows` input rows of `columns` floats (stride `columns`).
     func callAsFunction(_ input: UnsafePointer<Float>, rows n: Int, columns k: Int, _ targets: LinearTarget...) {
-        precondition(n <= maxRows && k <= maxColumns)
+        precondition(n <= maxRows && k <= maxColumns && targets.count <= 4)
         if exact {
             exactProduct(input, rows: n, columns: k, targets)
             return
@@ -81,61 +85,72 @@ final class MatMul {
         }
         quantize(input, rows: n, columns: k, formats: needed & ~1)
 
-        // Split the output rows of all targets into chunks of similar size.
-        var total = 0
-        for t in targets { total += t.weight.rows }
-        let wanted = pool.threadCount == 1 ? 1 : pool.threadCount * (n > 1 ? 8 : 4)
-        var rowsPerChunk = max(16, (total + wanted - 1) / wanted)
-        rowsPerChunk = (rowsPerChunk + 7) & ~7
-        var counts = (0, 0, 0, 0)
-        var chunks = 0
-        withUnsafeMutableBytes(of: &counts) { raw in
-            let c = raw.bindMemory(to: Int.self)
+        // Split the 8-row groups of all targets, end to end, into chunks whose sizes differ by at most one group,
+        // a multiple of the thread count of them, so the threads finish together. A chunk may end one target and
+        // start the next.
+        var groupEnds = (0, 0, 0, 0)
+        var totalGroups = 0
+        withUnsafeMutableBytes(of: &groupEnds) { raw in
+            let ends = raw.bindMemory(to: Int.self)
             for (i, t) in targets.enumerated() {
-                c[i] = (t.weight.rows + rowsPerChunk - 1) / rowsPerChunk
-                chunks += c[i]
+                totalGroups += (t.weight.rows + 7) / 8
+                ends[i] = totalGroups
             }
         }
-        let chunkCounts = counts
-        let buffers = self.buffers, strides = self.strides, int16 = precision == .int16
-        var formats = (0, 0, 0, 0)
-        withUnsafeMutableBytes(of: &formats) { raw in
-            let f = raw.bindMemory(to: Int.self)
-            for (i, t) in targets.enumerated() { f[i] = format(of: t.weight) }
-        }
-        let targetFormats = formats
+        let ends = groupEnds, groups = totalGroups
+        let chunks = MatMul.chunkCount(groups: groups, threads: pool.threadCount, batch: n)
+        let buffers = self.buffers, strides = self.strides, precision = self.precision
         pool.run(chunks: chunks) { chunk in
-            var c = chunk
-            var index = 0
-            var format = 0
-            withUnsafeBytes(of: chunkCounts) { raw in
-                let counts = raw.bindMemory(to: Int.self)
-                while c >= counts[index] { c -= counts[index]; index += 1 }
+            let g0 = chunk * groups / chunks, g1 = (chunk + 1) * groups / chunks
+            withUnsafeBytes(of: ends) { raw in
+                let ends = raw.bindMemory(to: Int.self)
+                var first = 0
+                for (i, t) in targets.enumerated() {
+                    let last = ends[i]
+                    defer { first = last }
+                    guard g0 < last && g1 > first else { continue }
+                    let r0 = (max(g0, first) - first) * 8
+                    let r1 = min(t.weight.rows, (min(g1, last) - first) * 8)
+                    MatMul.product(t, rows: r0..<r1, input: input, batch: n, columns: k, precision: precision,
+                                   buffers: buffers, strides: strides)
+                }
             }
-            withUnsafeBytes(of: targetFormats) { format = $0.bindMemory(to: Int.self)[index] }
-            let t = targets[index]
-            let r0 = c * rowsPerChunk
-            let r1 = min(t.weight.rows, r0 + rowsPerChunk)
-            let x: UnsafeRawPointer
-            let stride: Int
-            if format == Int(ENC_ACT_F32) {
-                x = UnsafeRawPointer(input)
-                stride = k * 4
-            } else {
-                x = UnsafeRawPointer(buffers[format])
-                stride = strides[format]
-            }
-            if int16, let packed = t.weight.packedRows {
-                // Chunks start at multiples of 8 rows, as the packed layout requires.
-                enc_q16_matmul_packed(Int32(t.weight.type.rawValue), packed.bytes, Int64(k), Int64(r0), Int64(r1), x,
-                                      Int64(stride), Int64(n), t.output, Int64(t.ldy))
-            } else if int16 {
-                enc_q16_matmul(Int32(t.weight.type.rawValue), t.weight.data, Int64(t.weight.rowBytes), Int64(k),
-                               Int64(r0), Int64(r1), x, Int64(stride), Int64(n), t.output, Int64(t.ldy))
-            } else {
-                enc_matmul(Int32(t.weight.type.rawValue), t.weight.data, Int64(t.weight.rowBytes), Int64(k),
-                           Int64(r0), Int64(r1), x, Int64(stride), Int64(n), t.output, Int64(t.ldy))
-            }
+        }
+    }
+
+    /// Chunks for `groups` 8-row groups: 8 per thread for batches (4 for a single row, whose chunks are
+    /// short), a multiple of `threads`, and at least 2 groups each.
+    static func chunkCount(groups: Int, threads: Int, batch: Int) -> Int {
+        guard threads > 1 else { return 1 }
+        let wanted = threads * (batch > 1 ? 8 : 4)
+        let fitting = max(1, groups / 2 / threads) * threads
+        return min(wanted, fitting, groups)
+    }
+
+    /// Output rows `rows` of target `t` (a multiple of 8 from the first), for `batch` input rows.
+    private static func product(_ t: LinearTarget, rows: Range<Int>, input: UnsafePointer<Float>, batch n: Int, columns k: Int,
+                                precision: ActivationPrecision, buffers: [UnsafeMutableRawPointer], strides: [Int]) {
+        let type = Int32(t.weight.type.rawValue)
+        let format = Self.format(of: t.weight, precision: precision)
+        let x: UnsafeRawPointer
+        let stride: Int
+        if format == Int(ENC_ACT_F32) {
+            x = UnsafeRawPointer(input)
+            stride = k * 4
+        } else {
+            x = UnsafeRawPointer(buffers[format])
+            stride = strides[format]
+        }
+        let r0 = Int64(rows.lowerBound), r1 = Int64(rows.upperBound)
+        if precision == .int16, let packed = t.weight.packedRows {
+            // Chunks start at multiples of 8 rows, as the packed layout requires.
+            enc_q16_matmul_packed(type, packed.bytes, Int64(k), r0, r1, x, Int64(stride), Int64(n), t.output, Int64(t.ldy))
+        } else if precision == .int16 {
+            enc_q16_matmul(type, t.weight.data, Int64(t.weight.rowBytes), Int64(k), r0, r1, x, Int64(stride), Int64(n),
+                           t.output, Int64(t.ldy))
+        } else {
+            enc_matmul(type, t.weight.data, Int64(t.weight.rowBytes), Int64(k), r0, r1, x, Int64(stride), Int64(n),
+                       t.output, Int64(t.ldy))
         }
     }
 
