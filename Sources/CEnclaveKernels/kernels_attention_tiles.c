@@ -188,3 +188,8 @@ void enc_attn_tile_accumulate(const float *p, int64_t p_stride, int64_t nq, cons
 #endif
     accumulate_scalar(p, p_stride, nq, values, value_stride, nkeys, dim, out);
 }
+
+void enc_prefetch(const void *p, int64_t bytes) {
+    const char *c = (const char *)p;
+    for (int64_t i = 0; i < bytes; i += 64) __builtin_prefetch(c + i, 0, 3);
+}

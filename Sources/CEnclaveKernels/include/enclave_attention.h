@@ -19,6 +19,10 @@ void enc_attn_tile_scores(const float *queries, int64_t nq, const uint16_t *keys
 void enc_attn_tile_accumulate(const float *p, int64_t p_stride, int64_t nq, const uint16_t *values,
                               int64_t value_stride, int64_t nkeys, int64_t dim, float *out);
 
+/// Asks the cache to fetch `bytes` bytes at `p` (a hint: cached KV rows stream from memory each step, as the
+/// weights pass through the last-level cache between steps).
+void enc_prefetch(const void *p, int64_t bytes);
+
 #ifdef __cplusplus
 }
 #endif

@@ -99,13 +99,20 @@ extension Transformer {
                 }
             }
             let stride = hi - lo + 1
-            // Scores against every key in [lo, hi], block by block.
+            // Scores against every key in [lo, hi], block by block; the next block's keys and this block's
+            // values are fetched meanwhile.
+            let rowBytes = Int64(hd * MemoryLayout<UInt16>.size)
             var p = lo
             while p <= hi {
                 let block = table[p / bs]
                 let slot0 = p % bs
                 let slots = min(bs - slot0, hi - p + 1)
                 let keys = cache.keys(block: block, layer: layer, head: kvHead) + slot0 * hd
+                let next = p + slots
+                if next <= hi {
+                    enc_prefetch(cache.keys(block: table[next / bs], layer: layer, head: kvHead), rowBytes * Int64(min(bs, hi - next + 1)))
+                }
+                enc_prefetch(cache.values(block: block, layer: layer, head: kvHead) + slot0 * hd, rowBytes * Int64(slots))
                 var qi = 0
                 while qi < nq {
                     let m = min(4, nq - qi)
