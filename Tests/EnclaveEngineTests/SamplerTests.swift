@@ -172,6 +172,19 @@ import Testing
         #expect(abs(Double(token.logprob) - raw) < 1e-5)
     }
 
+    @Test func greedyTiesGoToTheLowestIDWithAndWithoutPenalties() throws {
+        var plain = try Sampler(parameters: .greedy, vocabularySize: 6)
+        var logits: [Float] = [1, 4, .nan, 4, -2, 4]
+        #expect(try sample(&plain, &logits).id == 1)
+        var parameters = SamplingParameters.greedy
+        parameters.repetitionPenalty = 2
+        var penalised = try Sampler(parameters: parameters, vocabularySize: 6)
+        penalised.accept(1)
+        // Token 1 drops to 2: the tie between 3 and 5 goes to 3.
+        #expect(try sample(&penalised, &logits).id == 3)
+        #expect(logits[1] == 4)
+    }
+
     @Test func sameSeedSameTokensDifferentSeedsDiffer() throws {
         let logits = (0..<64).map { Float($0 % 7) * 0.3 }
         func run(seed: UInt64) throws -> [Int32] {

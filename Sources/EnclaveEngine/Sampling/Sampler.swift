@@ -116,7 +116,8 @@ public struct Sampler: Sendable {
         let penalized = applyPenalties(logits)
         let chosen: Int32
         if parameters.temperature <= 0 {
-            chosen = Self.argmax(logits)
+            // Unpenalised logits still hold the maximum found above: only its first index is searched.
+            chosen = penalized == 0 ? Int32(SamplerMath.firstIndex(of: maximum, in: logits)) : Self.argmax(logits)
         } else {
             let count = prepareCandidates(logits)
             chosen = draw(count: count)

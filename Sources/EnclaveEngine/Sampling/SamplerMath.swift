@@ -38,10 +38,14 @@ enum SamplerMath {
 
     /// The lowest index of the largest logit.
     static func argmax(_ logits: UnsafeMutableBufferPointer<Float>) -> Int {
-        let best = maximum(logits)
+        firstIndex(of: maximum(logits), in: logits)
+    }
+
+    /// The lowest index holding `value` (0 if none does).
+    static func firstIndex(of value: Float, in logits: UnsafeMutableBufferPointer<Float>) -> Int {
         var i = 0
         while i < logits.count {
-            if logits[i] == best { return i }
+            if logits[i] == value { return i }
             i += 1
         }
         return 0
