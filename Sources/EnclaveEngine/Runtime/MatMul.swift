@@ -27,7 +27,7 @@ struct LinearTarget {
 ///
 /// The input rows are converted once per call to every activation format the weights need
 /// (integer blocks of 32 or 256, or plain floats), then the 8-row groups of all targets, end to end, are
-/// split evenly into chunks that the pool's threads claim, so one call with q, k and v is one
+/// split into chunks of decreasing size that the pool's threads claim, so one call with q, k and v is one
 /// synchronisation point. With int16 activations, packed weights (``WeightMatrix/packedRows``) go through
 /// `enc_q16_matmul_packed` and others through `enc_q16_matmul`; both give bit-identical outputs. The int8
 /// precision reads the mapped rows (faulting their pages back in if the model dropped them after packing).
@@ -43,6 +43,10 @@ final class MatMul {
     /// Scratch per activation format (index = ENC_ACT_* value), and its row stride.
     private var buffers: [UnsafeMutableRawPointer]
     private var strides: [Int]
+    /// Chunk boundaries of the current product, in 8-row groups (see ``guidedChunks(groups:threads:minimum:starts:)``).
+    private let chunkStarts: UnsafeMutablePointer<Int>
+    /// Most chunks a product can have (guided chunks of a 262,144-row output number about 40).
+    private static let maxChunks = 256
 
     static let formatCount = 5
 
@@ -51,6 +55,7 @@ final class MatMul {
         self.maxRows = maxRows
         self.maxColumns = maxColumns
         strides = (0..<Self.formatCount).map { Int(enc_q16_activation_row_bytes(Int32($0), Int64(maxColumns + 255))) }
+        chunkStarts = .allocate(capacity: Self.maxChunks + 1)
         buffers = strides.enumerated().map { format, stride in
             // Plain floats are read from the input directly; no scratch needed.
             .allocate(byteCount: format == Int(ENC_ACT_F32) ? 64 : stride * maxRows, alignment: 64)
@@ -59,6 +64,7 @@ final class MatMul {
 
     deinit {
         for b in buffers { b.deallocate() }
+        chunkStarts.deallocate()
     }
 
     /// The activation format `weight` is multiplied with at the current precision.
@@ -85,9 +91,8 @@ final class MatMul {
         }
         quantize(input, rows: n, columns: k, formats: needed & ~1)
 
-        // Split the 8-row groups of all targets, end to end, into chunks whose sizes differ by at most one group,
-        // a multiple of the thread count of them, so the threads finish together. A chunk may end one target and
-        // start the next.
+        // Split the 8-row groups of all targets, end to end, into chunks of decreasing size (a chunk may end one
+        // target and start the next).
         var groupEnds = (0, 0, 0, 0)
         var totalGroups = 0
         withUnsafeMutableBytes(of: &groupEnds) { raw in
@@ -97,11 +102,12 @@ final class MatMul {
                 ends[i] = totalGroups
             }
         }
-        let ends = groupEnds, groups = totalGroups
-        let chunks = MatMul.chunkCount(groups: groups, threads: pool.threadCount, batch: n)
-        let buffers = self.buffers, strides = self.strides, precision = self.precision
+        let ends = groupEnds
+        let chunks = MatMul.guidedChunks(groups: totalGroups, threads: pool.threadCount, minimum: max(1, 8 / n),
+                                         starts: chunkStarts)
+        let buffers = self.buffers, strides = self.strides, precision = self.precision, starts = chunkStarts
         pool.run(chunks: chunks) { chunk in
-            let g0 = chunk * groups / chunks, g1 = (chunk + 1) * groups / chunks
+            let g0 = starts[chunk], g1 = starts[chunk + 1]
             withUnsafeBytes(of: ends) { raw in
                 let ends = raw.bindMemory(to: Int.self)
                 var first = 0
@@ -118,13 +124,25 @@ final class MatMul {
         }
     }
 
-    /// Chunks for `groups` 8-row groups: 8 per thread for batches (4 for a single row, whose chunks are
-    /// short), a multiple of `threads`, and at least 2 groups each.
-    static func chunkCount(groups: Int, threads: Int, batch: Int) -> Int {
-        guard threads > 1 else { return 1 }
-        let wanted = threads * (batch > 1 ? 8 : 4)
-        let fitting = max(1, groups / 2 / threads) * threads
-        return min(wanted, fitting, groups)
+    /// Guided chunks of `groups` 8-row groups: each chunk takes 1 / (2 x threads) of what is left, and at least
+    /// `minimum` groups, so the threads start on large chunks and finish on small ones (a chunk of 1/16 for
+    /// everyone left a thread idle for half a chunk at the end of each product: 3-4% of a decoding step).
+    /// Writes the first group of chunk i to `starts[i]` and the end to `starts[count]`; returns the count (at most
+    /// `limit`: the last chunk takes what is left).
+    static func guidedChunks(groups: Int, threads: Int, minimum: Int, starts: UnsafeMutablePointer<Int>,
+                             limit: Int = maxChunks) -> Int {
+        var count = 0
+        var done = 0
+        starts[0] = 0
+        while done < groups {
+            let left = groups - done
+            let last = threads == 1 || count == limit - 1
+            let size = last ? left : min(left, max(minimum, (left + 2 * threads - 1) / (2 * threads)))
+            done += size
+            count += 1
+            starts[count] = done
+        }
+        return count
     }
 
     /// Output rows `rows` of target `t` (a multiple of 8 from the first), for `batch` input rows.
