@@ -43,8 +43,10 @@ final class MatMul {
     /// Scratch per activation format (index = ENC_ACT_* value), and its row stride.
     private var buffers: [UnsafeMutableRawPointer]
     private var strides: [Int]
-    /// Chunk boundaries of the current product, in 8-row groups (see ``guidedChunks(groups:threads:minimum:starts:)``).
+    /// Chunk boundaries of the current product, in 8-row groups (see ``guidedChunks(groups:threads:minimum:starts:limit:)``).
     private let chunkStarts: UnsafeMutablePointer<Int>
+    /// The targets of the current product.
+    private let operands: UnsafeMutablePointer<Operand>
     /// Most chunks a product can have (guided chunks of a 262,144-row output number about 40).
     private static let maxChunks = 256
 
@@ -56,6 +58,7 @@ final class MatMul {
         self.maxColumns = maxColumns
         strides = (0..<Self.formatCount).map { Int(enc_q16_activation_row_bytes(Int32($0), Int64(maxColumns + 255))) }
         chunkStarts = .allocate(capacity: Self.maxChunks + 1)
+        operands = .allocate(capacity: 4)
         buffers = strides.enumerated().map { format, stride in
             // Plain floats are read from the input directly; no scratch needed.
             .allocate(byteCount: format == Int(ENC_ACT_F32) ? 64 : stride * maxRows, alignment: 64)
@@ -65,6 +68,7 @@ final class MatMul {
     deinit {
         for b in buffers { b.deallocate() }
         chunkStarts.deallocate()
+        operands.deallocate()
     }
 
     /// The activation format `weight` is multiplied with at the current precision.
@@ -91,35 +95,28 @@ final class MatMul {
         }
         quantize(input, rows: n, columns: k, formats: needed & ~1)
 
-        // Split the 8-row groups of all targets, end to end, into chunks of decreasing size (a chunk may end one
-        // target and start the next).
-        var groupEnds = (0, 0, 0, 0)
+        // One reference-free operand per target (a chunk copying a `WeightMatrix` would retain and release its
+        // name and packed storage on every thread), then the 8-row groups of all targets, end to end, split into
+        // chunks of decreasing size (a chunk may end one target and start the next).
         var totalGroups = 0
-        withUnsafeMutableBytes(of: &groupEnds) { raw in
-            let ends = raw.bindMemory(to: Int.self)
-            for (i, t) in targets.enumerated() {
-                totalGroups += (t.weight.rows + 7) / 8
-                ends[i] = totalGroups
-            }
+        for (i, t) in targets.enumerated() {
+            totalGroups += (t.weight.rows + 7) / 8
+            operands[i] = Operand(t, groupEnd: totalGroups, input: input, columns: k, precision: precision,
+                                  buffers: buffers, strides: strides)
         }
-        let ends = groupEnds
         let chunks = MatMul.guidedChunks(groups: totalGroups, threads: pool.threadCount, minimum: max(1, 8 / n),
                                          starts: chunkStarts)
-        let buffers = self.buffers, strides = self.strides, precision = self.precision, starts = chunkStarts
+        let operands = self.operands, count = targets.count, starts = chunkStarts
         pool.run(chunks: chunks) { chunk in
             let g0 = starts[chunk], g1 = starts[chunk + 1]
-            withUnsafeBytes(of: ends) { raw in
-                let ends = raw.bindMemory(to: Int.self)
-                var first = 0
-                for (i, t) in targets.enumerated() {
-                    let last = ends[i]
-                    defer { first = last }
-                    guard g0 < last && g1 > first else { continue }
-                    let r0 = (max(g0, first) - first) * 8
-                    let r1 = min(t.weight.rows, (min(g1, last) - first) * 8)
-                    MatMul.product(t, rows: r0..<r1, input: input, batch: n, columns: k, precision: precision,
-                                   buffers: buffers, strides: strides)
-                }
+            var first = 0
+            for i in 0..<count {
+                let o = operands[i]
+                defer { first = o.groupEnd }
+                guard g0 < o.groupEnd && g1 > first else { continue }
+                let r0 = (max(g0, first) - first) * 8
+                let r1 = min(o.rows, (min(g1, o.groupEnd) - first) * 8)
+                o.multiply(rows: r0..<r1, columns: k, batch: n)
             }
         }
     }
@@ -143,33 +140,6 @@ final class MatMul {
             starts[count] = done
         }
         return count
-    }
-
-    /// Output rows `rows` of target `t` (a multiple of 8 from the first), for `batch` input rows.
-    private static func product(_ t: LinearTarget, rows: Range<Int>, input: UnsafePointer<Float>, batch n: Int, columns k: Int,
-                                precision: ActivationPrecision, buffers: [UnsafeMutableRawPointer], strides: [Int]) {
-        let type = Int32(t.weight.type.rawValue)
-        let format = Self.format(of: t.weight, precision: precision)
-        let x: UnsafeRawPointer
-        let stride: Int
-        if format == Int(ENC_ACT_F32) {
-            x = UnsafeRawPointer(input)
-            stride = k * 4
-        } else {
-            x = UnsafeRawPointer(buffers[format])
-            stride = strides[format]
-        }
-        let r0 = Int64(rows.lowerBound), r1 = Int64(rows.upperBound)
-        if precision == .int16, let packed = t.weight.packedRows {
-            // Chunks start at multiples of 8 rows, as the packed layout requires.
-            enc_q16_matmul_packed(type, packed.bytes, Int64(k), r0, r1, x, Int64(stride), Int64(n), t.output, Int64(t.ldy))
-        } else if precision == .int16 {
-            enc_q16_matmul(type, t.weight.data, Int64(t.weight.rowBytes), Int64(k), r0, r1, x, Int64(stride), Int64(n),
-                           t.output, Int64(t.ldy))
-        } else {
-            enc_matmul(type, t.weight.data, Int64(t.weight.rowBytes), Int64(k), r0, r1, x, Int64(stride), Int64(n),
-                       t.output, Int64(t.ldy))
-        }
     }
 
     /// Quantises the input rows into every format whose bit is set in `formats`.

@@ -104,7 +104,7 @@ public final class ThreadPool: @unchecked Sendable {
             withoutActuallyEscaping(body) { escaping in
                 let current = state.load(ordering: .relaxed)
                 let generation = (current >> 32) &+ 1
-                let slot = slots[Int(generation & 1)]
+                unowned(unsafe) let slot = slots[Int(generation & 1)]
                 slot.body = escaping
                 slot.count.store(chunks, ordering: .relaxed)
                 slot.pending.store(chunks, ordering: .relaxed)
@@ -138,7 +138,7 @@ public final class ThreadPool: @unchecked Sendable {
 
     /// Claims and runs chunks of `generation` until none is left or a newer job started.
     private func work(generation: UInt64, thread: Int) {
-        let slot = slots[Int(generation & 1)]
+        unowned(unsafe) let slot = slots[Int(generation & 1)]  // the pool owns its slots for its lifetime
         let count = UInt64(slot.count.load(ordering: .relaxed))
         var s = state.load(ordering: .acquiring)
         while s >> 32 == generation {
