@@ -121,14 +121,15 @@ INLINE void accumulate_block(const int NQ, const int DV, const float *p, int64_t
     }
     for (int64_t j = 0; j < nkeys; j++) {
         const uint16_t *v = values + j * value_stride + d;
-        __m256 vv[4];
+        __m256 w[4];
 #pragma clang loop unroll(full)
-        for (int u = 0; u < DV; u++) vv[u] = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(v + 8 * u)));
+        for (int q = 0; q < NQ; q++) w[q] = _mm256_broadcast_ss(p + q * p_stride + j);
+        // One widened value chunk at a time: NQ x DV accumulators, NQ weights and 1 chunk.
 #pragma clang loop unroll(full)
-        for (int q = 0; q < NQ; q++) {
-            const __m256 w = _mm256_broadcast_ss(p + q * p_stride + j);
+        for (int u = 0; u < DV; u++) {
+            const __m256 vv = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(v + 8 * u)));
 #pragma clang loop unroll(full)
-            for (int u = 0; u < DV; u++) o[q][u] = _mm256_fmadd_ps(w, vv[u], o[q][u]);
+            for (int q = 0; q < NQ; q++) o[q][u] = _mm256_fmadd_ps(w[q], vv, o[q][u]);
         }
     }
 #pragma clang loop unroll(full)
@@ -144,9 +145,10 @@ INLINE void accumulate_block(const int NQ, const int DV, const float *p, int64_t
         int64_t d = 0;                                                                                         \
         for (; d + 8 * DV_MAIN <= dim; d += 8 * DV_MAIN)                                                       \
             accumulate_block(NQ, DV_MAIN, p, p_stride, values, value_stride, nkeys, dim, d, out);             \
+        for (; d + 16 <= dim; d += 16) accumulate_block(NQ, 2, p, p_stride, values, value_stride, nkeys, dim, d, out); \
         for (; d < dim; d += 8) accumulate_block(NQ, 1, p, p_stride, values, value_stride, nkeys, dim, d, out); \
     }
-// 32 dimensions x up to 2 queries, 24 x 3 (12 accumulators), 16 x 4.
+// 32 dimensions x up to 2 queries, 24 x 3 (9 accumulators: 12 spill one), 16 x 4; then 16 and 8 at a time.
 ACCUMULATE_FOR(1, 4)
 ACCUMULATE_FOR(2, 4)
 ACCUMULATE_FOR(3, 3)
