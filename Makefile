@@ -8,7 +8,7 @@ BIN          := .build/$(CONFIG)/enclave
 MODEL        ?= models/SmolLM2-135M-Instruct.Q4_1.gguf
 VENV_TEST    := .venv-test
 
-.PHONY: all models build run test test-swift test-integration clean help reference-venv reference-perplexity bench-compare
+.PHONY: all models build run test test-swift test-integration clean help reference-venv reference-perplexity bench-compare probe-madd
 
 all: build
 
@@ -56,6 +56,12 @@ EVAL_TEXT ?= Tests/Data/gpl-3.txt
 # llama.cpp and Enclave side by side, alternating runs, with ratios.
 bench-compare: models build reference-venv
 	$(PYTHON) scripts/bench_compare.py --rounds $(or $(ROUNDS),3) --threads $(or $(THREADS),2)
+
+# The multiply-add throughput floor of this CPU (docs/performance.md, "aggregate decode").
+probe-madd:
+	mkdir -p .build
+	clang -O2 -mavx2 -mfma -o .build/probe-madd scripts/probes/madd_floor.c
+	.build/probe-madd
 
 clean:
 	rm -rf .build
