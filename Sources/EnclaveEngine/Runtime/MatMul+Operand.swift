@@ -8,6 +8,8 @@ extension MatMul {
     struct Operand {
         let type: Int32
         let precision: ActivationPrecision
+        /// The activation format (an `ENC_ACT_*` value) the input rows are quantised to for this target.
+        let format: Int
         /// The packed 8-row layout (int16 precision only), else nil.
         let packed: UnsafeRawPointer?
         let data: UnsafeRawPointer
@@ -23,7 +25,7 @@ extension MatMul {
 
         init(_ t: LinearTarget, groupEnd: Int, input: UnsafePointer<Float>, columns k: Int, precision: ActivationPrecision,
              buffers: [UnsafeMutableRawPointer], strides: [Int]) {
-            let format = MatMul.format(of: t.weight, precision: precision)
+            format = MatMul.format(of: t.weight, precision: precision)
             type = Int32(t.weight.type.rawValue)
             self.precision = precision
             packed = precision == .int16 ? t.weight.packedRows?.bytes : nil

@@ -71,11 +71,7 @@ final class MatMul {
         operands.deallocate()
     }
 
-    /// The activation format `weight` is multiplied with at the current precision.
-    func format(of weight: WeightMatrix) -> Int {
-        Self.format(of: weight, precision: precision)
-    }
-
+    /// The activation format `weight` is multiplied with at `precision`.
     static func format(of weight: WeightMatrix, precision: ActivationPrecision) -> Int {
         let type = Int32(weight.type.rawValue)
         return Int(precision == .int16 ? enc_q16_activation_format(type) : enc_activation_format(type))
@@ -88,22 +84,21 @@ final class MatMul {
             exactProduct(input, rows: n, columns: k, targets)
             return
         }
-        var needed: UInt8 = 0
-        for t in targets {
-            precondition(t.weight.columns == k, "\(t.weight.name) expects \(t.weight.columns) inputs, got \(k)")
-            needed |= 1 << UInt8(format(of: t.weight))
-        }
-        quantize(input, rows: n, columns: k, formats: needed & ~1)
-
         // One reference-free operand per target (a chunk copying a `WeightMatrix` would retain and release its
-        // name and packed storage on every thread), then the 8-row groups of all targets, end to end, split into
-        // chunks of decreasing size (a chunk may end one target and start the next).
+        // name and packed storage on every thread); the inputs are quantised once into every format they need.
+        var needed: UInt8 = 0
         var totalGroups = 0
         for (i, t) in targets.enumerated() {
+            precondition(t.weight.columns == k, "\(t.weight.name) expects \(t.weight.columns) inputs, got \(k)")
             totalGroups += (t.weight.rows + 7) / 8
             operands[i] = Operand(t, groupEnd: totalGroups, input: input, columns: k, precision: precision,
                                   buffers: buffers, strides: strides)
+            needed |= 1 << UInt8(operands[i].format)
         }
+        quantize(input, rows: n, columns: k, formats: needed & ~1)
+
+        // The 8-row groups of all targets, end to end, split into chunks of decreasing size (a chunk may end one
+        // target and start the next).
         let chunks = MatMul.guidedChunks(groups: totalGroups, threads: pool.threadCount, minimum: max(1, 8 / n),
                                          starts: chunkStarts)
         let operands = self.operands, count = targets.count, starts = chunkStarts
