@@ -29,6 +29,13 @@ final class SentencePieceTokenizer: VocabularyBackedTokenizer {
 
     var tokenizerFamily: String { "spm" }
 
+    /// Appends `text` to `escaped` with every space as SentencePiece's U+2581 (without copying the text first).
+    private static func escapeSpaces(_ text: UnsafeBufferPointer<UInt8>, into escaped: inout [UInt8]) {
+        for byte in text {
+            if byte == 0x20 { escaped.append(contentsOf: escapedSpace) } else { escaped.append(byte) }
+        }
+    }
+
     func encode(_ text: String, addSpecial: Bool, parseSpecial: Bool, literals: [String]) -> [Int32] {
         let literalBytes = literals.map { Array($0.utf8) }
         var output = [Int32]()
@@ -47,9 +54,10 @@ final class SentencePieceTokenizer: VocabularyBackedTokenizer {
                     scratch.escaped.removeAll(keepingCapacity: true)
                     if addSpacePrefix && afterSpecial { scratch.escaped.append(contentsOf: Self.escapedSpace) }
                     let text = UnsafeBufferPointer(rebasing: bytes[range])
-                    let restored = LiteralMarkers.restore(text, literals: literalBytes)
-                    for byte in restored ?? Array(text) {
-                        if byte == 0x20 { scratch.escaped.append(contentsOf: Self.escapedSpace) } else { scratch.escaped.append(byte) }
+                    if let restored = LiteralMarkers.restore(text, literals: literalBytes) {
+                        restored.withUnsafeBufferPointer { Self.escapeSpaces($0, into: &scratch.escaped) }
+                    } else {
+                        Self.escapeSpaces(text, into: &scratch.escaped)
                     }
                     encodeEscaped(&scratch, into: &output)
                     afterSpecial = false
