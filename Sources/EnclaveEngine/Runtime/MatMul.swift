@@ -1,6 +1,7 @@
 // Enclave: parallel quantised matrix products over the thread pool.
 
 import CEnclaveKernels
+import Synchronization
 
 /// How matrix-product inputs are quantised.
 public enum ActivationPrecision: String, Sendable, CaseIterable {
@@ -47,10 +48,17 @@ final class MatMul {
     private let chunkStarts: UnsafeMutablePointer<Int>
     /// The targets of the current product.
     private let operands: UnsafeMutablePointer<Operand>
+    /// Prologue chunks done in the current product.
+    private let prepared = Counter()
     /// Most chunks a product can have (guided chunks of a 262,144-row output number about 40).
     private static let maxChunks = 256
 
     static let formatCount = 5
+
+    /// An atomic count that chunks can reach without reference counting.
+    final class Counter: Sendable {
+        let value = Atomic<Int>(0)
+    }
 
     init(pool: ThreadPool, maxRows: Int, maxColumns: Int) {
         self.pool = pool
@@ -78,9 +86,16 @@ final class MatMul {
     }
 
     /// Multiplies every target's weight with `rows` input rows of `columns` floats (stride `columns`).
-    func callAsFunction(_ input: UnsafePointer<Float>, rows n: Int, columns k: Int, _ targets: LinearTarget...) {
+    ///
+    /// `prepare(rows)` first writes those input rows (a norm, a residual add, an activation: work on whole rows).
+    /// It runs in the same parallel region as the product: the region's first chunks split the rows between the
+    /// threads, prepare and quantise them, and the product chunks start once all of them are done (a batch of 8
+    /// decoding sequences would otherwise pay this row work on one thread, the others idle, before every product).
+    func callAsFunction(_ input: UnsafePointer<Float>, rows n: Int, columns k: Int, _ targets: LinearTarget...,
+                        prepare: (Range<Int>) -> Void = { _ in }) {
         precondition(n <= maxRows && k <= maxColumns && targets.count <= 4)
         if exact {
+            prepare(0..<n)
             exactProduct(input, rows: n, columns: k, targets)
             return
         }
@@ -95,15 +110,27 @@ final class MatMul {
                                   buffers: buffers, strides: strides)
             needed |= 1 << UInt8(operands[i].format)
         }
-        quantize(input, rows: n, columns: k, formats: needed & ~1)
+        let formats = needed & ~1
 
-        // The 8-row groups of all targets, end to end, split into chunks of decreasing size (a chunk may end one
-        // target and start the next).
+        // Prologue chunks: the rows in `prologue` parts. Then the 8-row groups of all targets, end to end, split
+        // into chunks of decreasing size (a chunk may end one target and start the next).
+        let prologue = min(n, pool.threadCount * (n >= 32 ? 2 : 1))
         let chunks = MatMul.guidedChunks(groups: totalGroups, threads: pool.threadCount, minimum: max(1, 8 / n),
                                          starts: chunkStarts)
         let operands = self.operands, count = targets.count, starts = chunkStarts
-        pool.run(chunks: chunks) { chunk in
-            let g0 = starts[chunk], g1 = starts[chunk + 1]
+        let buffers = self.buffers, strides = self.strides
+        unowned(unsafe) let prepared = self.prepared
+        prepared.value.store(0, ordering: .relaxed)
+        pool.run(chunks: prologue + chunks) { chunk in
+            guard chunk >= prologue else {
+                let rows = chunk * n / prologue..<(chunk + 1) * n / prologue
+                prepare(rows)
+                MatMul.quantize(input, rows: rows, columns: k, formats: formats, buffers: buffers, strides: strides)
+                prepared.value.add(1, ordering: .releasing)
+                return
+            }
+            while prepared.value.load(ordering: .acquiring) < prologue { enc_cpu_relax() }
+            let g0 = starts[chunk - prologue], g1 = starts[chunk - prologue + 1]
             var first = 0
             for i in 0..<count {
                 let o = operands[i]
@@ -137,23 +164,14 @@ final class MatMul {
         return count
     }
 
-    /// Quantises the input rows into every format whose bit is set in `formats`.
-    private func quantize(_ input: UnsafePointer<Float>, rows n: Int, columns k: Int, formats: UInt8) {
+    /// Quantises input rows `rows` into every format whose bit is set in `formats`.
+    private static func quantize(_ input: UnsafePointer<Float>, rows: Range<Int>, columns k: Int, formats: UInt8,
+                                 buffers: [UnsafeMutableRawPointer], strides: [Int]) {
         guard formats != 0 else { return }
-        let buffers = self.buffers, strides = self.strides
-        let body: (Range<Int>) -> Void = { range in
-            for format in 1..<MatMul.formatCount where formats & (1 << UInt8(format)) != 0 {
-                for r in range {
-                    enc_q16_quantize_row(Int32(format), input + r * k, Int64(k), buffers[format] + r * strides[format])
-                }
+        for format in 1..<MatMul.formatCount where formats & (1 << UInt8(format)) != 0 {
+            for r in rows {
+                enc_q16_quantize_row(Int32(format), input + r * k, Int64(k), buffers[format] + r * strides[format])
             }
-        }
-        // A row takes 0.2-0.6 us (AVX2): below a few dozen rows the hand-off to the pool costs more than it saves,
-        // and a batch of 8 decoding sequences would pay it before every product.
-        if n >= 32 {
-            pool.parallelFor(n, chunksPerThread: 2, body)
-        } else {
-            body(0..<n)
         }
     }
 

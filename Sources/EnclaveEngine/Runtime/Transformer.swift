@@ -114,22 +114,21 @@ public final class Transformer: @unchecked Sendable {
         let d = c.embeddingLength
         embed(batch)
         prepareRoPE(batch)
+        // Each block's output is added to the residual stream, and the sum normed for the next block, row by row
+        // inside the next product's parallel region (see ``MatMul``).
         for layer in 0..<c.layerCount {
             let w = weights.layers[layer]
-            for i in 0..<n { Ops.rmsNorm(x + i * d, w.attentionNorm, xn + i * d, d, c.rmsEpsilon) }
-            attentionBlock(layer: layer, weights: w, batch: batch)
-            if let post = w.postAttentionNorm {
-                for i in 0..<n { Ops.rmsNorm(proj + i * d, post, proj + i * d, d, c.rmsEpsilon) }
+            let previous = layer > 0 ? weights.layers[layer - 1] : nil
+            attentionBlock(layer: layer, weights: w, batch: batch) { rows in
+                if let previous { self.addBlockOutput(rows: rows, postNorm: previous.postFFNNorm) }
+                self.normalize(rows: rows, w.attentionNorm)
             }
-            for i in 0..<n { Ops.add(x + i * d, proj + i * d, d) }
-
-            for i in 0..<n { Ops.rmsNorm(x + i * d, w.ffnNorm, xn + i * d, d, c.rmsEpsilon) }
-            feedForward(weights: w, rows: n)
-            if let post = w.postFFNNorm {
-                for i in 0..<n { Ops.rmsNorm(proj + i * d, post, proj + i * d, d, c.rmsEpsilon) }
+            feedForward(weights: w, rows: n) { rows in
+                self.addBlockOutput(rows: rows, postNorm: w.postAttentionNorm)
+                self.normalize(rows: rows, w.ffnNorm)
             }
-            for i in 0..<n { Ops.add(x + i * d, proj + i * d, d) }
         }
+        addBlockOutput(rows: 0..<n, postNorm: weights.layers.last?.postFFNNorm)
         for (j, row) in batch.outputRows.enumerated() {
             Ops.rmsNorm(x + row * d, weights.outputNorm, hidden + j * d, d, c.rmsEpsilon)
         }
@@ -175,19 +174,35 @@ public final class Transformer: @unchecked Sendable {
         }
     }
 
-    private func feedForward(weights w: LayerWeights, rows n: Int) {
+    /// The feed-forward block of `n` rows of `xn` (written by `prepare`) into `proj`.
+    private func feedForward(weights w: LayerWeights, rows n: Int, prepare: (Range<Int>) -> Void) {
         let c = configuration
         let ff = c.feedForwardLength
-        matmul(xn, rows: n, columns: c.embeddingLength, LinearTarget(w.wGate, gate), LinearTarget(w.wUp, up))
+        matmul(xn, rows: n, columns: c.embeddingLength, LinearTarget(w.wGate, gate), LinearTarget(w.wUp, up), prepare: prepare)
         let gate = self.gate, up = self.up
         let gelu = c.architecture == .gemma3
-        pool.parallelFor(n * ff, granularity: 64, chunksPerThread: 2) { range in
+        matmul(gate, rows: n, columns: ff, LinearTarget(w.wDown, proj)) { rows in
+            let start = rows.lowerBound * ff, count = rows.count * ff
             if gelu {
-                Ops.geluMul(gate + range.lowerBound, up + range.lowerBound, range.count)
+                Ops.geluMul(gate + start, up + start, count)
             } else {
-                Ops.siluMul(gate + range.lowerBound, up + range.lowerBound, range.count)
+                Ops.siluMul(gate + start, up + start, count)
             }
         }
-        matmul(gate, rows: n, columns: ff, LinearTarget(w.wDown, proj))
+    }
+
+    /// Adds a block's output (`proj`, after `postNorm` when the architecture has one) to the residual stream.
+    func addBlockOutput(rows: Range<Int>, postNorm: [Float]?) {
+        let d = configuration.embeddingLength, eps = configuration.rmsEpsilon
+        for i in rows {
+            if let postNorm { Ops.rmsNorm(proj + i * d, postNorm, proj + i * d, d, eps) }
+            Ops.add(x + i * d, proj + i * d, d)
+        }
+    }
+
+    /// Norms residual rows into `xn`.
+    func normalize(rows: Range<Int>, _ weight: [Float]) {
+        let d = configuration.embeddingLength
+        for i in rows { Ops.rmsNorm(x + i * d, weight, xn + i * d, d, configuration.rmsEpsilon) }
     }
 }
