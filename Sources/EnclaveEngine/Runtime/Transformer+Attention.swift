@@ -3,13 +3,17 @@
 import CEnclaveKernels
 
 extension Transformer {
-    /// Projects `xn` to queries, keys and values, applies biases, Q/K norms and RoPE, stores keys
-    /// and values in the cache, attends, and leaves the output projection in `proj`.
-    func attentionBlock(layer: Int, weights w: LayerWeights, batch: ForwardBatch) {
+    /// Key or value blocks of an attention tile fetched ahead of the one being read.
+    static let prefetchDistance = 4
+
+    /// Projects `xn` (written by `prepare`, row by row) to queries, keys and values, applies biases, Q/K norms
+    /// and RoPE, stores keys and values in the cache, attends, and leaves the output projection in `proj`.
+    func attentionBlock(layer: Int, weights w: LayerWeights, batch: ForwardBatch, prepare: (Range<Int>) -> Void) {
         let c = configuration
         let n = batch.count
         let qLen = c.queryLength, kvLen = c.kvLength, hd = c.headDim
-        matmul(xn, rows: n, columns: c.embeddingLength, LinearTarget(w.wq, q), LinearTarget(w.wk, k), LinearTarget(w.wv, v))
+        matmul(xn, rows: n, columns: c.embeddingLength, LinearTarget(w.wq, q), LinearTarget(w.wk, k), LinearTarget(w.wv, v),
+               prepare: prepare)
         for i in 0..<n {
             if let b = w.qBias { Ops.add(q + i * qLen, b, qLen) }
             if let b = w.kBias { Ops.add(k + i * kvLen, b, kvLen) }
@@ -99,20 +103,26 @@ extension Transformer {
                 }
             }
             let stride = hi - lo + 1
-            // Scores against every key in [lo, hi], block by block; the next block's keys and this block's
-            // values are fetched meanwhile.
+            // Keys then values are read block by block; the block `prefetchDistance` ahead in that stream is
+            // fetched meanwhile (a decode tile's few blocks are scattered across the cache and come from memory).
             let rowBytes = Int64(hd * MemoryLayout<UInt16>.size)
+            let firstBlock = lo / bs, blockCount = hi / bs - firstBlock + 1
+            func prefetch(_ i: Int) {
+                guard i < 2 * blockCount else { return }
+                let b = firstBlock + i % blockCount
+                let from = max(lo, b * bs), to = min(hi, b * bs + bs - 1)
+                let base = i < blockCount ? cache.keys(block: table[b], layer: layer, head: kvHead)
+                    : cache.values(block: table[b], layer: layer, head: kvHead)
+                enc_prefetch(base + (from - b * bs) * hd, rowBytes * Int64(to - from + 1))
+            }
+            for i in 0..<min(Self.prefetchDistance, 2 * blockCount) { prefetch(i) }
             var p = lo
             while p <= hi {
                 let block = table[p / bs]
                 let slot0 = p % bs
                 let slots = min(bs - slot0, hi - p + 1)
                 let keys = cache.keys(block: block, layer: layer, head: kvHead) + slot0 * hd
-                let next = p + slots
-                if next <= hi {
-                    enc_prefetch(cache.keys(block: table[next / bs], layer: layer, head: kvHead), rowBytes * Int64(min(bs, hi - next + 1)))
-                }
-                enc_prefetch(cache.values(block: block, layer: layer, head: kvHead) + slot0 * hd, rowBytes * Int64(slots))
+                prefetch(p / bs - firstBlock + Self.prefetchDistance)
                 var qi = 0
                 while qi < nq {
                     let m = min(4, nq - qi)
@@ -142,6 +152,7 @@ extension Transformer {
                 let slot0 = p % bs
                 let slots = min(bs - slot0, hi - p + 1)
                 let values = cache.values(block: block, layer: layer, head: kvHead) + slot0 * hd
+                prefetch(blockCount + p / bs - firstBlock + Self.prefetchDistance)
                 var qi = 0
                 while qi < nq {
                     let m = min(4, nq - qi)
