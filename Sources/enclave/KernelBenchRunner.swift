@@ -192,7 +192,10 @@ struct KernelBenchRunner {
         if packCopies(shape, copies: copies) {
             results.append(time(shape, .int16Packed, n: 1, cold: false, inputs: inputs, copies: copies))
             results.append(time(shape, .int16Packed, n: 1, cold: true, inputs: inputs, copies: copies))
-            for n in batchSizes { results.append(time(shape, .int16Packed, n: n, cold: false, inputs: inputs, copies: copies)) }
+            for n in batchSizes {
+                results.append(time(shape, .int16Packed, n: n, cold: false, inputs: inputs, copies: copies))
+                results.append(time(shape, .int16Packed, n: n, cold: true, inputs: inputs, copies: copies))
+            }
         }
         results.append(time(shape, .int16Scalar, n: 1, cold: false, inputs: inputs, copies: copies))
         results.append(time(shape, .int16Scalar, n: 1, cold: true, inputs: inputs, copies: copies))
