@@ -16,6 +16,7 @@ import pytest
 from conftest import ROOT, Server, enclave_binary, model_path, start_server
 
 PROMPT = [{"role": "user", "content": "Name three colours."}]
+LONG_PROMPT = [{"role": "user", "content": "Tell me a very long story."}]
 
 
 def sample(metrics: str, name: str, *labels: str) -> float:
@@ -261,7 +262,9 @@ def test_a_full_queue_is_429_with_retry_after(ready_server: Server):
     capacity = int(sample(ready_server.metrics(), "enclave_backend_capacity"))
     assert capacity >= 1
     queue_length = 2  # limits.queue_length in the fixture's configuration
-    payload = {"model": ready_server.model_id, "messages": PROMPT, "max_tokens": 400, "stream": True}
+    # Streams that stay busy until they are closed: a short answer ends in a few dozen tokens, freeing its slot
+    # before the last request arrives on a fast or lightly loaded machine.
+    payload = {"model": ready_server.model_id, "messages": LONG_PROMPT, "max_tokens": 2000, "temperature": 0, "stream": True}
     streams = []
     try:
         for _ in range(capacity + queue_length):
@@ -281,8 +284,7 @@ def test_a_full_queue_is_429_with_retry_after(ready_server: Server):
 
 def test_a_disconnect_mid_stream_ends_the_sequence(ready_server: Server):
     before = sample(ready_server.metrics(), "enclave_generations_total", 'outcome="cancelled"')
-    payload = {"model": ready_server.model_id, "messages": [{"role": "user", "content": "Tell me a very long story."}],
-               "max_tokens": 2000, "stream": True}
+    payload = {"model": ready_server.model_id, "messages": LONG_PROMPT, "max_tokens": 2000, "stream": True}
     connection, response = open_stream(ready_server, payload)
     assert response.status == 200
     for _ in range(3):
