@@ -30,12 +30,24 @@ struct BenchEngineCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Print one JSON object.")
     var json = false
 
+    /// Most sequences one aggregate-decode figure may run at once.
+    static let maxConcurrency = 256
+
+    func validate() throws {
+        _ = try PositiveIntegerList.parse(concurrency, option: "--concurrency", maximum: Self.maxConcurrency)
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
+        guard repetitions >= 1 else { throw ValidationError("--repetitions must be at least 1, got \(repetitions)") }
+        guard (1...(1 << 20)).contains(kvBudgetMib) else {
+            throw ValidationError("--kv-budget-mib must be from 1 to 1048576, got \(kvBudgetMib)")
+        }
+    }
+
     func run() async throws {
         let loaded = try Model(path: model)
         var config = EngineBenchmark.Configuration()
         config.threads = threads
-        config.repetitions = max(1, repetitions)
-        config.concurrency = concurrency.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }.filter { $0 > 0 }
+        config.repetitions = repetitions
+        config.concurrency = try PositiveIntegerList.parse(concurrency, option: "--concurrency", maximum: Self.maxConcurrency)
         config.kvBudgetBytes = kvBudgetMib << 20
         config.activationPrecision = precision
         let json = self.json

@@ -33,10 +33,7 @@ struct BenchKernelsQ16Command: AsyncParsableCommand {
     var batches = "8,64,512"
 
     func run() async throws {
-        let batchSizes = batches.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard !batchSizes.isEmpty, batchSizes.allSatisfy({ $0 > 0 }) else {
-            throw ValidationError("--batches needs positive integers, got '\(batches)'")
-        }
+        let batchSizes = try PositiveIntegerList.parse(batches, option: "--batches")
         guard seconds > 0, coldMegabytes > 0 else { throw ValidationError("--seconds and --cold-megabytes must be positive") }
         let runner = KernelBenchRunner(seconds: seconds, coldBytes: coldMegabytes << 20)
         var results: [KernelBenchRunner.Result] = []
