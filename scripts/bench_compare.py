@@ -3,9 +3,9 @@
 
 Runs alternate (llama.cpp, Enclave, llama.cpp, Enclave, ...) so that noise from other processes on a shared
 machine hits both alike; each figure is the median over the rounds, and the table shows Enclave / llama.cpp.
-Aggregate decode x8 is shown over the median batch-1 decode and, paired, as each round's own ratio.
-Enclave also reports what llama-cpp-python cannot measure here: aggregate decode with 8 concurrent sequences,
-time to first token with a 1,000-token prefix cached vs uncached, and peak RSS.
+Enclave also reports what llama-cpp-python cannot measure here: aggregate decode with 8 concurrent sequences
+(over the median batch-1 decode and, paired, as each round's own ratio), time to first token with a 1,000-token
+prefix cached vs uncached, and peak RSS.
 
 Usage: python3 scripts/bench_compare.py [--rounds 3] [--threads 2] [--models a.gguf,b.gguf] [--json FILE]
 """
@@ -29,19 +29,30 @@ def run_json(cmd):
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def positive(text: str) -> int:
+    value = int(text) if text.strip().lstrip("+").isdigit() else 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"needs an integer of at least 1, got '{text}'")
+    return value
+
+
 def main() -> int:
     p = argparse.ArgumentParser()
-    p.add_argument("--rounds", type=int, default=3)
-    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--rounds", type=positive, default=3)
+    p.add_argument("--threads", type=positive, default=2)
     p.add_argument("--models", default=",".join(DEFAULT_MODELS))
     p.add_argument("--json", help="also write the results to this file")
     a = p.parse_args()
+    models = [m for m in a.models.split(",") if m]
+    missing = [m for m in models if not os.path.isfile(os.path.join(ROOT, m))]
+    if not models or missing:
+        p.error(f"--models needs existing GGUF files, comma-separated; not found: {', '.join(missing) or '(none given)'}")
     if not os.path.exists(LLAMA_PY):
         sys.exit("llama-cpp-python is not installed: run `make reference-venv` (builds llama.cpp, ~15 minutes)")
     if not os.path.exists(ENCLAVE):
         sys.exit("the release build is missing: run `make build`")
     report = {}
-    for model in a.models.split(","):
+    for model in models:
         name = os.path.basename(model)
         llama, enclave = [], []
         for r in range(a.rounds):
