@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "EnclaveCore", targets: ["EnclaveCore"]),
         .library(name: "EnclaveStorage", targets: ["EnclaveStorage"]),
         .library(name: "EnclaveGateway", targets: ["EnclaveGateway"]),
+        .library(name: "EnclaveOpenAI", targets: ["EnclaveOpenAI"]),
         .library(name: "EnclaveServer", targets: ["EnclaveServer"]),
         .library(name: "EnclaveTesting", targets: ["EnclaveTesting"]),
     ],
@@ -76,9 +77,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "EnclaveOpenAI",
+            dependencies: ["EnclaveCore"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "EnclaveServer",
             dependencies: [
                 "EnclaveCore",
+                "EnclaveOpenAI",
                 "EnclaveStorage",
                 "EnclaveGateway",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -104,6 +111,7 @@ let package = Package(
                 "EnclaveCore",
                 "EnclaveStorage",
                 "EnclaveGateway",
+                "EnclaveOpenAI",
                 "EnclaveServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -132,9 +140,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "EnclaveOpenAITests",
+            dependencies: ["EnclaveCore", "EnclaveOpenAI"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "EnclaveServerTests",
             dependencies: [
                 "EnclaveCore",
+                "EnclaveOpenAI",
                 "EnclaveServer",
                 "EnclaveStorage",
                 "EnclaveGateway",

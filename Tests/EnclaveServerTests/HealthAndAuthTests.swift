@@ -54,9 +54,35 @@ import Testing
             let response = try await client.execute(uri: uri, method: .get)
             #expect(response.status == .unauthorized)
             #expect(response.headers[.wwwAuthenticate]?.hasPrefix("Bearer") == true)
-            let error = try response.openAIError()
+            // /v1 answers in OpenAI's shape; /metrics, outside the dialect, with a plain JSON error.
+            let error = uri.hasPrefix("/v1") ? try response.openAIError() : try #require(try response.json()["error"] as? [String: Any])
             #expect(error["code"] as? String == "missing_api_key")
+            #expect(error["message"] is String)
         }
+    }
+
+    @Test func errorsOutsideV1ArePlainAndInsideAreOpenAIShaped() async throws {
+        let server = try await TestServer()
+        try await server.test { client in
+            let outside = try await client.execute(uri: "/nothing", method: .get, headers: server.headers())
+            #expect(outside.status == .notFound)
+            let plain = try #require(try outside.json()["error"] as? [String: Any])
+            #expect(Set(plain.keys) == ["message", "code"])
+            #expect(plain["code"] as? String == "unknown_url")
+            #expect(outside.headers[RequestIdentifier.header] != nil)
+
+            let inside = try await client.execute(uri: "/v1/no/such/route", method: .post, headers: server.headers())
+            #expect(inside.status == .notFound)
+            #expect(try inside.openAIError()["type"] as? String == "invalid_request_error")
+            #expect(inside.headers[RequestIdentifier.header] != nil)
+
+            let unauthenticated = try await client.execute(uri: "/v1/nothing", method: .get)
+            #expect(unauthenticated.status == .unauthorized)
+            #expect(try unauthenticated.openAIError()["code"] as? String == "missing_api_key")
+        }
+        let statuses = server.logs.entries.filter { $0.message.description == "request" }.map { $0.metadata["http.status"]?.description }
+        #expect(statuses == ["404", "404", "401"])
+        #expect(sample(server.metricsText, "enclave_http_requests_total", [#"status="404""#]) != nil)
     }
 
     @Test func postRoutesNeedAKeyBeforeAnythingElse() async throws {

@@ -71,6 +71,35 @@ import Testing
     }
 }
 
+extension ObservabilityTests {
+    @Test func aRefusedRequestsLogLineNamesTheParameterAndA404sItsPath() async throws {
+        let server = try await TestServer()
+        let longPath = "/v1/" + String(repeating: "a", count: 1000)
+        try await server.test { client in
+            let refused = try await client.post(
+                "/v1/chat/completions", json: #"{"model":"test-model","messages":[{"role":"user","content":"SECRET"}],"seed":18446744073709551616}"#,
+                headers: server.headers())
+            #expect(refused.status == .badRequest)
+            #expect(try refused.openAIError()["param"] as? String == "seed")
+            _ = try await client.execute(uri: "/v1/missing-route", method: .get, headers: server.headers())
+            _ = try await client.execute(uri: longPath, method: .get, headers: server.headers())
+            _ = try await client.execute(uri: "/v1/models/no-such-model", method: .get, headers: server.headers())
+        }
+        let requests = server.logs.entries.filter { $0.message.description == "request" }
+        #expect(requests.count == 4)
+        #expect(requests[0].metadata["error.param"]?.description == "seed")
+        #expect(requests[0].metadata["error.code"]?.description == "invalid_value")
+        #expect(requests[0].metadata["http.path"] == nil)
+        #expect(requests[1].metadata["http.path"]?.description == "/v1/missing-route")
+        let cut = try #require(requests[2].metadata["http.path"]?.description)
+        #expect(cut.utf8.count < 300)
+        #expect(cut.contains("cut"))
+        #expect(requests[3].metadata["http.path"]?.description == "/v1/models/no-such-model")
+        #expect(requests[3].metadata["error.param"]?.description == "model")
+        for entry in server.logs.entries { #expect(!"\(entry.metadata)".contains("SECRET")) }
+    }
+}
+
 @Suite struct JSONLogHandlerTests {
     @Test func rendersOneJSONObjectPerLine() throws {
         let line = JSONLogHandler.render(

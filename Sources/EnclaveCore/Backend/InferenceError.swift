@@ -1,7 +1,8 @@
 // Enclave: errors of the inference path, independent of any API dialect.
 
-/// An error on the way from a request to generated text. The server maps each code to an HTTP status and
-/// an error body in the client's API dialect.
+/// An error on the way from a request to generated text. It carries a code and structured facts (token
+/// counts, the parameter and what is wrong with it, the model); each API dialect words its own message and
+/// picks its status from them (the OpenAI dialect: `OpenAIError.from(_:)`).
 ///
 /// ```swift
 /// throw InferenceError.contextLengthExceeded(promptTokens: 5000, limit: 4096)
@@ -101,9 +102,24 @@ public struct InferenceError: Error, Sendable, Hashable, CustomStringConvertible
         return nil
     }
 
-    /// The prompt's token count and the context limit for `contextLengthExceeded`.
-    public var contextLength: (promptTokens: Int, limit: Int)? {
-        if case .contextLengthExceeded(let promptTokens, _, let limit) = kind { return (promptTokens, limit) }
+    /// What is wrong with the parameter, for `invalidParameter` (e.g. "must be from 0 to 2, got 3").
+    public var parameterProblem: String? {
+        if case .invalidParameter(_, let problem) = kind { return problem }
+        return nil
+    }
+
+    /// The prompt's token count, the requested completion tokens (0: the prompt alone is too long) and the
+    /// context limit, for `contextLengthExceeded`.
+    public var contextLength: (promptTokens: Int, completionTokens: Int, limit: Int)? {
+        if case .contextLengthExceeded(let promptTokens, let completionTokens, let limit) = kind {
+            return (promptTokens, completionTokens, limit)
+        }
+        return nil
+    }
+
+    /// Why the model cannot serve, for `unavailable` (safe to show).
+    public var unavailableReason: String? {
+        if case .unavailable(_, let reason) = kind { return reason }
         return nil
     }
 
@@ -113,26 +129,22 @@ public struct InferenceError: Error, Sendable, Hashable, CustomStringConvertible
         return nil
     }
 
-    /// A message for the client: precise, with no internals.
+    /// The facts in a neutral sentence, for logs and load-failure reasons. Client messages are the dialects'
+    /// business: they word them from the structured properties above.
     public var message: String {
         switch kind {
         case .unknownModel(let id):
-            "The model '\(id)' does not exist or is not served here."
-        case .contextLengthExceeded(let promptTokens, 0, let limit):
-            "This model's maximum context length is \(limit) tokens. However, your prompt has \(promptTokens) tokens. "
-                + "Please reduce the length of the prompt."
+            "unknown model '\(id)'"
         case .contextLengthExceeded(let promptTokens, let completionTokens, let limit):
-            "This model's maximum context length is \(limit) tokens. However, you requested "
-                + "\(promptTokens + completionTokens) tokens (\(promptTokens) in the prompt, \(completionTokens) in the "
-                + "completion). Please reduce the length of the prompt or the completion."
-        case .invalidParameter(let name, let message):
-            "Invalid '\(name)': \(message)"
+            "prompt of \(promptTokens) tokens plus \(completionTokens) completion tokens exceeds the context of \(limit) tokens"
+        case .invalidParameter(let name, let problem):
+            "\(name): \(problem)"
         case .notReady(let id):
-            "The model '\(id)' is still loading; retry shortly."
+            "model '\(id)' is loading"
         case .unavailable(let id, let reason):
-            "The model '\(id)' is unavailable: \(reason)"
-        case .overloaded:
-            "The server is at capacity and its queue is full; retry later."
+            "model '\(id)' is unavailable: \(reason)"
+        case .overloaded(let seconds):
+            "queue full (retry after \(seconds) s)"
         case .internal(let message):
             message
         }

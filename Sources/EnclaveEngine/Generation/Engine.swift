@@ -79,9 +79,13 @@ public final class Engine: Sendable {
     }
 
     /// The prompt tokens for a plain completion (BOS added as the model wants; special-token text
-    /// in `text` is kept literal).
+    /// in `text` is kept literal). A prompt with no tokens (the empty text, for a model that adds no BOS)
+    /// starts at a document boundary: the BOS token, else the end-of-text token, as OpenAI completes a
+    /// missing prompt from `<|endoftext|>`.
     public func textPrompt(_ text: String) -> [Int32] {
-        tokenizer.encode(text, addSpecial: true, parseSpecial: false)
+        let tokens = tokenizer.encode(text, addSpecial: true, parseSpecial: false)
+        guard tokens.isEmpty, let boundary = tokenizer.bosTokenID ?? tokenizer.eosTokenID else { return tokens }
+        return [boundary]
     }
 
     /// The number of tokens a completion may have after `promptTokens` tokens.

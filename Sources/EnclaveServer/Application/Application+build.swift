@@ -10,7 +10,8 @@ public import ServiceLifecycle
 /// Builds Enclave's HTTP application.
 ///
 /// Routes: `/healthz` and `/readyz` (open), `/metrics` and `/v1/...` (bearer API key). Every route sits
-/// behind ``RequestObservationMiddleware`` (request id, OpenAI-shaped errors, one log line, metrics).
+/// behind ``RequestObservationMiddleware`` (request id, plain JSON errors, one log line, metrics); `/v1`
+/// adds ``OpenAIErrorMiddleware`` (errors in OpenAI's shape).
 ///
 /// ```swift
 /// let app = buildApplication(configuration: configuration, backend: backend, keyStore: store, logger: logger)
@@ -54,6 +55,9 @@ func buildRouter(
     HealthRoutes(backend: gateway.backend, modelIDs: modelIDs).add(to: router)
     let authenticated = router.group().add(middleware: AuthenticationMiddleware(authenticator: authenticator))
     MetricsRoute(metrics: metrics, backend: gateway.backend, modelIDs: modelIDs).add(to: authenticated)
-    OpenAIRoutes(gateway: gateway, limits: configuration.limits, metrics: metrics).add(to: authenticated.group("v1"))
+    // OpenAI's error shape on /v1 only, authentication failures included; other routes render plain errors.
+    let openAI = router.group("v1").add(middleware: OpenAIErrorMiddleware())
+        .add(middleware: AuthenticationMiddleware(authenticator: authenticator))
+    OpenAIRoutes(gateway: gateway, limits: configuration.limits, metrics: metrics).add(to: openAI)
     return router
 }

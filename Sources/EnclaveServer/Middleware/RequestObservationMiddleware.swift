@@ -8,10 +8,12 @@ import Logging
 
 /// The outermost middleware. For every request it:
 /// - takes the client's `X-Request-Id` if it is well formed, or makes one, and returns it in the response;
-/// - renders every error in OpenAI's shape (no stack traces, no empty 500s);
+/// - renders the errors that reach it as a plain JSON error (no stack traces, no empty 500s); the `/v1`
+///   routes render theirs in OpenAI's shape before they get here (``OpenAIErrorMiddleware``);
 /// - when the response has been written (after the last SSE frame for streams), logs one line with the
-///   request id, route, status, duration, model and token counts (never prompt or completion text), and
-///   records the request in the metrics.
+///   request id, route, status, duration, model and token counts (never prompt or completion text), the
+///   refused parameter's name and, for a 404, the path (capped at ``loggedPathLimit`` bytes), and records
+///   the request in the metrics.
 public struct RequestObservationMiddleware: RouterMiddleware {
     public typealias Context = EnclaveRequestContext
 
@@ -32,12 +34,12 @@ public struct RequestObservationMiddleware: RouterMiddleware {
         do {
             response = try await next(request, context)
         } catch {
-            let openAIError = OpenAIError.from(error)
-            if openAIError.status == .internalServerError {
+            let plain = PlainErrorResponse(error)
+            if plain.status == .internalServerError {
                 context.logger.error("request failed", metadata: ["error.type": "\(type(of: error))", "error": "\(error)"])
             }
-            context.stats.update { $0.errorCode = $0.errorCode ?? openAIError.code ?? openAIError.type }
-            response = try openAIError.response(from: request, context: context)
+            context.stats.update { $0.errorCode = $0.errorCode ?? plain.code }
+            response = plain.response()
         }
         response.headers[RequestIdentifier.header] = requestID
         if context.stats.snapshot.closesConnection {
@@ -51,6 +53,7 @@ public struct RequestObservationMiddleware: RouterMiddleware {
         let stats = context.stats
         let endpoint = context.endpointPath ?? "unknown"
         let method = request.method.rawValue
+        let path = status == .notFound ? Self.loggedPath(request.uri.path) : nil
         let metrics = self.metrics
         let written: @Sendable () -> Void = {
             let duration = DispatchTime.now().uptimeNanoseconds &- start
@@ -71,6 +74,8 @@ public struct RequestObservationMiddleware: RouterMiddleware {
             if values.streamed { metadata["stream"] = "true" }
             if let outcome = values.outcome { metadata["outcome"] = .string(outcome) }
             if let code = values.errorCode { metadata["error.code"] = .string(code) }
+            if let parameter = values.errorParameter { metadata["error.param"] = .string(Self.loggedPath(parameter)) }
+            if let path { metadata["http.path"] = .string(path) }
             logger.info("request", metadata: metadata)
         }
         let body = response.body
@@ -84,6 +89,22 @@ public struct RequestObservationMiddleware: RouterMiddleware {
             written()
         }
         return response
+    }
+}
+
+extension RequestObservationMiddleware {
+    /// The most bytes of a client-supplied path or parameter name written to the log.
+    static let loggedPathLimit = 256
+
+    /// `value`, cut to ``loggedPathLimit`` bytes (on a character boundary) and marked as cut.
+    static func loggedPath(_ value: String) -> String {
+        guard value.utf8.count > loggedPathLimit else { return value }
+        var cut = ""
+        for character in value {
+            if cut.utf8.count + character.utf8.count > loggedPathLimit { break }
+            cut.append(character)
+        }
+        return cut + "...(cut, \(value.utf8.count) bytes)"
     }
 }
 

@@ -2,6 +2,7 @@
 
 import EnclaveCore
 import EnclaveGateway
+import EnclaveOpenAI
 import Foundation
 import Hummingbird
 
@@ -10,10 +11,10 @@ extension OpenAIRoutes {
         let start = Self.now()
         var request = request
         let principal = try principal(of: context)
-        let body = try await APIRequestDecoder(maxBodyBytes: limits.maxBodyBytes).decode(ChatCompletionRequest.self, from: &request)
+        let body = try await RequestBody(maxBodyBytes: limits.maxBodyBytes).decode(ChatCompletionRequest.self, from: &request)
         context.stats.update { $0.model = body.model; $0.streamed = body.stream == true }
         let inference = try body.inferenceRequest(id: context.requestID, principal: principal.id, limits: limits)
-        let prepared = try await gateway.prepare(inference)
+        let prepared = try await prepare(inference, promptParameter: "messages")
         let submission = try gateway.submit(prepared)
         let runner = GenerationRunner(metrics: metrics, stats: context.stats, requestStart: start)
         let id = "chatcmpl-\(context.requestID)"
@@ -60,22 +61,5 @@ extension OpenAIRoutes {
                     ChatCompletionChunk(id: id, created: created, model: model, choices: [], usage: Usage(outcome.usage), includeUsage: true))
             }
         }
-    }
-}
-
-extension Usage {
-    init(_ usage: InferenceUsage) {
-        self.init(promptTokens: usage.promptTokens, completionTokens: usage.completionTokens)
-    }
-}
-
-extension ChatLogprobs {
-    init(_ tokens: [TokenLogprob]) {
-        self.init(
-            content: tokens.map { token in
-                Entry(
-                    token: token.token, logprob: token.logprob, bytes: token.bytes,
-                    topLogprobs: token.top.map { Alternative(token: $0.token, logprob: $0.logprob, bytes: $0.bytes) })
-            })
     }
 }

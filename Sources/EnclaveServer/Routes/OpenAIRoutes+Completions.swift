@@ -2,6 +2,7 @@
 
 import EnclaveCore
 import EnclaveGateway
+import EnclaveOpenAI
 import Foundation
 import Hummingbird
 
@@ -10,17 +11,13 @@ extension OpenAIRoutes {
         let start = Self.now()
         var request = request
         let principal = try principal(of: context)
-        let body = try await APIRequestDecoder(maxBodyBytes: limits.maxBodyBytes).decode(CompletionRequest.self, from: &request)
+        let body = try await RequestBody(maxBodyBytes: limits.maxBodyBytes).decode(CompletionRequest.self, from: &request)
         context.stats.update { $0.model = body.model; $0.streamed = body.stream == true }
         let inferences = try body.inferenceRequests(id: context.requestID, principal: principal.id, limits: limits)
         // Every prompt is prepared before anything runs, so that a prompt over the context fails the whole request with a 400.
         var prepared: [PreparedInference] = []
         for inference in inferences {
-            do {
-                prepared.append(try await gateway.prepare(inference))
-            } catch let error as InferenceError where error.code == .contextLengthExceeded {
-                throw OpenAIError.invalidRequest(error.message, param: "prompt", code: "context_length_exceeded")
-            }
+            prepared.append(try await prepare(inference, promptParameter: "prompt"))
         }
         // The first prompt takes its place in the queue now (429 before the response starts); the others when their turn comes.
         let first = try gateway.submit(prepared[0])
@@ -84,24 +81,6 @@ extension OpenAIRoutes {
             if includeUsage {
                 try await send(CompletionResponse(id: id, created: created, model: model, choices: [], usage: Usage(total), includeUsage: true))
             }
-        }
-    }
-}
-
-extension CompletionLogprobs {
-    /// Appends tokens whose text starts at character `offset` of the completion.
-    mutating func append(_ tokens: [TokenLogprob], at offset: Int) {
-        var position = offset
-        for token in tokens {
-            self.tokens.append(token.token)
-            tokenLogprobs.append(token.logprob)
-            var top: [String: Double] = [:]
-            for alternative in token.top where top[alternative.token] == nil {
-                top[alternative.token] = alternative.logprob
-            }
-            topLogprobs.append(top)
-            textOffset.append(position)
-            position += token.token.count
         }
     }
 }

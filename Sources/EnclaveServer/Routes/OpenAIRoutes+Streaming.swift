@@ -1,5 +1,6 @@
 // Enclave server: generations that end when their client leaves, as JSON or as an event stream.
 
+import EnclaveOpenAI
 import Foundation
 import Hummingbird
 
@@ -26,13 +27,13 @@ extension OpenAIRoutes {
     ) -> Response {
         context.stats.update { $0.closesConnection = true }
         return Response(
-            status: .ok, headers: ServerSentEvents.headers,
+            status: .ok, headers: .serverSentEvents,
             body: ResponseBody { writer in
                 let encoder = JSONEncoder.api()
                 do {
                     try await request.body.consumeWithCancellationOnInboundClose { _ in
-                        try await produce { event in try await writer.write(ServerSentEvents.frame(event, encoder: encoder)) }
-                        try await writer.write(ServerSentEvents.done)
+                        try await produce { event in try await writer.write(ByteBuffer(bytes: ServerSentEvents.frame(event, encoder: encoder))) }
+                        try await writer.write(ByteBuffer(bytes: ServerSentEvents.done))
                     }
                 } catch {
                     try await StreamFailure.report(error, to: &writer, stats: context.stats, logger: context.logger)

@@ -3,6 +3,7 @@
 import Dispatch
 import EnclaveCore
 import EnclaveGateway
+import EnclaveOpenAI
 import Foundation
 public import Hummingbird
 
@@ -29,6 +30,10 @@ public struct OpenAIRoutes: Sendable {
         group.get("models/{id}") { _, context in try await self.model(id: context.parameters.require("id")) }
         group.post("chat/completions") { request, context in try await self.chatCompletions(request: request, context: context) }
         group.post("completions") { request, context in try await self.completions(request: request, context: context) }
+        // Any other path under /v1 is an OpenAI-shaped 404 (after authentication, like every /v1 route).
+        for method in [HTTPRequest.Method.get, .post, .put, .patch, .delete] {
+            group.on("**", method: method) { _, _ -> Response in throw OpenAIError.http(status: 404, reason: "Not Found") }
+        }
     }
 
     func listModels() async throws -> Response {
@@ -39,8 +44,30 @@ public struct OpenAIRoutes: Sendable {
         guard let descriptor = await gateway.backend.models().first(where: { $0.id == id }) else {
             throw InferenceError.unknownModel(id)
         }
-        let model = ModelList([descriptor]).data[0]
-        return try jsonResponse(model)
+        return try jsonResponse(ModelList.Model(descriptor))
+    }
+
+    /// Prepares an inference (tokenisation, context check) with its `max_tokens` first capped at the model's
+    /// context: a larger value can never fit, so it gets the context-length 400 naming the value asked for,
+    /// and no backend sees a count near `Int.max`.
+    /// - Parameter promptParameter: What a context overflow blames (`messages` or `prompt`).
+    func prepare(_ inference: InferenceRequest, promptParameter: String) async throws -> PreparedInference {
+        var capped = inference
+        let requested = inference.parameters.maxTokens
+        if let requested, let context = await gateway.backend.models().first(where: { $0.id == inference.model })?.contextLength,
+            requested > context
+        {
+            capped.parameters.maxTokens = context
+        }
+        do {
+            return try await gateway.prepare(capped)
+        } catch let error as InferenceError where error.code == .contextLengthExceeded {
+            let facts = error.contextLength ?? (0, 0, 0)
+            let overflow = InferenceError.contextLengthExceeded(
+                promptTokens: facts.promptTokens, completionTokens: facts.completionTokens == 0 ? 0 : (requested ?? facts.completionTokens),
+                limit: facts.limit)
+            throw OpenAIError.from(overflow, promptParameter: promptParameter)
+        }
     }
 
     /// The request's principal: every /v1 route is behind ``AuthenticationMiddleware``.
@@ -50,7 +77,7 @@ public struct OpenAIRoutes: Sendable {
     }
 
     func jsonResponse(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
-        let data = try JSONEncoder.api().encode(value)
+        let data = try JSONEncoder.openAI().encode(value)
         return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 

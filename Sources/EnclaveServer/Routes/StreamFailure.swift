@@ -1,7 +1,9 @@
 // Enclave server: errors after an event stream has started.
 
 import EnclaveCore
+import EnclaveOpenAI
 import Hummingbird
+import NIOCore
 import Logging
 
 /// Reports an error that happens after a stream's head was sent: as a final `data: {"error": ...}` event
@@ -12,11 +14,11 @@ enum StreamFailure {
             stats.update { $0.outcome = "cancelled" }
             return
         }
-        let openAIError = OpenAIError.from(error)
+        let openAIError = OpenAIError.of(error)
         stats.update { $0.errorCode = openAIError.code ?? openAIError.type }
-        if openAIError.status == .internalServerError {
+        if openAIError.status == 500 {
             logger.error("stream failed", metadata: ["error.type": "\(type(of: error))", "error": "\(error)"])
         }
-        try await writer.write(ServerSentEvents.errorFrame(openAIError))
+        try await writer.write(ByteBuffer(bytes: ServerSentEvents.errorFrame(openAIError)))
     }
 }

@@ -1,9 +1,9 @@
-// Enclave server: the fields every completion object of the OpenAI API shares.
+// Enclave OpenAI dialect: the fields every completion object of the OpenAI API shares.
 
 /// A completion object around its choices: `id`, `object`, `created`, `model`, `choices` and, when asked
 /// for, `usage`. Whole chat completions, their stream chunks and text completions differ only in the
 /// choice type and the `object` name.
-public struct CompletionEnvelope<Choice: Encodable & Sendable>: Encodable, Sendable {
+public struct CompletionEnvelope<Choice: Codable & Sendable>: Codable, Sendable {
     public var id: String
     public var object: String
     public var created: Int
@@ -27,6 +27,17 @@ public struct CompletionEnvelope<Choice: Encodable & Sendable>: Encodable, Senda
 
     enum CodingKeys: String, CodingKey {
         case id, object, created, model, choices, usage
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(String.self, forKey: .id)
+        object = try container.decode(String.self, forKey: .object)
+        created = try container.decode(Int.self, forKey: .created)
+        model = try container.decode(String.self, forKey: .model)
+        choices = try container.decode([Choice].self, forKey: .choices)
+        usage = try container.decodeIfPresent(Usage.self, forKey: .usage)
+        includeUsage = container.contains(.usage)
     }
 
     public func encode(to encoder: any Encoder) throws {

@@ -1,0 +1,63 @@
+// Enclave server: errors of the routes outside any API dialect.
+
+import EnclaveCore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// The error body of routes that belong to no API dialect (`/healthz`, `/readyz`, `/metrics`, unknown
+/// paths outside `/v1`): `{"error":{"message":"...","code":"..."}}`. The `/v1` routes answer in OpenAI's
+/// shape instead (``OpenAIErrorMiddleware``).
+struct PlainErrorResponse: Sendable {
+    var status: HTTPResponse.Status
+    var message: String
+    var code: String
+    var headers: HTTPFields = [:]
+
+    /// The plain error for `error`; anything unknown is a 500 without details.
+    init(_ error: any Error) {
+        switch error {
+        case let failure as KeyAuthenticator.Failure:
+            status = .unauthorized
+            message = failure == .missing ? "An API key is required: send 'Authorization: Bearer <key>'." : "The API key is not valid."
+            code = failure == .missing ? "missing_api_key" : "invalid_api_key"
+            headers = [.wwwAuthenticate: #"Bearer realm="enclave""#]
+        case is KeyStoreError:
+            status = .serviceUnavailable
+            message = "The key store is unavailable; retry shortly."
+            code = "store_unavailable"
+        case is NIOTooManyBytesError:
+            status = .contentTooLarge
+            message = "The request body is too large."
+            code = "request_too_large"
+        case is CancellationError:
+            status = HTTPResponse.Status(code: 499, reasonPhrase: "Client Closed Request")
+            message = "The request was cancelled."
+            code = "cancelled"
+        case let error as any HTTPResponseError:
+            status = error.status
+            message = error.status == .notFound ? "No such route." : error.status.reasonPhrase
+            code = error.status == .notFound ? "unknown_url" : "http_\(error.status.code)"
+        default:
+            status = .internalServerError
+            message = "The server had an error while processing your request."
+            code = "internal_error"
+        }
+    }
+
+    /// The JSON response.
+    func response() -> Response {
+        struct Body: Encodable {
+            struct Error: Encodable {
+                var message: String
+                var code: String
+            }
+            var error: Error
+        }
+        let data = (try? JSONEncoder().encode(Body(error: .init(message: message, code: code)))) ?? Data()
+        var fields = headers
+        fields[.contentType] = "application/json"
+        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
