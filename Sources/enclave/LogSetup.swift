@@ -4,7 +4,9 @@ import EnclaveCore
 import EnclaveServer
 import Logging
 
-/// The process's logging: level and format from the configuration, to standard error.
+/// The process's logging: level and format from the configuration, to standard error. Both formats escape
+/// non-printable characters and cut long values in every field (``LogSanitizer``), so a client cannot forge
+/// or flood log lines.
 enum LogSetup {
     /// Bootstraps logging once and returns the server's logger.
     static func bootstrap(_ configuration: LoggingConfiguration) -> Logger {
@@ -13,7 +15,7 @@ enum LogSetup {
             var handler: any LogHandler =
                 switch configuration.format {
                 case .json: JSONLogHandler(label: label)
-                case .text: StreamLogHandler.standardError(label: label)
+                case .text: TextLogHandler(label: label)
                 }
             handler.logLevel = level
             return handler

@@ -49,6 +49,8 @@ extension OpenAIError {
             from(error, promptParameter: promptParameter)
         case let failure as KeyAuthenticator.Failure:
             from(failure)
+        case let error as AuthorizationError:
+            from(error)
         case let error as KeyStoreError:
             OpenAIError(
                 status: 503, message: "The key store is unavailable; retry shortly.", type: "server_error",
@@ -115,5 +117,15 @@ extension OpenAIError {
         return OpenAIError(
             status: 401, message: message, type: "invalid_request_error", code: code,
             headers: ["WWW-Authenticate": #"Bearer realm="enclave""#])
+    }
+
+    /// A key without the scope a route needs (403).
+    public static func from(_ error: AuthorizationError) -> OpenAIError {
+        let granted = error.grantedScopes.sorted().map(\.rawValue).joined(separator: ", ")
+        return OpenAIError(
+            status: 403,
+            message: "You have insufficient permissions for this operation. Missing scope: \(error.requiredScope) "
+                + "(this key has: \(granted)). Use an admin key or a key created with `enclave keys create --scope \(error.requiredScope)`.",
+            type: "invalid_request_error", code: "insufficient_permissions")
     }
 }

@@ -58,6 +58,7 @@ func buildRouter(
     // OpenAI's error shape on /v1 only, authentication failures included; other routes render plain errors.
     let openAI = router.group("v1").add(middleware: OpenAIErrorMiddleware())
         .add(middleware: AuthenticationMiddleware(authenticator: authenticator))
+        .add(middleware: ScopeMiddleware(requiring: .inference))
     OpenAIRoutes(gateway: gateway, limits: configuration.limits, metrics: metrics).add(to: openAI)
     return router
 }

@@ -23,6 +23,10 @@ struct PlainErrorResponse: Sendable {
             message = failure == .missing ? "An API key is required: send 'Authorization: Bearer <key>'." : "The API key is not valid."
             code = failure == .missing ? "missing_api_key" : "invalid_api_key"
             headers = [.wwwAuthenticate: #"Bearer realm="enclave""#]
+        case let error as AuthorizationError:
+            status = .forbidden
+            message = "This key lacks the '\(error.requiredScope)' scope: use an admin key or one created with `enclave keys create --scope \(error.requiredScope)`."
+            code = "insufficient_permissions"
         case is KeyStoreError:
             status = .serviceUnavailable
             message = "The key store is unavailable; retry shortly."

@@ -34,8 +34,23 @@ public struct JSONLogHandler: LogHandler {
         Self.output.withLock { $0.write(Data((line + "\n").utf8)) }
     }
 
-    /// One JSON line (without the newline). Keys are sorted after the fixed ones, so lines diff well.
-    public static func render(time: Date, level: Logger.Level, label: String, message: String, metadata: Logger.Metadata, source: String) -> String {
+    /// One JSON line (without the newline). Keys are sorted after the fixed ones, so lines diff well. Every
+    /// string (message, keys, values, nested ones too) goes through `sanitizer`: non-printable scalars are
+    /// escaped and long values cut (see ``LogSanitizer``).
+    public static func render(
+        time: Date, level: Logger.Level, label: String, message: String, metadata: Logger.Metadata, source: String,
+        sanitizer: LogSanitizer = LogSanitizer()
+    ) -> String {
+        func quote(_ string: String) -> String { "\"" + sanitizer.escape(string, style: .json) + "\"" }
+        func json(_ value: Logger.Metadata.Value) -> String {
+            switch value {
+            case .string(let string): quote(string)
+            case .stringConvertible(let convertible): quote(convertible.description)
+            case .array(let values): "[" + values.map(json).joined(separator: ",") + "]"
+            case .dictionary(let dictionary):
+                "{" + dictionary.keys.sorted().map { "\(quote($0)):\(json(dictionary[$0]!))" }.joined(separator: ",") + "}"
+            }
+        }
         var fields: [(String, String)] = [
             ("time", quote(time.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)))),
             ("level", quote(level.rawValue)),
@@ -43,35 +58,8 @@ public struct JSONLogHandler: LogHandler {
             ("message", quote(message)),
         ]
         for key in metadata.keys.sorted() where !["time", "level", "label", "message"].contains(key) {
-            fields.append((key, json(metadata[key]!)))
+            fields.append((key, json(sanitizer.shortened(metadata[key]!))))
         }
         return "{" + fields.map { "\(quote($0.0)):\($0.1)" }.joined(separator: ",") + "}"
-    }
-
-    private static func json(_ value: Logger.Metadata.Value) -> String {
-        switch value {
-        case .string(let string): quote(string)
-        case .stringConvertible(let convertible): quote(convertible.description)
-        case .array(let values): "[" + values.map(json).joined(separator: ",") + "]"
-        case .dictionary(let dictionary):
-            "{" + dictionary.keys.sorted().map { "\(quote($0)):\(json(dictionary[$0]!))" }.joined(separator: ",") + "}"
-        }
-    }
-
-    private static func quote(_ string: String) -> String {
-        var result = "\""
-        for scalar in string.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            case let scalar where scalar.value < 0x20:
-                result += String(format: "\\u%04x", scalar.value)
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result + "\""
     }
 }
