@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "EnclaveEngine", targets: ["EnclaveEngine"]),
         .library(name: "EnclaveCore", targets: ["EnclaveCore"]),
         .library(name: "EnclaveStorage", targets: ["EnclaveStorage"]),
+        .library(name: "EnclaveBackends", targets: ["EnclaveBackends"]),
         .library(name: "EnclaveGateway", targets: ["EnclaveGateway"]),
         .library(name: "EnclaveServer", targets: ["EnclaveServer"]),
         .library(name: "EnclaveTesting", targets: ["EnclaveTesting"]),
@@ -66,10 +67,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
-            name: "EnclaveGateway",
+            name: "EnclaveBackends",
             dependencies: [
                 "EnclaveCore",
                 "EnclaveEngine",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "EnclaveGateway",
+            dependencies: [
+                "EnclaveCore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ],
@@ -102,6 +111,7 @@ let package = Package(
             dependencies: [
                 "EnclaveEngine",
                 "EnclaveCore",
+                "EnclaveBackends",
                 "EnclaveStorage",
                 "EnclaveGateway",
                 "EnclaveServer",
@@ -124,6 +134,11 @@ let package = Package(
         .testTarget(
             name: "EnclaveStorageTests",
             dependencies: ["EnclaveCore", "EnclaveStorage", "EnclaveTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EnclaveBackendsTests",
+            dependencies: ["EnclaveBackends", "EnclaveCore", "EnclaveEngine", "EnclaveTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
