@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "EnclaveEngine", targets: ["EnclaveEngine"]),
         .library(name: "EnclaveCore", targets: ["EnclaveCore"]),
         .library(name: "EnclaveStorage", targets: ["EnclaveStorage"]),
+        .library(name: "EnclaveBackends", targets: ["EnclaveBackends"]),
         .library(name: "EnclaveGateway", targets: ["EnclaveGateway"]),
         .library(name: "EnclaveOpenAI", targets: ["EnclaveOpenAI"]),
         .library(name: "EnclaveServer", targets: ["EnclaveServer"]),
@@ -81,10 +82,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
-            name: "EnclaveGateway",
+            name: "EnclaveBackends",
             dependencies: [
                 "EnclaveCore",
                 "EnclaveEngine",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "EnclaveGateway",
+            dependencies: [
+                "EnclaveCore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ],
@@ -124,6 +133,7 @@ let package = Package(
                 "EnclaveBench",
                 "EnclaveEngine",
                 "EnclaveCore",
+                "EnclaveBackends",
                 "EnclaveStorage",
                 "EnclaveGateway",
                 "EnclaveOpenAI",
@@ -147,6 +157,11 @@ let package = Package(
         .testTarget(
             name: "EnclaveStorageTests",
             dependencies: ["EnclaveCore", "EnclaveStorage", "EnclaveTesting", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EnclaveBackendsTests",
+            dependencies: ["EnclaveBackends", "EnclaveCore", "EnclaveEngine", "EnclaveTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

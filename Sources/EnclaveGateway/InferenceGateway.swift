@@ -3,37 +3,129 @@
 public import EnclaveCore
 public import Metrics
 
-/// The path from an API handler to a backend: prepare (validate and tokenise), take a place in the fair
-/// queue, then stream the generation once admitted. Handlers never call the backend's `generate` directly.
+/// The router from a request's model to the backend that serves it: prepare (validate and tokenise), take a
+/// place in that backend's fair queue, then stream the generation once admitted. Handlers never call a
+/// backend's `generate` directly.
+///
+/// Each ``RoutedBackend`` gets its own ``Scheduler`` sized by its own capacity, so a slow or failed model
+/// neither takes the slots of another nor stops it from serving.
 ///
 /// ```swift
 /// let prepared = try await gateway.prepare(request)        // 400/404/503 before any queueing
-/// let submission = try gateway.submit(prepared)            // 429 when the queue is full
+/// let submission = try gateway.submit(prepared)            // 429 when the model's queue is full
 /// try await submission.run { events in
 ///     for try await event in events { ... }
 /// }
 /// ```
 public struct InferenceGateway: Sendable {
-    /// The backend that runs the models.
-    public let backend: any InferenceBackend
-    /// The scheduler in front of it.
-    public let scheduler: Scheduler
-
-    /// Creates a gateway with its own scheduler.
-    /// - Parameters:
-    ///   - backend: The backend.
-    ///   - limits: Queue bounds (`queue_length`, `queue_length_per_principal`).
-    ///   - metricsFactory: Where the scheduler reports.
-    public init(backend: any InferenceBackend, limits: LimitsConfiguration, metricsFactory: any MetricsFactory = MetricsSystem.factory) {
-        self.backend = backend
-        self.scheduler = Scheduler(
-            queueLength: limits.queueLength, queueLengthPerPrincipal: limits.queueLengthPerPrincipal,
-            capacity: { [backend] in backend.capacity }, metricsFactory: metricsFactory)
+    /// A backend with its scheduler.
+    struct Route: Sendable {
+        let backend: RoutedBackend
+        let scheduler: Scheduler
     }
 
-    /// Checks the model's state and lets the backend tokenise the prompt and check the context.
+    private let routes: [Route]
+    private let routeOfModel: [String: Int]
+    /// Every routed model id, in declaration order.
+    public let modelIDs: [String]
+
+    /// Creates a gateway with one scheduler per backend.
+    /// - Parameters:
+    ///   - backends: The backends and the model ids routed to each (a model id routed twice goes to the first).
+    ///   - limits: Queue bounds of each scheduler (`queue_length`, `queue_length_per_principal`).
+    ///   - metricsFactory: Where the schedulers report (labelled with the backend's name).
+    ///   - clock: The schedulers' clock.
+    public init<C: Clock<Duration>>(
+        backends: [RoutedBackend], limits: LimitsConfiguration, metricsFactory: any MetricsFactory = MetricsSystem.factory,
+        clock: C = ContinuousClock()
+    ) {
+        var routes: [Route] = []
+        var routeOfModel: [String: Int] = [:]
+        var modelIDs: [String] = []
+        for routed in backends {
+            let backend = routed.backend
+            let scheduler = Scheduler(
+                queueLength: limits.queueLength, queueLengthPerPrincipal: limits.queueLengthPerPrincipal,
+                capacity: { backend.capacity }, dimensions: [("backend", routed.name)], metricsFactory: metricsFactory,
+                clock: clock)
+            for model in routed.models where routeOfModel[model] == nil {
+                routeOfModel[model] = routes.count
+                modelIDs.append(model)
+            }
+            routes.append(Route(backend: routed, scheduler: scheduler))
+        }
+        self.routes = routes
+        self.routeOfModel = routeOfModel
+        self.modelIDs = modelIDs
+    }
+
+    /// Creates a gateway in front of one backend that serves `models`.
+    public init(
+        backend: any InferenceBackend, models: [String], limits: LimitsConfiguration,
+        metricsFactory: any MetricsFactory = MetricsSystem.factory
+    ) {
+        self.init(backends: [RoutedBackend(models: models, backend: backend)], limits: limits, metricsFactory: metricsFactory)
+    }
+
+    private func route(of model: String) -> Route? {
+        routeOfModel[model].map { routes[$0] }
+    }
+
+    /// The backend a model routes to.
+    public func backend(of model: String) -> (any InferenceBackend)? {
+        route(of: model)?.backend.backend
+    }
+
+    /// The scheduler in front of a model's backend.
+    public func scheduler(of model: String) -> Scheduler? {
+        route(of: model)?.scheduler
+    }
+
+    /// The routed models as their backends describe them, in declaration order (a model its backend does not
+    /// list is left out).
+    public func models() async -> [ModelDescriptor] {
+        var listed: [String: ModelDescriptor] = [:]
+        for route in routes {
+            for descriptor in await route.backend.backend.models() where listed[descriptor.id] == nil {
+                listed[descriptor.id] = descriptor
+            }
+        }
+        return modelIDs.compactMap { listed[$0] }
+    }
+
+    /// The state of a model: `nil` if no backend serves it.
+    public func state(of model: String) async -> ModelState? {
+        guard let route = route(of: model) else { return nil }
+        return await route.backend.backend.state(of: model)
+    }
+
+    /// Every routed model with its state and its backend's capacity, in declaration order.
+    public func statuses() async -> [ModelStatus] {
+        var statuses: [ModelStatus] = []
+        for id in modelIDs {
+            guard let route = route(of: id) else { continue }
+            let backend = route.backend.backend
+            statuses.append(ModelStatus(id: id, state: await backend.state(of: id), capacity: backend.capacity, backend: route.backend.name))
+        }
+        return statuses
+    }
+
+    /// The backends' internal gauges and counters.
+    public func gauges() async -> [BackendGauge] {
+        var gauges: [BackendGauge] = []
+        for route in routes { gauges += await route.backend.backend.gauges() }
+        return gauges
+    }
+
+    /// Stops every backend.
+    public func shutdown() async {
+        for route in routes { await route.backend.backend.shutdown() }
+    }
+
+    /// Checks the model's state and lets its backend tokenise the prompt and check the context.
     /// - Throws: ``InferenceError``: `unknownModel`, `notReady`, `unavailable`, `contextLengthExceeded`, `invalidParameter`.
     public func prepare(_ request: InferenceRequest) async throws -> PreparedInference {
+        guard let backend = backend(of: request.model) else { throw InferenceError.unknownModel(request.model) }
         switch await backend.state(of: request.model) {
         case nil:
             throw InferenceError.unknownModel(request.model)
@@ -46,35 +138,12 @@ public struct InferenceGateway: Sendable {
         }
     }
 
-    /// Takes a place in the queue for a prepared request.
-    /// - Throws: ``InferenceError/overloaded(retryAfterSeconds:)`` when the queue is full.
+    /// Takes a place in the queue of the request's backend.
+    /// - Throws: ``InferenceError/overloaded(retryAfterSeconds:)`` when that queue is full,
+    ///   ``InferenceError/unknownModel(_:)`` for a model no backend serves.
     public func submit(_ prepared: PreparedInference) throws(InferenceError) -> InferenceSubmission {
-        let ticket = try scheduler.enqueue(principal: prepared.request.principal)
-        return InferenceSubmission(prepared: prepared, ticket: ticket, backend: backend, scheduler: scheduler)
-    }
-}
-
-/// A prepared request with a place in the queue.
-public struct InferenceSubmission: Sendable {
-    /// The request, tokenised.
-    public let prepared: PreparedInference
-    let ticket: SchedulerTicket
-    let backend: any InferenceBackend
-    let scheduler: Scheduler
-
-    /// Waits for a slot, then runs `body` with the generation's events; the slot is given back when `body`
-    /// returns or throws. Cancelling the calling task cancels the wait or the generation.
-    /// - Throws: `CancellationError` if cancelled while queued, or whatever `body` throws.
-    public func run<Value: Sendable>(
-        _ body: (AsyncThrowingStream<InferenceEvent, any Error>) async throws -> Value
-    ) async throws -> Value {
-        defer { ticket.finish() }
-        try await scheduler.waitForAdmission(ticket)
-        return try await body(backend.generate(prepared))
-    }
-
-    /// Gives the place in the queue back without running.
-    public func cancel() {
-        ticket.finish()
+        guard let route = route(of: prepared.request.model) else { throw InferenceError.unknownModel(prepared.request.model) }
+        let ticket = try route.scheduler.enqueue(principal: prepared.request.principal)
+        return InferenceSubmission(prepared: prepared, ticket: ticket, backend: route.backend.backend, scheduler: route.scheduler)
     }
 }

@@ -1,43 +1,108 @@
-// Enclave gateway: a backend that is still being built.
+// Enclave gateway: one model's backend while it is built and checked.
 
-import Foundation
 public import EnclaveCore
+public import Foundation
 import Synchronization
 
-/// Serves the configured models while the real backend loads: until it is ready every model reports
-/// `loading` (503 for requests, `/readyz` not ready); if loading fails, every model reports `failed` with
-/// the reason. Once loaded, it hands everything to the real backend.
+/// One declared model, from the start of its load to its end: it reports `loading` (503 for requests,
+/// `/readyz` not ready) while the real backend is built and passes its health check (the embedded engine's
+/// sanity generation), then hands everything to it; if either step fails, or the check does not finish within
+/// ``Configuration/healthCheckTimeout``, the model reports `failed` with a reason that says what failed and
+/// nothing more (no file paths: `/readyz` is unauthenticated).
+///
+/// Each model has its own `LoadingBackend`, so one bad model file leaves the others serving.
 ///
 /// ```swift
-/// let backend = LoadingBackend(models: configuration.models)
+/// let backend = LoadingBackend(model: declaration)
 /// // in a service, after the server started listening:
-/// await backend.load { try await BackendFactory.embedded.make(configuration, logger) }
+/// let failure = await backend.load { try await factory.make(declaration, logger) }
 /// ```
 public final class LoadingBackend: InferenceBackend {
+    /// Bounds of a load.
+    public struct Configuration: Sendable, Hashable {
+        /// The longest the health check (sanity generation) may take.
+        public var healthCheckTimeout: Duration
+
+        /// Creates bounds.
+        public init(healthCheckTimeout: Duration = .seconds(120)) {
+            self.healthCheckTimeout = healthCheckTimeout
+        }
+    }
+
     private enum Phase: Sendable {
         case loading
         case loaded(any InferenceBackend)
         case failed(String)
     }
 
-    private let declared: [ModelConfiguration]
+    /// The declared model.
+    public let model: ModelConfiguration
+    /// Its bounds.
+    public let configuration: Configuration
     private let declaredAt: Int
     private let phase = Mutex<Phase>(.loading)
 
-    /// Creates a backend in the `loading` state for `models`.
-    public init(models: [ModelConfiguration]) {
-        self.declared = models
-        self.declaredAt = Int(Date().timeIntervalSince1970)
+    /// Creates a backend in the `loading` state for `model`.
+    /// - Parameters:
+    ///   - model: The declared model.
+    ///   - configuration: Bounds of the load.
+    ///   - now: The wall clock, for the `created` time listed while the model loads.
+    public init(model: ModelConfiguration, configuration: Configuration = Configuration(), now: @Sendable () -> Date = { Date() }) {
+        self.model = model
+        self.configuration = configuration
+        self.declaredAt = Int(now().timeIntervalSince1970)
     }
 
-    /// Builds the real backend; failures become the models' `failed` state (with the error's description).
-    public func load(_ build: () async throws -> any InferenceBackend) async {
+    /// Builds the real backend and runs its health check within the time bound, on `clock`.
+    ///
+    /// A ``ModelLoadFailure`` thrown by `build` or by the check keeps its reason; any other error is reported as
+    /// "the model could not be loaded", with the error itself in the returned failure's detail.
+    /// - Returns: `nil` once the model is ready, or what failed (its ``ModelLoadFailure/detail`` is for the log).
+    @discardableResult
+    public func load<C: Clock<Duration>>(
+        clock: C = ContinuousClock(), _ build: () async throws -> any InferenceBackend
+    ) async -> ModelLoadFailure? {
+        let backend: any InferenceBackend
         do {
-            let backend = try await build()
-            phase.withLock { $0 = .loaded(backend) }
+            backend = try await build()
         } catch {
-            let reason = (error as? InferenceError)?.message ?? "\(error)"
-            phase.withLock { $0 = .failed(reason) }
+            return fail(Self.failure(error, stage: "the model could not be loaded"))
+        }
+        do {
+            try await Self.check(backend, within: configuration.healthCheckTimeout, clock: clock)
+        } catch {
+            await backend.shutdown()
+            return fail(Self.failure(error, stage: "the model's sanity generation failed"))
+        }
+        phase.withLock { $0 = .loaded(backend) }
+        return nil
+    }
+
+    private func fail(_ failure: ModelLoadFailure) -> ModelLoadFailure {
+        phase.withLock { $0 = .failed(failure.reason) }
+        return failure
+    }
+
+    private static func failure(_ error: any Error, stage: String) -> ModelLoadFailure {
+        if let failure = error as? ModelLoadFailure { return failure }
+        return ModelLoadFailure(reason: stage, detail: "\(error)")
+    }
+
+    /// Runs the backend's health check, or throws when it takes longer than `timeout`.
+    private static func check<C: Clock<Duration>>(_ backend: any InferenceBackend, within timeout: Duration, clock: C) async throws {
+        try await withThrowingTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                try await backend.checkHealth()
+                return true
+            }
+            group.addTask {
+                try await clock.sleep(for: timeout)
+                return false
+            }
+            defer { group.cancelAll() }
+            guard let passed = try await group.next(), passed else {
+                throw ModelLoadFailure(reason: "the model's sanity generation did not finish within \(timeout)")
+            }
         }
     }
 
@@ -50,10 +115,10 @@ public final class LoadingBackend: InferenceBackend {
 
     public func models() async -> [ModelDescriptor] {
         if let loaded { return await loaded.models() }
-        return declared.map { ModelDescriptor(id: $0.id, ownedBy: "enclave", contextLength: $0.contextLength ?? 0, created: declaredAt) }
+        return [ModelDescriptor(id: model.id, ownedBy: "enclave", contextLength: model.contextLength ?? 0, created: declaredAt)]
     }
 
-    public func state(of model: String) async -> ModelState? {
+    public func state(of id: String) async -> ModelState? {
         let snapshot = phase.withLock { phase -> Snapshot in
             switch phase {
             case .loaded(let backend): .loaded(backend)
@@ -62,10 +127,8 @@ public final class LoadingBackend: InferenceBackend {
             }
         }
         switch snapshot {
-        case .loaded(let backend):
-            return await backend.state(of: model)
-        case .pending(let state):
-            return declared.contains { $0.id == model } ? state : nil
+        case .loaded(let backend): return await backend.state(of: id)
+        case .pending(let state): return id == model.id ? state : nil
         }
     }
 
@@ -88,8 +151,18 @@ public final class LoadingBackend: InferenceBackend {
     public func gauges() async -> [BackendGauge] {
         await loaded?.gauges() ?? []
     }
+
+    public func checkHealth() async throws {
+        guard let loaded else { throw ModelLoadFailure(reason: "the model is not loaded") }
+        try await loaded.checkHealth()
+    }
+
+    public func shutdown() async {
+        await loaded?.shutdown()
+    }
 }
 
+/// The phase read under the lock; the loaded backend is asked after it.
 private enum Snapshot {
     case loaded(any InferenceBackend)
     case pending(ModelState)

@@ -75,6 +75,8 @@ public final class ScriptedBackend: InferenceBackend {
         var counts = Counts()
         var requests: [InferenceRequest] = []
         var releases = 0
+        var healthCheck: (@Sendable () async throws -> Void)?
+        var shutdowns = 0
         var watchers: [(condition: @Sendable (Counts) -> Bool, continuation: CheckedContinuation<Void, Never>)] = []
     }
 
@@ -96,6 +98,14 @@ public final class ScriptedBackend: InferenceBackend {
             if let index = state.models.firstIndex(where: { $0.id == model }) { state.models[index].state = modelState }
         }
     }
+
+    /// Sets what ``checkHealth()`` does (by default it passes at once).
+    public func setHealthCheck(_ check: @escaping @Sendable () async throws -> Void) {
+        state.withLock { $0.healthCheck = check }
+    }
+
+    /// How many times ``shutdown()`` was called.
+    public var shutdownCount: Int { state.withLock { $0.shutdowns } }
 
     /// Replaces the script of future generations.
     public func setScript(_ script: Script) {
@@ -187,6 +197,15 @@ public final class ScriptedBackend: InferenceBackend {
         }
     }
 
+    public func checkHealth() async throws {
+        let check = state.withLock { $0.healthCheck }
+        try await check?()
+    }
+
+    public func shutdown() async {
+        state.withLock { $0.shutdowns += 1 }
+    }
+
     /// The fake tokeniser: one token per whitespace-separated word of the rendered prompt.
     public static func tokenize(_ prompt: InferencePrompt) -> [Int32] {
         let text: String
@@ -269,7 +288,7 @@ public final class ScriptedBackend: InferenceBackend {
         private func finish(_ reason: FinishReason, backend: ScriptedBackend) -> InferenceEvent {
             phase = .done
             backend.update { $0.finished += 1; $0.running -= 1 }
-            return .finished(reason, InferenceUsage(promptTokens: prepared.promptTokens.count, completionTokens: emitted))
+            return .finished(reason, InferenceUsage(promptTokens: prepared.promptTokenCount ?? 0, completionTokens: emitted))
         }
 
         private func cancel(backend: ScriptedBackend) -> InferenceEvent? {

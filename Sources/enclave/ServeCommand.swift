@@ -1,6 +1,7 @@
 // Enclave: `enclave serve`.
 
 import ArgumentParser
+import EnclaveBackends
 import EnclaveCore
 import EnclaveGateway
 import EnclaveServer
@@ -15,6 +16,8 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             Reads the configuration file if one is given (see enclave.example.yaml), then applies the flags. \
             Without a configuration it serves models/SmolLM2-135M-Instruct.Q4_1.gguf on 127.0.0.1:8080. \
+            Each model loads (and passes a short sanity generation) on its own, after the server listens; \
+            one that fails is reported on /readyz while the others serve. \
             On first start it creates an admin API key and prints it once.
             """
     )
@@ -51,11 +54,13 @@ struct ServeCommand: AsyncParsableCommand {
             Console.print(secret.value)
         }
 
-        let backend = LoadingBackend(models: configuration.models)
-        let loader = BackendLoader(backend: backend, factory: backendFactory, configuration: configuration, logger: logger)
+        // One backend (and so one scheduler with its own capacity) per model.
+        let backends = configuration.models.map { LoadingBackend(model: $0) }
+        let loader = BackendLoader(backends: backends, build: backendFactory.make, logger: logger)
         let host = configuration.listen.host
         let app = buildApplication(
-            configuration: configuration, backend: backend, keyStore: store, logger: logger, services: [loader],
+            configuration: configuration, backends: backends.map { RoutedBackend(models: [$0.model.id], backend: $0) },
+            keyStore: store, logger: logger, services: [loader],
             onServerRunning: { port in
                 let shownHost = host.contains(":") ? "[\(host)]" : host
                 Console.print("Enclave is listening on http://\(shownHost):\(port.map(String.init) ?? "?")")

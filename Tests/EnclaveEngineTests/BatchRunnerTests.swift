@@ -25,7 +25,7 @@ import Testing
 
     struct Outcome: Equatable {
         var tokens: [Int32] = []
-        var reason: FinishReason?
+        var reason: SequenceEndReason?
         var cached = 0
     }
 
@@ -149,6 +149,11 @@ import Testing
         defer { r.shutdown() }
         let tooLong = #expect(throws: ModelError.self) { try r.submit(Self.request(Self.prompt(1, length: 250), 10)) }
         #expect(tooLong?.code == .contextLengthExceeded)
+        // A client's max_tokens of Int.max must not wrap around the prompt length (this target has no overflow checks).
+        for huge in [Int.max, Int.max - 2] {
+            let overflow = #expect(throws: ModelError.self) { try r.submit(Self.request(Self.prompt(1, length: 3), huge)) }
+            #expect(overflow?.code == .contextLengthExceeded)
+        }
         let tooBig = #expect(throws: ModelError.self) { try r.submit(Self.request(Self.prompt(1, length: 60), 10)) }
         #expect(tooBig?.code == .outOfMemory)
         let empty = #expect(throws: ModelError.self) { try r.submit(Self.request([], 10)) }

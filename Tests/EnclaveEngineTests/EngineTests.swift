@@ -11,9 +11,9 @@ import Testing
         return try Engine(model: model, configuration: RunnerConfiguration(threads: 2, kvBudgetBytes: 64 << 20, contextLength: 2048))
     }
 
-    static func run(_ engine: Engine, _ prompt: [Int32], _ options: GenerationOptions) async throws -> (String, FinishReason?, GenerationUsage?) {
+    static func run(_ engine: Engine, _ prompt: [Int32], _ options: GenerationOptions) async throws -> (String, SequenceEndReason?, GenerationUsage?) {
         var text = ""
-        var reason: FinishReason?
+        var reason: SequenceEndReason?
         var usage: GenerationUsage?
         for try await event in try engine.generate(prompt: prompt, options: options) {
             switch event {

@@ -120,11 +120,11 @@ enum SyntheticModel {
 /// A naive float64 forward pass over dequantised weights: an independent reference for the engine.
 struct ReferenceForward {
     let file: GGUFFile
-    let c: ModelConfiguration
+    let c: ModelHyperparameters
     var cacheK: [[[Double]]] = []  // [layer][position][kvLen]
     var cacheV: [[[Double]]] = []
 
-    init(file: GGUFFile, configuration: ModelConfiguration) {
+    init(file: GGUFFile, configuration: ModelHyperparameters) {
         self.file = file
         c = configuration
         cacheK = Array(repeating: [], count: c.layerCount)

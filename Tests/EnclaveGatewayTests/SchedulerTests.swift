@@ -70,7 +70,7 @@ import Testing
 
     @Test func neverRunsMoreThanCapacity() async throws {
         let backend = ScriptedBackend(capacity: 2, script: .init(pieces: ["a", "b", "c"]))
-        let gateway = InferenceGateway(backend: backend, limits: .init(queueLength: 100))
+        let gateway = InferenceGateway(backend: backend, models: ["test-model"], limits: .init(queueLength: 100))
         try await withThrowingTaskGroup(of: Void.self) { group in
             for index in 0..<12 {
                 group.addTask {
@@ -87,6 +87,23 @@ import Testing
         let counts = backend.counts
         #expect(counts.finished == 12)
         #expect(counts.peakConcurrent <= 2)
-        #expect(gateway.scheduler.activeCount == 0 && gateway.scheduler.queueDepth == 0)
+        let scheduler = try #require(gateway.scheduler(of: "test-model"))
+        #expect(scheduler.activeCount == 0 && scheduler.queueDepth == 0)
+    }
+
+    /// Retry-After comes from how long requests hold a slot, measured on the injected clock: the test moves
+    /// the clock instead of sleeping.
+    @Test func retryAfterFollowsRunTimesOnTheInjectedClock() throws {
+        let clock = ManualClock()
+        let scheduler = Scheduler(queueLength: 1, capacity: { 1 }, clock: clock)
+        let first = try scheduler.enqueue(principal: "a")
+        clock.advance(by: .seconds(21))
+        first.finish()
+        // The moving average of run times is now 0.8 * 1 s + 0.2 * 21 s = 5 s.
+        let running = try scheduler.enqueue(principal: "a")
+        let waiting = try scheduler.enqueue(principal: "b")
+        // One request waits, served one at a time: about 2 * 5 s.
+        #expect(throws: InferenceError.overloaded(retryAfterSeconds: 10)) { try scheduler.enqueue(principal: "c") }
+        withExtendedLifetime((running, waiting)) {}
     }
 }

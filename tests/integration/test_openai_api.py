@@ -344,7 +344,7 @@ def test_a_repeated_prefix_is_served_from_the_kv_cache(ready_server: Server, cli
     client.chat.completions.create(model=ready_server.model_id, messages=messages, max_tokens=2)
     metrics = ready_server.metrics()
     assert sample(metrics, "enclave_engine_prefix_cached_tokens_total") - before >= 64
-    assert sample(metrics, "enclave_engine_kv_blocks_total") > 0
+    assert sample(metrics, "enclave_engine_kv_blocks_capacity") > 0
 
 
 def test_logs_hold_no_content(ready_server: Server, client: openai.OpenAI):

@@ -24,19 +24,24 @@ public struct InferenceRequest: Sendable {
     }
 }
 
-/// A request after ``InferenceBackend/prepare(_:)``: its prompt tokens are known and fit the context.
+/// A request after ``InferenceBackend/prepare(_:)``: it was checked against the model, and (for a backend
+/// that tokenises locally) its prompt tokens are known and fit the context.
 public struct PreparedInference: Sendable {
     /// The original request.
     public var request: InferenceRequest
-    /// The prompt, tokenised (after the chat template).
-    public var promptTokens: [Int32]
+    /// The prompt, tokenised (after the chat template); `nil` when the backend leaves tokenisation to an
+    /// upstream server, which then reports the count in the usage of ``InferenceEvent/finished(_:_:)``.
+    public var promptTokens: [Int32]?
     /// The most tokens this sequence may generate: the request's limit, capped by the context left.
     public var maxTokens: Int
 
     /// Creates a prepared inference.
-    public init(request: InferenceRequest, promptTokens: [Int32], maxTokens: Int) {
+    public init(request: InferenceRequest, promptTokens: [Int32]?, maxTokens: Int) {
         self.request = request
         self.promptTokens = promptTokens
         self.maxTokens = maxTokens
     }
+
+    /// How many tokens the prompt has, when the backend counted them (`nil`: the upstream counts).
+    public var promptTokenCount: Int? { promptTokens?.count }
 }

@@ -1,15 +1,5 @@
 // Enclave: what a backend says about its models.
 
-/// The load state of a model.
-public enum ModelState: Sendable, Hashable {
-    /// Being loaded; requests get 503.
-    case loading
-    /// Loaded and serving.
-    case ready
-    /// Loading failed, with the reason; requests get 503.
-    case failed(String)
-}
-
 /// A model a backend serves, as `GET /v1/models` lists it.
 public struct ModelDescriptor: Sendable, Hashable {
     /// The id clients send as `model`.

@@ -18,10 +18,13 @@ public final class MappedFile: @unchecked Sendable {
     public let count: Int
 
     /// Maps `path` read-only.
-    /// - Throws: ``GGUFError`` with code `cannotOpen` if the file cannot be opened or mapped.
+    /// - Throws: ``GGUFError`` with code `cannotOpen` if the file cannot be opened or mapped, or is not a
+    ///   regular file (a FIFO, a device or a directory is refused at once, before any read).
     public init(path: String) throws {
         self.path = path
-        let fd = open(path, O_RDONLY)
+        // O_NONBLOCK: opening a FIFO without a writer would otherwise block forever, before the fstat below
+        // can refuse it. It has no effect on a regular file.
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else {
             throw GGUFError(.cannotOpen, "cannot open (\(String(cString: strerror(errno))))", file: path)
         }
@@ -31,7 +34,7 @@ public final class MappedFile: @unchecked Sendable {
             throw GGUFError(.cannotOpen, "cannot stat (\(String(cString: strerror(errno))))", file: path)
         }
         guard (st.st_mode & S_IFMT) == S_IFREG else {
-            throw GGUFError(.cannotOpen, "not a regular file", file: path)
+            throw GGUFError(.cannotOpen, "not a regular file (a model must be a GGUF file, not a FIFO, device or directory)", file: path)
         }
         let size = Int(st.st_size)
         guard size > 0 else {

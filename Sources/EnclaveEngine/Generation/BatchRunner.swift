@@ -23,7 +23,7 @@ public final class BatchRunner: Sendable {
     /// The settings in use (context length already capped by the model).
     public let configuration: RunnerConfiguration
     /// The model's hyperparameters.
-    public let modelConfiguration: ModelConfiguration
+    public let modelConfiguration: ModelHyperparameters
 
     let state: Mutex<State>
     let wakeup = DispatchSemaphore(value: 0)
@@ -78,8 +78,9 @@ public final class BatchRunner: Sendable {
         guard request.maxTokens >= 1 else {
             throw ModelError(.invalidRequest, "max tokens must be at least 1")
         }
-        let needed = request.prompt.count + request.maxTokens
-        guard needed <= configuration.contextLength else {
+        // Overflow-safe: `maxTokens` may come from a client (this target is built without overflow checks).
+        let (needed, overflow) = request.prompt.count.addingReportingOverflow(request.maxTokens)
+        guard !overflow, needed <= configuration.contextLength else {
             throw ModelError(.contextLengthExceeded, "the prompt has \(request.prompt.count) tokens and \(request.maxTokens) more were requested, but the context holds \(configuration.contextLength)")
         }
         guard needed <= kvCapacity else {

@@ -51,5 +51,5 @@ public enum GenerationEvent: Sendable {
     /// tokens when a stop string was being checked, or none when a token ended mid-character).
     case text(String, tokens: [GeneratedToken])
     /// The generation ended.
-    case finished(FinishReason, GenerationUsage)
+    case finished(SequenceEndReason, GenerationUsage)
 }

@@ -154,7 +154,7 @@ final class RunnerCore: @unchecked Sendable {
         statistics.preemptions += 1
     }
 
-    private func finish(_ s: RunnerSequence, _ reason: FinishReason, release: Bool = true) {
+    private func finish(_ s: RunnerSequence, _ reason: SequenceEndReason, release: Bool = true) {
         if release {
             for b in s.blocks { allocator.release(b) }
             s.blocks = []
@@ -258,7 +258,7 @@ final class RunnerCore: @unchecked Sendable {
         }
     }
 
-    private func complete(_ s: RunnerSequence, _ reason: FinishReason) {
+    private func complete(_ s: RunnerSequence, _ reason: SequenceEndReason) {
         registerFullBlocks(of: s)
         running.removeAll { $0 === s }
         finish(s, reason)

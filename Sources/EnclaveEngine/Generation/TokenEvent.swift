@@ -1,7 +1,7 @@
 // Enclave: what the batch runner reports for one sequence.
 
 /// Why a sequence stopped.
-public enum FinishReason: String, Sendable, Hashable {
+public enum SequenceEndReason: String, Sendable, Hashable {
     /// An end-of-generation token or a stop string.
     case stop
     /// The token limit (or the context) was reached.
@@ -17,5 +17,5 @@ public enum TokenEvent: Sendable {
     /// A new token.
     case token(SampledToken)
     /// The sequence ended.
-    case finished(FinishReason)
+    case finished(SequenceEndReason)
 }

@@ -9,7 +9,7 @@ public final class Model: Sendable {
     /// The mapped file.
     public let file: GGUFFile
     /// The hyperparameters.
-    public let configuration: ModelConfiguration
+    public let configuration: ModelHyperparameters
     /// The weights (pointing into the mapping).
     public let weights: ModelWeights
     /// The tokenizer described by the file's metadata.
@@ -20,7 +20,7 @@ public final class Model: Sendable {
     public init(path: String) throws {
         let file = try GGUFFile(path: path)
         self.file = file
-        configuration = try ModelConfiguration(file: file)
+        configuration = try ModelHyperparameters(file: file)
         weights = try ModelWeights(file: file, configuration: configuration)
         tokenizer = try TokenizerLoader.load(from: file.metadata)
         guard tokenizer.vocabularySize <= configuration.vocabularySize else {

@@ -35,7 +35,7 @@ public struct ModelWeights: Sendable {
 
     /// Loads and validates every tensor the architecture needs, and packs the matrices (see the type's
     /// discussion) unless `packMatrices` is false or the CPU has no AVX2.
-    public init(file: GGUFFile, configuration c: ModelConfiguration, packMatrices: Bool = true) throws {
+    public init(file: GGUFFile, configuration c: ModelHyperparameters, packMatrices: Bool = true) throws {
         let d = c.embeddingLength
         tokenEmbedding = try file.matrix("token_embd.weight", rows: c.vocabularySize, columns: d)
         outputNorm = try file.vector("output_norm.weight", count: d)

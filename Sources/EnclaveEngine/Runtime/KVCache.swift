@@ -27,13 +27,13 @@ public final class KVCache: @unchecked Sendable {
     private let blockStride: Int
 
     /// Bytes one position takes across all layers (keys and values).
-    public static func bytesPerPosition(_ c: ModelConfiguration) -> Int {
+    public static func bytesPerPosition(_ c: ModelHyperparameters) -> Int {
         c.layerCount * 2 * c.kvLength * 2
     }
 
     /// Creates a cache of at most `budgetBytes`.
     /// - Throws: ``ModelError`` with code `outOfMemory` if the budget cannot hold one block or the mapping fails.
-    public init(configuration c: ModelConfiguration, budgetBytes: Int, blockSize: Int = 16) throws {
+    public init(configuration c: ModelHyperparameters, budgetBytes: Int, blockSize: Int = 16) throws {
         self.blockSize = blockSize
         layerCount = c.layerCount
         kvHeadCount = c.kvHeadCount

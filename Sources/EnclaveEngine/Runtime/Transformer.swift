@@ -8,7 +8,7 @@ import Foundation
 /// heavy loops run on its thread pool.
 public final class Transformer: @unchecked Sendable {
     // Safety: used by one driving thread at a time (the runner, or a CLI command); see the doc comment.
-    public let configuration: ModelConfiguration
+    public let configuration: ModelHyperparameters
     public let weights: ModelWeights
     public let cache: KVCache
     public let pool: ThreadPool
@@ -45,7 +45,7 @@ public final class Transformer: @unchecked Sendable {
 
     /// Creates a forward pass over `weights` using `cache`, for steps of up to `maxBatch` tokens and
     /// sequences of up to `maxContext` positions.
-    public init(configuration: ModelConfiguration, weights: ModelWeights, cache: KVCache, pool: ThreadPool, maxBatch: Int, maxContext: Int) {
+    public init(configuration: ModelHyperparameters, weights: ModelWeights, cache: KVCache, pool: ThreadPool, maxBatch: Int, maxContext: Int) {
         self.configuration = configuration
         self.weights = weights
         self.cache = cache

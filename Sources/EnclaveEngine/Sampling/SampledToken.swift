@@ -1,7 +1,7 @@
 // Enclave: the result of sampling one token.
 
 /// A token id with its log-probability.
-public struct TokenLogprob: Sendable, Hashable {
+public struct ScoredToken: Sendable, Hashable {
     /// The token id.
     public let id: Int32
     /// The natural log of its probability under the model's unmodified distribution.
@@ -26,5 +26,5 @@ public struct SampledToken: Sendable, Hashable {
     public let logprob: Float
     /// The most likely tokens under the raw distribution, best first (ties: lower id first), as many as
     /// ``SamplingParameters/topLogprobs`` asks for; empty when it is 0.
-    public let topLogprobs: [TokenLogprob]
+    public let topLogprobs: [ScoredToken]
 }

@@ -179,7 +179,7 @@ public struct Sampler: Sendable {
 
     /// The `topLogprobs` best raw logits (ties: lower id first) as log-probabilities.
     private mutating func collectTopLogprobs(_ logits: UnsafeMutableBufferPointer<Float>, logNormalizer: Double)
-        -> [TokenLogprob]
+        -> [ScoredToken]
     {
         let wanted = topIDs.count
         guard wanted > 0 else { return [] }
@@ -200,6 +200,6 @@ public struct Sampler: Sendable {
                 }
             }
         }
-        return (0..<filled).map { TokenLogprob(id: topIDs[$0], logprob: Float(Double(topLogits[$0]) - logNormalizer)) }
+        return (0..<filled).map { ScoredToken(id: topIDs[$0], logprob: Float(Double(topLogits[$0]) - logNormalizer)) }
     }
 }

@@ -21,10 +21,13 @@ public struct SamplingError: Error, CustomStringConvertible, Sendable, Equatable
     public let code: Code
     /// A human-readable explanation.
     public let message: String
+    /// The parameter at fault in the OpenAI API's spelling (`top_p`, `stop`, ...), when one is.
+    public let parameter: String?
 
-    init(_ code: Code, _ message: String) {
+    init(_ code: Code, _ message: String, parameter: String? = nil) {
         self.code = code
         self.message = message
+        self.parameter = parameter
     }
 
     public var description: String { message }

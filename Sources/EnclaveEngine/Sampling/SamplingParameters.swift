@@ -73,7 +73,10 @@ public struct SamplingParameters: Sendable, Hashable {
     ///   positive, frequency and presence penalties in [-2, 2] as OpenAI allows, penaltyLastN in 0...4096,
     ///   topLogprobs in 0...20.
     public func validate() throws(SamplingError) {
-        func fail(_ message: String) -> SamplingError { SamplingError(.invalidParameter, message) }
+        func fail(_ message: String) -> SamplingError {
+            // Every message starts with the parameter's name.
+            SamplingError(.invalidParameter, message, parameter: String(message.prefix { $0 != " " }))
+        }
         guard temperature.isFinite, temperature <= 100 else {
             throw fail("temperature must be a finite number <= 100, got \(temperature)")
         }

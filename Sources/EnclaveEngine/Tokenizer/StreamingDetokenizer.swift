@@ -5,7 +5,8 @@
 /// A token can end in the middle of a UTF-8 character (byte-fallback tokens such as `<0xF0>` carry one
 /// byte of an emoji, and byte-level BPE tokens can cut CJK characters). The detokenizer keeps such an
 /// incomplete tail until the next token completes it, so no chunk ever contains half a character.
-/// ``finish()`` flushes what is left, replacing a sequence that never completed with U+FFFD.
+/// ``finish()`` drops a trailing sequence that never completed (a generation cut by its token limit in the
+/// middle of a character ends with the characters before it, not with U+FFFD).
 /// Control tokens print nothing unless `renderSpecial` is on.
 ///
 /// Each token's piece is printed as is (a leading space is kept), which is what a continuation needs.
@@ -38,11 +39,13 @@ public struct StreamingDetokenizer: Sendable {
         return text
     }
 
-    /// Returns whatever is still buffered, with an incomplete trailing sequence replaced by U+FFFD,
-    /// and resets the detokenizer.
+    /// Returns whatever complete text is still buffered, dropping an incomplete trailing sequence, and resets
+    /// the detokenizer. (``append(_:)`` only ever keeps an incomplete tail, so this is empty unless the bytes
+    /// before it were invalid.)
     public mutating func finish() -> String {
         defer { pending.removeAll() }
-        return String(decoding: pending, as: UTF8.self)
+        let keep = UTF8Scalars.incompleteSuffixLength(pending)
+        return String(decoding: pending[..<(pending.count - keep)], as: UTF8.self)
     }
 
     /// Whether bytes of an incomplete character are waiting for the next token.

@@ -1,7 +1,6 @@
 // Enclave gateway: the fair scheduler between request handlers and a backend.
 
-import Dispatch
-import EnclaveCore
+public import EnclaveCore
 public import Metrics
 import Synchronization
 
@@ -22,8 +21,8 @@ public final class Scheduler: Sendable {
         var machine: SchedulerStateMachine
         var nextID: SchedulerStateMachine.TicketID = 1
         var waiters: [SchedulerStateMachine.TicketID: CheckedContinuation<Void, any Error>] = [:]
-        var enqueuedAt: [SchedulerStateMachine.TicketID: UInt64] = [:]
-        var admittedAt: [SchedulerStateMachine.TicketID: UInt64] = [:]
+        var enqueuedAt: [SchedulerStateMachine.TicketID: Duration] = [:]
+        var admittedAt: [SchedulerStateMachine.TicketID: Duration] = [:]
         /// Moving average of how long a request holds a slot, in seconds (for Retry-After).
         var averageRunSeconds: Double = 1
     }
@@ -31,6 +30,8 @@ public final class Scheduler: Sendable {
     private let state: Mutex<State>
     private let capacityProvider: @Sendable () -> Int
     private let metrics: SchedulerMetrics
+    /// Time since the scheduler was created, on its clock.
+    private let elapsed: @Sendable () -> Duration
 
     /// Creates a scheduler.
     /// - Parameters:
@@ -38,16 +39,23 @@ public final class Scheduler: Sendable {
     ///   - queueLengthPerPrincipal: How many requests one principal may have waiting; `nil`: `queueLength`.
     ///   - capacity: How many requests may run at once; read again at every decision, so it may change
     ///     (a backend knows its capacity once its models are loaded).
+    ///   - dimensions: Labels of its metrics (the gateway adds the backend's name, so schedulers of several
+    ///     backends report apart).
     ///   - metricsFactory: Where queue depth, active sequences, queue time and rejections are reported.
-    public init(
+    ///   - clock: Measures queue and run times (for the queue-time metric and Retry-After); tests pass a
+    ///     manual clock.
+    public init<C: Clock<Duration>>(
         queueLength: Int, queueLengthPerPrincipal: Int? = nil, capacity: @escaping @Sendable () -> Int,
-        metricsFactory: any MetricsFactory = MetricsSystem.factory
+        dimensions: [(String, String)] = [], metricsFactory: any MetricsFactory = MetricsSystem.factory,
+        clock: C = ContinuousClock()
     ) {
         let configuration = SchedulerStateMachine.Configuration(
             capacity: capacity(), queueLength: queueLength, queueLengthPerPrincipal: queueLengthPerPrincipal)
         self.state = Mutex(State(machine: SchedulerStateMachine(configuration: configuration)))
         self.capacityProvider = capacity
-        self.metrics = SchedulerMetrics(factory: metricsFactory)
+        self.metrics = SchedulerMetrics(dimensions: dimensions, factory: metricsFactory)
+        let start = clock.now
+        self.elapsed = { start.duration(to: clock.now) }
         metrics.update(queueDepth: 0, active: 0)
     }
 
@@ -70,7 +78,7 @@ public final class Scheduler: Sendable {
             var retryAfterSeconds: Double
         }
         let capacity = capacityProvider()
-        let now = DispatchTime.now().uptimeNanoseconds
+        let now = elapsed()
         let decision = state.withLock { state in
             let admitted = state.machine.configuration.capacity == capacity ? [] : state.machine.setCapacity(capacity)
             let id = state.nextID
@@ -129,7 +137,7 @@ public final class Scheduler: Sendable {
     /// Gives back the ticket's place in the queue or its slot; admits the next requests. Idempotent.
     func finish(_ id: SchedulerStateMachine.TicketID) {
         let capacity = capacityProvider()
-        let now = DispatchTime.now().uptimeNanoseconds
+        let now = elapsed()
         let (continuations, depth, active, waited, orphan) = state.withLock { state in
             var admitted = state.machine.configuration.capacity == capacity ? [] : state.machine.setCapacity(capacity)
             let action = state.machine.finish(id)
@@ -138,7 +146,7 @@ public final class Scheduler: Sendable {
             case .released(let next):
                 admitted += next
                 if let start = state.admittedAt.removeValue(forKey: id) {
-                    let seconds = Double(now &- start) / 1e9
+                    let seconds = Self.seconds(now - start)
                     state.averageRunSeconds = 0.8 * state.averageRunSeconds + 0.2 * seconds
                 }
             case .withdrawn:
@@ -149,7 +157,7 @@ public final class Scheduler: Sendable {
             }
             var waited: [Double] = []
             for next in admitted {
-                if let start = state.enqueuedAt[next] { waited.append(Double(now &- start) / 1e9) }
+                if let start = state.enqueuedAt[next] { waited.append(Self.seconds(now - start)) }
             }
             let continuations = Self.resume(admitted, in: &state, now: now)
             return (continuations, state.machine.queueDepth, state.machine.activeCount, waited, orphan)
@@ -160,9 +168,14 @@ public final class Scheduler: Sendable {
         metrics.update(queueDepth: depth, active: active)
     }
 
+    private static func seconds(_ duration: Duration) -> Double {
+        let (seconds, attoseconds) = duration.components
+        return Double(seconds) + Double(attoseconds) / 1e18
+    }
+
     /// Marks `admitted` as running and takes the continuations of those already waiting.
     private static func resume(
-        _ admitted: [SchedulerStateMachine.TicketID], in state: inout State, now: UInt64
+        _ admitted: [SchedulerStateMachine.TicketID], in state: inout State, now: Duration
     ) -> [CheckedContinuation<Void, any Error>] {
         var continuations: [CheckedContinuation<Void, any Error>] = []
         for id in admitted {

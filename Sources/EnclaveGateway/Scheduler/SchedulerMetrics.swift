@@ -9,11 +9,11 @@ struct SchedulerMetrics: Sendable {
     let queueTime: Metrics.Timer
     let rejected: Counter
 
-    init(factory: any MetricsFactory) {
-        queueDepth = Gauge(label: "enclave_queue_depth", factory: factory)
-        activeSequences = Gauge(label: "enclave_active_sequences", factory: factory)
-        queueTime = Metrics.Timer(label: "enclave_queue_time_seconds", factory: factory)
-        rejected = Counter(label: "enclave_requests_rejected_total", dimensions: [("reason", "queue_full")], factory: factory)
+    init(dimensions: [(String, String)], factory: any MetricsFactory) {
+        queueDepth = Gauge(label: "enclave_queue_depth", dimensions: dimensions, factory: factory)
+        activeSequences = Gauge(label: "enclave_active_sequences", dimensions: dimensions, factory: factory)
+        queueTime = Metrics.Timer(label: "enclave_queue_time_seconds", dimensions: dimensions, factory: factory)
+        rejected = Counter(label: "enclave_requests_rejected_total", dimensions: dimensions + [("reason", "queue_full")], factory: factory)
     }
 
     func update(queueDepth depth: Int, active: Int) {

@@ -1,7 +1,7 @@
 // Enclave server: building the Hummingbird application that `enclave serve` and the tests run.
 
 public import EnclaveCore
-import EnclaveGateway
+public import EnclaveGateway
 public import Hummingbird
 public import Logging
 import NIOCore
@@ -34,7 +34,23 @@ public func buildApplication(
     services: [any Service] = [],
     onServerRunning: @escaping @Sendable (_ port: Int?) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
-    let gateway = InferenceGateway(backend: backend, limits: configuration.limits, metricsFactory: metrics.factory)
+    buildApplication(
+        configuration: configuration, backends: [RoutedBackend(models: configuration.models.map(\.id), backend: backend)],
+        keyStore: keyStore, metrics: metrics, logger: logger, services: services, onServerRunning: onServerRunning)
+}
+
+/// Builds Enclave's HTTP application over several backends, each with its own scheduler (`enclave serve`:
+/// one ``LoadingBackend`` per model).
+public func buildApplication(
+    configuration: EnclaveConfiguration,
+    backends: [RoutedBackend],
+    keyStore: any KeyStore,
+    metrics: ServerMetrics = ServerMetrics(),
+    logger: Logger,
+    services: [any Service] = [],
+    onServerRunning: @escaping @Sendable (_ port: Int?) async -> Void = { _ in }
+) -> some ApplicationProtocol {
+    let gateway = InferenceGateway(backends: backends, limits: configuration.limits, metricsFactory: metrics.factory)
     let router = buildRouter(
         configuration: configuration, gateway: gateway, authenticator: KeyAuthenticator(store: keyStore), metrics: metrics)
     return Application(
@@ -51,10 +67,9 @@ func buildRouter(
 ) -> Router<EnclaveRequestContext> {
     let router = Router(context: EnclaveRequestContext.self)
     router.add(middleware: RequestObservationMiddleware(metrics: metrics))
-    let modelIDs = configuration.models.map(\.id)
-    HealthRoutes(backend: gateway.backend, modelIDs: modelIDs).add(to: router)
+    HealthRoutes(gateway: gateway).add(to: router)
     let authenticated = router.group().add(middleware: AuthenticationMiddleware(authenticator: authenticator))
-    MetricsRoute(metrics: metrics, backend: gateway.backend, modelIDs: modelIDs).add(to: authenticated)
+    MetricsRoute(metrics: metrics, gateway: gateway).add(to: authenticated)
     // OpenAI's error shape on /v1 only, authentication failures included; other routes render plain errors.
     let openAI = router.group("v1").add(middleware: OpenAIErrorMiddleware())
         .add(middleware: AuthenticationMiddleware(authenticator: authenticator))

@@ -2,6 +2,7 @@
 
 import Dispatch
 public import EnclaveCore
+public import EnclaveGateway
 public import Metrics
 public import Prometheus
 import Synchronization
@@ -15,6 +16,8 @@ public final class ServerMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
     /// The factory that writes into ``registry``.
     public let factory: any MetricsFactory
+    /// The last total reported for each backend counter (name and model), so a scrape adds only the growth.
+    private let counterTotals = Mutex<[String: Double]>([:])
 
     /// Creates metrics with a new registry.
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
@@ -62,28 +65,37 @@ public final class ServerMetrics: Sendable {
             .increment()
     }
 
-    /// Sets the model state gauges (one per model and state, 1 for the current state) and the capacity.
-    public func recordBackend(states: [(model: String, state: ModelState?)], capacity: Int) {
-        for (model, state) in states {
-            let current: String =
-                switch state {
-                case .ready: "ready"
-                case .loading: "loading"
-                case .failed: "failed"
-                case nil: "unknown"
-                }
-            for name in ["loading", "ready", "failed"] {
-                Gauge(label: "enclave_model_state", dimensions: [("model", model), ("state", name)], factory: factory)
-                    .record(name == current ? 1 : 0)
+    /// Sets the model state gauges (one per model and state name, 1 for the current state) and each
+    /// backend's capacity (`enclave_backend_capacity{backend}`).
+    public func recordBackend(statuses: [ModelStatus]) {
+        for status in statuses {
+            for name in ModelState.allNames {
+                Gauge(label: "enclave_model_state", dimensions: [("model", status.id), ("state", name)], factory: factory)
+                    .record(name == status.stateName ? 1 : 0)
             }
+            Gauge(label: "enclave_backend_capacity", dimensions: [("backend", status.backend)], factory: factory)
+                .record(status.capacity)
         }
-        Gauge(label: "enclave_backend_capacity", factory: factory).record(capacity)
     }
 
-    /// Records the backend's internal gauges (sampled at each scrape).
+    /// Records the backends' internal gauges and counters (sampled at each scrape). A counter is given as its
+    /// total so far: the Prometheus counter grows by the difference since the last scrape (by the whole
+    /// total when it went down, as after a backend restart).
     public func recordBackend(gauges: [BackendGauge]) {
         for g in gauges {
-            Gauge(label: g.name, dimensions: [("model", g.model)], factory: factory).record(g.value)
+            switch g.kind {
+            case .gauge:
+                Gauge(label: g.name, dimensions: [("model", g.model)], factory: factory).record(g.value)
+            case .counter:
+                let key = g.name + "\u{0}" + g.model
+                let growth = counterTotals.withLock { totals -> Double in
+                    let last = totals[key] ?? 0
+                    totals[key] = g.value
+                    return g.value >= last ? g.value - last : g.value
+                }
+                let counter = Counter(label: g.name, dimensions: [("model", g.model)], factory: factory)
+                if growth > 0 { counter.increment(by: Int64(growth)) } else { counter.increment(by: 0) }
+            }
         }
     }
 

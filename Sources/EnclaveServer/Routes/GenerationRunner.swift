@@ -25,7 +25,7 @@ struct GenerationRunner {
         onDelta: (_ text: String, _ logprobs: [TokenLogprob]) async throws -> Void
     ) async throws -> Outcome {
         let model = submission.prepared.request.model
-        let promptTokens = submission.prepared.promptTokens.count
+        let promptTokens = submission.prepared.promptTokenCount ?? 0
         var firstToken: UInt64?
         var deltas = 0
         do {

@@ -1,23 +1,23 @@
 // Enclave server: /healthz and /readyz.
 
 import EnclaveCore
-import EnclaveGateway
+public import EnclaveGateway
 import Foundation
 public import Hummingbird
 
 /// Liveness and readiness, without authentication.
 ///
 /// - `GET /healthz`: 200 while the process serves HTTP.
-/// - `GET /readyz`: 200 once every configured model is ready; 503 while any loads or has failed. The body
-///   lists each model's state.
+/// - `GET /readyz`: 200 once every routed model is ready; 503 while any loads or has failed (the others
+///   serve meanwhile). The body lists each model's state (`loading`, `ready`, `failed`, `missing`) and, for
+///   a failed one, what failed in general terms: this route is unauthenticated, so file paths and the
+///   underlying error go to the log only.
 public struct HealthRoutes: Sendable {
-    let backend: any InferenceBackend
-    let modelIDs: [String]
+    let gateway: InferenceGateway
 
-    /// Creates the routes for the models the configuration declares.
-    public init(backend: any InferenceBackend, modelIDs: [String]) {
-        self.backend = backend
-        self.modelIDs = modelIDs
+    /// Creates the routes for the models the gateway routes.
+    public init(gateway: InferenceGateway) {
+        self.gateway = gateway
     }
 
     /// Adds the routes.
@@ -40,16 +40,17 @@ public struct HealthRoutes: Sendable {
 
     func readiness() async throws -> Response {
         var models: [Readiness.Model] = []
-        for id in modelIDs {
-            switch await backend.state(of: id) {
-            case .ready: models.append(.init(id: id, state: "ready"))
-            case .loading: models.append(.init(id: id, state: "loading"))
-            case .failed(let reason): models.append(.init(id: id, state: "failed", error: reason))
-            case nil: models.append(.init(id: id, state: "missing", error: "the backend does not serve this model"))
-            }
+        for status in await gateway.statuses() {
+            let error: String? =
+                switch status.state {
+                case .failed(let reason): reason
+                case nil: "the backend does not serve this model"
+                default: nil
+                }
+            models.append(.init(id: status.id, state: status.stateName, error: error))
         }
-        let ready = models.allSatisfy { $0.state == "ready" }
-        let failed = models.contains { $0.state == "failed" || $0.state == "missing" }
+        let ready = models.allSatisfy { $0.state == ModelState.ready.name }
+        let failed = models.contains { $0.state == ModelState.failed("").name || $0.state == ModelState.missingName }
         let body = Readiness(status: ready ? "ready" : (failed ? "failed" : "loading"), models: models)
         let data = try JSONEncoder.api().encode(body)
         return Response(

@@ -37,11 +37,11 @@ public struct OpenAIRoutes: Sendable {
     }
 
     func listModels() async throws -> Response {
-        try jsonResponse(ModelList(await gateway.backend.models()))
+        try jsonResponse(ModelList(await gateway.models()))
     }
 
     func model(id: String) async throws -> Response {
-        guard let descriptor = await gateway.backend.models().first(where: { $0.id == id }) else {
+        guard let descriptor = await gateway.models().first(where: { $0.id == id }) else {
             throw InferenceError.unknownModel(id)
         }
         return try jsonResponse(ModelList.Model(descriptor))

@@ -2,7 +2,7 @@
 
 /// The hyperparameters of a transformer, read from GGUF metadata plus the values llama.cpp fixes
 /// in code for each architecture (see engine-facts-gemma3.md §1.2).
-public struct ModelConfiguration: Sendable, Equatable {
+public struct ModelHyperparameters: Sendable, Equatable {
     public var architecture: Architecture
     /// Number of transformer blocks.
     public var layerCount: Int
