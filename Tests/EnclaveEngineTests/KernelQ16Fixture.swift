@@ -54,10 +54,10 @@ struct KernelQ16Fixture {
     /// m or dmin within ±0.05.
     static func weights(_ type: GGMLType, rows: Int, k: Int, seed: UInt64) -> KernelQ16Fixture {
         var rng = SplitMix64(seed: seed)
-        let bytes = GGMLBlockFactory.blocks(type, rows: rows, k: k, using: &rng) { (field: Int, rng: inout SplitMix64) -> Float in
+        let bytes = GGMLBlockFactory.blocks(type, rows: rows, k: k, using: &rng, scale: { (field: Int, rng: inout SplitMix64) -> Float in
             let size: Double = field == 0 ? 0.02 : 0.05
             return Float((rng.unit() * 2 - 1) * size)
-        }
+        })
         return KernelQ16Fixture(type: type, rows: rows, k: k, bytes: bytes)
     }
 

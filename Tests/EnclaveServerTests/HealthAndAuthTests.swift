@@ -6,6 +6,8 @@ import EnclaveTesting
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import InMemoryLogging
+import Logging
 import Testing
 
 @Suite struct HealthAndAuthTests {

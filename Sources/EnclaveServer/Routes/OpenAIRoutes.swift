@@ -54,7 +54,7 @@ public struct OpenAIRoutes: Sendable {
     func prepare(_ inference: InferenceRequest, promptParameter: String) async throws -> PreparedInference {
         var capped = inference
         let requested = inference.parameters.maxTokens
-        if let requested, let context = await gateway.backend.models().first(where: { $0.id == inference.model })?.contextLength,
+        if let requested, let context = await gateway.models().first(where: { $0.id == inference.model })?.contextLength,
             requested > context
         {
             capped.parameters.maxTokens = context
