@@ -22,6 +22,8 @@ let package = Package(
         .library(name: "EnclaveGateway", targets: ["EnclaveGateway"]),
         .library(name: "EnclaveServer", targets: ["EnclaveServer"]),
         .library(name: "EnclaveTesting", targets: ["EnclaveTesting"]),
+        .library(name: "EnclaveEngineFixtures", targets: ["EnclaveEngineFixtures"]),
+        .library(name: "EnclaveBench", targets: ["EnclaveBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
@@ -48,6 +50,18 @@ let package = Package(
             name: "EnclaveEngine",
             dependencies: ["CEnclaveKernels"],
             swiftSettings: engineSettings
+        ),
+        // Valid random ggml weights and a seeded generator, shared by the engine tests and the bench.
+        .target(
+            name: "EnclaveEngineFixtures",
+            dependencies: ["EnclaveEngine"],
+            swiftSettings: swiftSettings
+        ),
+        // Benchmark harnesses (no HTTP); the CLI's bench commands are thin shells over them.
+        .target(
+            name: "EnclaveBench",
+            dependencies: ["EnclaveEngine", "EnclaveEngineFixtures", "CEnclaveKernels"],
+            swiftSettings: swiftSettings
         ),
         .target(
             name: "EnclaveCore",
@@ -100,6 +114,7 @@ let package = Package(
         .executableTarget(
             name: "enclave",
             dependencies: [
+                "EnclaveBench",
                 "EnclaveEngine",
                 "EnclaveCore",
                 "EnclaveStorage",
@@ -113,7 +128,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EnclaveEngineTests",
-            dependencies: ["EnclaveEngine", "CEnclaveKernels"],
+            dependencies: ["EnclaveEngine", "CEnclaveKernels", "EnclaveEngineFixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -123,7 +138,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EnclaveStorageTests",
-            dependencies: ["EnclaveCore", "EnclaveStorage", "EnclaveTesting"],
+            dependencies: ["EnclaveCore", "EnclaveStorage", "EnclaveTesting", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -174,7 +174,7 @@ ENC_INLINE void tile_q6k(const int NR, const int NC, const uint8_t *w, int64_t r
         }
 #pragma clang loop unroll(full)
         for (int r = 0; r < NR; r++) {
-            const float d = enc_h2f_end(blk[r] + 208);
+            const float d = enc_h2f_end(blk[r] + ENC_Q6_K_D_OFFSET);
             const __m256i sc16 = _mm256_cvtepi8_epi16(sc8[r]);
 #pragma clang loop unroll(full)
             for (int c = 0; c < NC; c++) {

@@ -651,7 +651,7 @@ INLINE __m256 rows_superblockK(int type, const uint8_t *const p[8], const enc_q1
         half1[i] = l1;
     }
     if (type == ENC_Q6_K) {
-        const __m256 d = _mm256_mul_ps(gather_half8(p, 208), dx);
+        const __m256 d = _mm256_mul_ps(gather_half8(p, ENC_Q6_K_D_OFFSET), dx);
         acc = _mm256_fmadd_ps(tree_ps(half0, 8), d, acc);
         return _mm256_fmadd_ps(tree_ps(half1, 8), d, acc);
     }
@@ -725,7 +725,7 @@ INLINE void colsK(int type, int ncol, const uint8_t *w, int64_t row_bytes, int64
                 const scales16 sc = scales16_of(type, p, &m8);
                 __m256 d, dmin = _mm256_setzero_ps();
                 if (type == ENC_Q6_K) {
-                    d = _mm256_mul_ps(_mm256_set1_ps(half_at(p + 208)), dxv);
+                    d = _mm256_mul_ps(_mm256_set1_ps(half_at(p + ENC_Q6_K_D_OFFSET)), dxv);
                 } else {
                     d = _mm256_mul_ps(_mm256_set1_ps(half_at(p)), dxv);
                     dmin = _mm256_mul_ps(_mm256_set1_ps(half_at(p + 2)), dxv);

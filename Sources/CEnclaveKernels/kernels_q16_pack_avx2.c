@@ -141,7 +141,7 @@ static void pack_q6_K(const uint8_t *const src[8], uint8_t *dst) {
     const __m256i m15 = _mm256_set1_epi8(15), m3 = _mm256_set1_epi8(3), m32 = _mm256_set1_epi8(32);
     for (int r = 0; r < 8; r++) {
         const uint8_t *b = src[r];
-        memcpy(dst + 2 * r, b + 208, 2);
+        memcpy(dst + 2 * r, b + ENC_Q6_K_D_OFFSET, 2);
         for (int s = 0; s < 16; s++) dst[Q6K_SC + 8 * s + r] = b[192 + s];
         for (int h = 0; h < 2; h++) {
             const __m256i l0 = load256(b + 64 * h), l1 = load256(b + 64 * h + 32), hb = load256(b + 128 + 32 * h);

@@ -185,7 +185,7 @@ static void pack_blockK(int type, const uint8_t *const src[8], uint8_t *dst) {
     if (type == ENC_Q6_K) {
         for (int r = 0; r < 8; r++) {
             const uint8_t *b = src[r];
-            memcpy(dst + 2 * r, b + 208, 2);
+            memcpy(dst + 2 * r, b + ENC_Q6_K_D_OFFSET, 2);
             for (int s = 0; s < 16; s++) dst[Q6K_SC + 8 * s + r] = b[192 + s];
             int8_t q[256];
             for (int h = 0; h < 2; h++) {
@@ -239,7 +239,7 @@ static void pack_blockK(int type, const uint8_t *const src[8], uint8_t *dst) {
 
 static void unpack_blockK(int type, const uint8_t *src, int r, uint8_t *dst) {
     if (type == ENC_Q6_K) {
-        memcpy(dst + 208, src + 2 * r, 2);
+        memcpy(dst + ENC_Q6_K_D_OFFSET, src + 2 * r, 2);
         for (int s = 0; s < 16; s++) dst[192 + s] = src[Q6K_SC + 8 * s + r];
         uint8_t q[256];
         for (int h = 0; h < 2; h++)

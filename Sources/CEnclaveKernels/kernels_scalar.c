@@ -221,7 +221,7 @@ static float dot_q5_K(const uint8_t *wb, const enc_q8_256 *xb, int64_t nb) {
 static float dot_q6_K(const uint8_t *wb, const enc_q8_256 *xb, int64_t nb) {
     float sum = 0.0f;
     for (int64_t b = 0; b < nb; b++, wb += 210) {
-        const float d = enc_half_to_float(enc_load_u16(wb + 208)) * xb[b].d;
+        const float d = enc_half_to_float(enc_load_u16(wb + ENC_Q6_K_D_OFFSET)) * xb[b].d;
         const int8_t *q8 = xb[b].qs;
         int isum = 0;
         for (int h = 0; h < 2; h++) {

@@ -2,6 +2,7 @@
 
 import CEnclaveKernels
 import EnclaveEngine
+import EnclaveEngineFixtures
 import Foundation
 
 /// A weight matrix in ggml encoding (owned synthetic bytes or a tensor of a mapped model file).
@@ -49,33 +50,20 @@ struct KernelQ16Fixture {
         var values: [Float]
     }
 
-    /// Deterministic random weights with finite scales of both signs (Q6_K's d sits at the end).
+    /// Deterministic random weights (``GGMLBlockFactory``) with finite scales of both signs: d within ±0.02,
+    /// m or dmin within ±0.05.
     static func weights(_ type: GGMLType, rows: Int, k: Int, seed: UInt64) -> KernelQ16Fixture {
-        var rng = Random(seed)
-        let blockCount = rows * k / type.blockSize
-        var bytes = (0..<blockCount * type.blockBytes).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
-        func setHalf(_ offset: Int, _ value: Float) {
-            let bits = Float16(value).bitPattern
-            bytes[offset] = UInt8(bits & 0xFF)
-            bytes[offset + 1] = UInt8(bits >> 8)
-        }
-        for b in 0..<blockCount {
-            let base = b * type.blockBytes
-            let scale = Float(rng.unit() * 2 - 1) * 0.02
-            switch type {
-            case .q6_K: setHalf(base + 208, scale)
-            case .q4_1, .q5_1, .q4_K, .q5_K:
-                setHalf(base, scale)
-                setHalf(base + 2, Float(rng.unit() * 2 - 1) * 0.05)
-            default: setHalf(base, scale)
-            }
-        }
+        var rng = SplitMix64(seed: seed)
+        let bytes = GGMLBlockFactory.blocks(type, rows: rows, k: k, using: &rng, scale: { (field: Int, rng: inout SplitMix64) -> Float in
+            let size: Double = field == 0 ? 0.02 : 0.05
+            return Float((rng.unit() * 2 - 1) * size)
+        })
         return KernelQ16Fixture(type: type, rows: rows, k: k, bytes: bytes)
     }
 
     /// Roughly unit-scale activations with a few large outliers, like transformer hidden states.
     static func inputs(k: Int, count: Int, seed: UInt64) -> Inputs {
-        var rng = Random(seed)
+        var rng = SplitMix64(seed: seed)
         var values = (0..<k * count).map { _ in Float(rng.unit() * 2 - 1) }
         for _ in 0..<max(1, k * count / 200) { values[Int(rng.next() % UInt64(k * count))] *= 40 }
         return Inputs(k: k, count: count, values: values)
@@ -159,24 +147,5 @@ struct KernelQ16Fixture {
         let scale = b.reduce(0.0) { max($0, abs(Double($1))) }
         let err = zip(a, b).reduce(0.0) { max($0, abs(Double($1.0) - Double($1.1))) }
         return scale == 0 ? err : err / scale
-    }
-}
-
-extension KernelQ16Fixture {
-    /// SplitMix64: a small deterministic generator for test data.
-    struct Random {
-        private var state: UInt64
-        init(_ seed: UInt64) { state = seed }
-
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-
-        /// Uniform in [0, 1).
-        mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
     }
 }

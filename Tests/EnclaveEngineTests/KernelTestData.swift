@@ -2,29 +2,8 @@
 
 import CEnclaveKernels
 import EnclaveEngine
+import EnclaveEngineFixtures
 import Foundation
-
-/// A seeded generator (SplitMix64) so that every failure reproduces.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// Roughly normal (sum of uniforms), mean 0, standard deviation about `scale`.
-    mutating func normal(_ scale: Float) -> Float {
-        var s: Float = 0
-        for _ in 0..<4 { s += Float.random(in: -1...1, using: &self) }
-        return s * 0.866 * scale
-    }
-}
 
 /// Switches the kernels' instruction set for the duration of `body` and restores the previous level.
 enum KernelISA {
@@ -52,52 +31,12 @@ struct KernelActivations {
 enum KernelData {
     static let allTypes: [GGMLType] = [.f32, .f16, .bf16, .q8_0, .q4_0, .q4_1, .q5_0, .q5_1, .q4_K, .q5_K, .q6_K]
 
-    /// Byte offsets of the f16 scale fields of one block, which random bytes must not fill.
-    static func scaleFields(_ type: GGMLType) -> [Int] {
-        switch type {
-        case .q8_0, .q4_0, .q5_0: [0]
-        case .q4_1, .q5_1, .q4_K, .q5_K: [0, 2]
-        case .q6_K: [208]
-        default: []
-        }
-    }
-
-    static func half(_ value: Float) -> UInt16 { Float16(value).bitPattern }
-
-    /// `rows` random rows of `k` elements: random quant bytes with sane f16 scales (about `scale` in size).
+    /// `rows` random rows of `k` elements (``GGMLBlockFactory``): random quant bytes with sane f16 scales (about
+    /// `scale` in size, both signs); float types roughly normal with unit spread.
     static func weights(_ type: GGMLType, rows: Int, k: Int, scale: Float = 0.02, rng: inout SplitMix64) -> [UInt8] {
-        let rowBytes = type.rowBytes(elements: k)!
-        var bytes = [UInt8](repeating: 0, count: rows * rowBytes)
-        switch type {
-        case .f32:
-            for i in 0..<(rows * k) {
-                withUnsafeBytes(of: rng.normal(1).bitPattern.littleEndian) { for b in 0..<4 { bytes[4 * i + b] = $0[b] } }
-            }
-        case .f16:
-            for i in 0..<(rows * k) {
-                let h = half(rng.normal(1))
-                bytes[2 * i] = UInt8(h & 0xff)
-                bytes[2 * i + 1] = UInt8(h >> 8)
-            }
-        case .bf16:
-            for i in 0..<(rows * k) {
-                let h = UInt16(rng.normal(1).bitPattern >> 16)
-                bytes[2 * i] = UInt8(h & 0xff)
-                bytes[2 * i + 1] = UInt8(h >> 8)
-            }
-        default:
-            for i in bytes.indices { bytes[i] = UInt8.random(in: 0...255, using: &rng) }
-            let fields = scaleFields(type)
-            for block in 0..<(rows * k / type.blockSize) {
-                for offset in fields {
-                    let value = Float.random(in: -1...1, using: &rng) * scale
-                    let h = half(value)
-                    bytes[block * type.blockBytes + offset] = UInt8(h & 0xff)
-                    bytes[block * type.blockBytes + offset + 1] = UInt8(h >> 8)
-                }
-            }
+        GGMLBlockFactory.blocks(type, rows: rows, k: k, using: &rng, element: { (rng: inout SplitMix64) -> Float in rng.normal(1) }) {
+            (_: Int, rng: inout SplitMix64) -> Float in Float.random(in: -1...1, using: &rng) * scale
         }
-        return bytes
     }
 
     /// `count` floats like a hidden state: roughly normal with a few large outliers.

@@ -2,6 +2,7 @@
 
 import CEnclaveKernels
 import EnclaveEngine
+import EnclaveEngineFixtures
 import Foundation
 import Testing
 

@@ -6,6 +6,7 @@
 
 import CEnclaveKernels
 import EnclaveEngine
+import EnclaveEngineFixtures
 import Foundation
 import Testing
 

@@ -1,10 +1,11 @@
 // Enclave: tiny random GGUF models written by the tests, and a naive float64 reference forward pass.
 
 import EnclaveEngine
+import EnclaveEngineFixtures
 import Foundation
 
 /// A deterministic pseudo-random generator for test data.
-struct TestRandom {
+struct TestRandom: RandomNumberGenerator {
     var state: UInt64
     init(seed: UInt64) { state = seed &+ 0x9E37_79B9_7F4A_7C15 }
     mutating func next() -> UInt64 {
@@ -36,34 +37,19 @@ struct SyntheticSpec {
 }
 
 enum SyntheticModel {
-    /// Valid random encoded bytes for `rows x columns` of `type` with small scales.
+    /// Valid random encoded bytes for `rows x columns` of `type` (``GGMLBlockFactory``) with small scales.
     static func encode(_ type: GGMLType, rows: Int, columns: Int, rng: inout TestRandom) -> [UInt8] {
-        var out = [UInt8]()
-        func half(_ v: Float) -> [UInt8] { let b = Float16(v).bitPattern; return [UInt8(b & 0xFF), UInt8(b >> 8)] }
-        switch type {
-        case .f32:
-            for _ in 0..<(rows * columns) { withUnsafeBytes(of: rng.uniform(-0.1, 0.1).bitPattern) { out.append(contentsOf: $0) } }
-        case .f16:
-            for _ in 0..<(rows * columns) { out.append(contentsOf: half(rng.uniform(-0.1, 0.1))) }
-        case .bf16:
-            for _ in 0..<(rows * columns) { let b = rng.uniform(-0.1, 0.1).bitPattern >> 16; out.append(UInt8(b & 0xFF)); out.append(UInt8(b >> 8)) }
-        default:
-            let blocks = rows * columns / type.blockSize
-            for _ in 0..<blocks {
-                var block = (0..<type.blockBytes).map { _ in rng.byte() }
-                func put(_ offset: Int, _ v: Float) { let h = half(v); block[offset] = h[0]; block[offset + 1] = h[1] }
-                switch type {
-                case .q8_0: put(0, rng.uniform(0.0005, 0.001))
-                case .q4_0, .q5_0: put(0, rng.uniform(0.005, 0.01))
-                case .q4_1, .q5_1: put(0, rng.uniform(0.005, 0.01)); put(2, rng.uniform(-0.08, -0.04))
-                case .q4_K, .q5_K: put(0, rng.uniform(0.0002, 0.0004)); put(2, rng.uniform(0.0002, 0.0004))
-                case .q6_K: put(208, rng.uniform(0.00005, 0.0001) * (rng.byte() & 1 == 0 ? 1 : -1))
-                default: fatalError("no encoder for \(type)")
-                }
-                out.append(contentsOf: block)
+        GGMLBlockFactory.blocks(type, rows: rows, k: columns, using: &rng, element: { (rng: inout TestRandom) -> Float in rng.uniform(-0.1, 0.1) }) {
+            (field: Int, rng: inout TestRandom) -> Float in
+            switch (type, field) {
+            case (.q8_0, _): rng.uniform(0.0005, 0.001)
+            case (.q4_0, _), (.q5_0, _), (.q4_1, 0), (.q5_1, 0): rng.uniform(0.005, 0.01)
+            case (.q4_1, _), (.q5_1, _): rng.uniform(-0.08, -0.04)
+            case (.q4_K, _), (.q5_K, _): rng.uniform(0.0002, 0.0004)
+            case (.q6_K, _): rng.uniform(0.00005, 0.0001) * (rng.byte() & 1 == 0 ? 1 : -1)
+            default: fatalError("no encoder for \(type)")
             }
         }
-        return out
     }
 
     /// Writes the model to a temporary GGUF file and returns its path.

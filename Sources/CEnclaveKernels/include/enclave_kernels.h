@@ -22,6 +22,10 @@ enum {
     ENC_Q4_K = 12, ENC_Q5_K = 13, ENC_Q6_K = 14, ENC_BF16 = 30,
 };
 
+/// Byte offset of the f16 super-block scale d in a Q6_K block (after ql[128], qh[64] and scales[16]; the
+/// block is 210 bytes). `GGMLType.q6_KScaleOffset` in Swift.
+#define ENC_Q6_K_D_OFFSET 208
+
 /// Activation formats.
 enum { ENC_ACT_F32 = 0, ENC_ACT_Q8_32 = 1, ENC_ACT_Q8_256 = 2 };
 

@@ -26,6 +26,10 @@ public struct GGMLType: Hashable, Sendable, CustomStringConvertible {
     public static let q8_K = GGMLType(rawValue: 15)
     public static let bf16 = GGMLType(rawValue: 30)
 
+    /// Byte offset of the f16 super-block scale `d` in a Q6_K block (after `ql[128]`, `qh[64]` and
+    /// `scales[16]`); `ENC_Q6_K_D_OFFSET` in the C kernels.
+    public static let q6_KScaleOffset = 208
+
     private static let table: [UInt32: (name: String, block: Int, bytes: Int)] = [
         0: ("F32", 1, 4), 1: ("F16", 1, 2), 2: ("Q4_0", 32, 18), 3: ("Q4_1", 32, 20),
         6: ("Q5_0", 32, 22), 7: ("Q5_1", 32, 24), 8: ("Q8_0", 32, 34), 9: ("Q8_1", 32, 40),

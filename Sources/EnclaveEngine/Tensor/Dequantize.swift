@@ -122,7 +122,7 @@ public enum Dequantize {
     }
 
     static func q6K(_ p: UnsafeRawPointer, _ out: UnsafeMutablePointer<Float>) {
-        let d = half(p, 208)
+        let d = half(p, GGMLType.q6_KScaleOffset)
         for h in 0..<2 {
             let ql = p + 64 * h, qh = p + 128 + 32 * h, sc = p + 192 + 8 * h
             for l in 0..<32 {

@@ -1,127 +1,27 @@
-// Enclave: the measurements behind `enclave bench kernels-q16`.
+// Enclave bench: one-thread speed of the int16-activation matrix kernels on the model shapes.
 
 import CEnclaveKernels
+import Dispatch
 import EnclaveEngine
+import EnclaveEngineFixtures
 import Foundation
 
-/// Times matrix products of synthetic weights with quantised activations, one thread.
-struct KernelBenchRunner {
-    /// A weight matrix shape of one of the two reference models.
-    struct Shape: Sendable {
-        let model: String
-        let matrix: String
-        let type: GGMLType
-        let rows: Int
-        let k: Int
-
-        static let all: [Shape] = [
-            Shape(model: "SmolLM2", matrix: "attn_q/o", type: .q4_1, rows: 576, k: 576),
-            Shape(model: "SmolLM2", matrix: "attn_k/v", type: .q4_1, rows: 192, k: 576),
-            Shape(model: "SmolLM2", matrix: "ffn_gate/up", type: .q4_1, rows: 1536, k: 576),
-            Shape(model: "SmolLM2", matrix: "ffn_down", type: .q4_1, rows: 576, k: 1536),
-            Shape(model: "SmolLM2", matrix: "output", type: .q8_0, rows: 49152, k: 576),
-            Shape(model: "Gemma3", matrix: "attn_q", type: .q5_0, rows: 1024, k: 640),
-            Shape(model: "Gemma3", matrix: "attn_k/v", type: .q5_0, rows: 256, k: 640),
-            Shape(model: "Gemma3", matrix: "attn_v", type: .q8_0, rows: 256, k: 640),
-            Shape(model: "Gemma3", matrix: "ffn_gate/up", type: .q5_0, rows: 2048, k: 640),
-            Shape(model: "Gemma3", matrix: "ffn_down", type: .q6_K, rows: 640, k: 2048),
-            Shape(model: "Gemma3", matrix: "ffn_down", type: .q4_K, rows: 640, k: 2048),
-            Shape(model: "Gemma3", matrix: "attn_output", type: .q4_K, rows: 640, k: 1024),
-            Shape(model: "Gemma3", matrix: "output", type: .q8_0, rows: 262_144, k: 640),
-        ]
-
-        var matrixBytes: Int { rows * type.rowBytes(elements: k)! }
-    }
-
-    /// The kernels compared.
-    enum Kernel: String, Codable, Sendable {
-        case int16AVX2 = "int16-avx2"
-        /// enc_q16_matmul_packed on a copy packed with enc_q16_pack (8 interleaved rows), AVX2.
-        case int16Packed = "int16-packed"
-        case int16Scalar = "int16-scalar"
-        /// enc_matmul with int8 activations, at whatever level this build implements it.
-        case int8 = "int8"
-    }
-
-    /// One measurement.
-    struct Result: Codable, Sendable {
-        let model: String
-        let matrix: String
-        let type: String
-        /// Rows multiplied (batched products of the output matrices use their first rows only).
-        let rows: Int
-        let k: Int
-        let kernel: Kernel
-        let n: Int
-        let cold: Bool
-        /// Median time of one call.
-        let microseconds: Double
-        /// The 10th percentile: what the kernel does when nothing else disturbs it.
-        let p10Microseconds: Double
-        let repetitions: Int
-        /// From the median.
-        let gflops: Double
-        /// Weight bytes read per second (once per call), from the median.
-        let weightGBps: Double
-
-        static let header =
-            "model   matrix       type  rows x k      kernel        n    mode   median us    p10 us  GFLOP/s  GB/s(w)"
-
-        var line: String {
-            let shape = "\(rows)x\(k)"
-            return model.padding(toLength: 8, withPad: " ", startingAt: 0) + matrix.padding(toLength: 13, withPad: " ", startingAt: 0)
-                + type.padding(toLength: 6, withPad: " ", startingAt: 0) + shape.padding(toLength: 14, withPad: " ", startingAt: 0)
-                + kernel.rawValue.padding(toLength: 14, withPad: " ", startingAt: 0)
-                + String(format: "%-4d %-5@ %10.1f %9.1f %8.1f %8.2f", n, cold ? "cold" : "hot", microseconds, p10Microseconds, gflops, weightGBps)
-        }
-    }
-
-    /// The cost of quantising one activation row.
-    struct QuantizerResult: Codable, Sendable {
-        let format: String
-        let k: Int
-        let kernel: Kernel
-        /// Median nanoseconds per row.
-        let nanoseconds: Double
-
-        var line: String {
-            "quantise " + format.padding(toLength: 10, withPad: " ", startingAt: 0) + String(format: "k=%-5d ", k)
-                + kernel.rawValue.padding(toLength: 14, withPad: " ", startingAt: 0) + String(format: "%8.0f ns/row", nanoseconds)
-        }
-    }
-
-    /// The JSON document.
-    struct Report: Codable, Sendable {
-        let streamReadGBps: Double
-        let quantizers: [QuantizerResult]
-        let results: [Result]
-    }
-
-    /// Quantisation of one row of k floats to the int16 block formats, AVX2 and portable.
-    func measureQuantizers() -> [QuantizerResult] {
-        var results: [QuantizerResult] = []
-        for (format, name, lengths) in [(Int32(ENC_ACT_Q16_32), "q16x32", [576, 640, 1536, 2048]), (Int32(ENC_ACT_Q16_256), "q16x256", [1024, 1536, 2048])] {
-            for k in lengths {
-                let x = (0..<k).map { Float(($0 * 7919) % 1000) / 500 - 1 }
-                var out = [UInt8](repeating: 0, count: Int(enc_q16_activation_row_bytes(format, Int64(k))))
-                for (kernel, isa) in [(Kernel.int16AVX2, Int32(ENC_ISA_AVX2)), (Kernel.int16Scalar, Int32(ENC_ISA_SCALAR))] {
-                    var times: [Double] = []
-                    x.withUnsafeBufferPointer { xs in
-                        out.withUnsafeMutableBytes { o in
-                            for _ in 0..<51 {
-                                let start = DispatchTime.now().uptimeNanoseconds
-                                for _ in 0..<20 { enc_q16_quantize_row_isa(isa, format, xs.baseAddress!, Int64(k), o.baseAddress!) }
-                                times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 20)
-                            }
-                        }
-                    }
-                    results.append(QuantizerResult(format: name, k: k, kernel: kernel, nanoseconds: times.sorted()[times.count / 2]))
-                }
-            }
-        }
-        return results
-    }
-
+/// Times matrix products of synthetic weights with quantised activations, one thread: the int16-activation
+/// kernels (AVX2 on the plain and on the packed layout, portable) and the int8 ones, on the matrix shapes of
+/// SmolLM2-135M (Q4_1 layers, Q8_0 output) and Gemma-3-270M Q4_K_M (Q5_0/Q8_0/Q4_K/Q6_K, Q8_0 output).
+/// `enclave bench kernels-q16`.
+///
+/// Weights are random bytes with realistic block scales. "hot" multiplies the same matrix every time;
+/// "cold" rotates through copies totalling `coldBytes`, so weights stream from DRAM as in decoding (the two
+/// output matrices are larger than the caches, so their "hot" streams too). Times are medians, with the
+/// 10th percentile alongside; the machine may be shared, so compare kernels as ratios.
+///
+/// ```swift
+/// let bench = Q16KernelBench(seconds: 0.2, coldBytes: 256 << 20)
+/// let report = bench.run(batchSizes: [8, 64, 512]) { line in print(line) }
+/// print(Q16KernelBench.summary(report.results))
+/// ```
+public final class Q16KernelBench {
     /// Batched products use at most this many rows (the 262144-row output matrix is only ever
     /// multiplied with the few positions that need logits).
     static let batchedRowLimit = 8192
@@ -138,7 +38,12 @@ struct KernelBenchRunner {
     private let packedBuffer: UnsafeMutableRawPointer
     private let packedBufferBytes: Int
 
-    init(seconds: Double, coldBytes: Int) {
+    /// Creates the benchmark and fills its weight buffer (`max(coldBytes, 2 x the largest matrix)` plus one
+    /// matrix) with random bytes.
+    /// - Parameters:
+    ///   - seconds: Time spent per measurement (at least 3 repetitions).
+    ///   - coldBytes: Bytes of weight copies rotated through for cold measurements.
+    public init(seconds: Double, coldBytes: Int) {
         self.seconds = seconds
         self.coldBytes = coldBytes
         let largest = Shape.all.map(\.matrixBytes).max()!
@@ -157,8 +62,13 @@ struct KernelBenchRunner {
         }
     }
 
+    deinit {
+        buffer.deallocate()
+        packedBuffer.deallocate()
+    }
+
     /// A single-thread sequential read of the cold buffer, in GB/s (the memory ceiling of a cold run).
-    func streamReadBandwidth() -> Double {
+    public func streamReadBandwidth() -> Double {
         let words = UnsafeRawPointer(buffer).bindMemory(to: SIMD4<UInt64>.self, capacity: bufferBytes / 32)
         let count = bufferBytes / 32
         var best = Double.infinity
@@ -180,7 +90,7 @@ struct KernelBenchRunner {
     }
 
     /// All measurements of one shape.
-    func measure(_ shape: Shape, batchSizes: [Int]) -> [Result] {
+    public func measure(_ shape: Shape, batchSizes: [Int]) -> [Result] {
         let copies = max(2, min((bufferBytes - shape.matrixBytes) / shape.matrixBytes, (coldBytes + shape.matrixBytes - 1) / shape.matrixBytes))
         writeScales(shape, copies: copies)
         let maxN = batchSizes.max()!
@@ -224,21 +134,12 @@ struct KernelBenchRunner {
         return true
     }
 
-    /// Realistic f16 block scales (random bytes would include NaN, infinity and subnormals).
+    /// Realistic f16 block scales (random bytes would include NaN, infinity and subnormals): d = 0.0078 and
+    /// m = -0.03 in every block of the copies.
     private func writeScales(_ shape: Shape, copies: Int) {
-        let type = shape.type
-        let blocks = (copies + 1) * shape.matrixBytes / type.blockBytes
-        let scale = Float16(0.0078).bitPattern, minimum = Float16(-0.03).bitPattern
-        for b in 0..<blocks {
-            let p = buffer + b * type.blockBytes
-            switch type {
-            case .q6_K: p.storeBytes(of: scale, toByteOffset: 208, as: UInt16.self)
-            case .q4_1, .q5_1, .q4_K, .q5_K:
-                p.storeBytes(of: scale, as: UInt16.self)
-                p.storeBytes(of: minimum, toByteOffset: 2, as: UInt16.self)
-            default: p.storeBytes(of: scale, as: UInt16.self)
-            }
-        }
+        var unused = SplitMix64(seed: 0)
+        let blocks = (copies + 1) * shape.matrixBytes / shape.type.blockBytes
+        GGMLBlockFactory.writeScales(shape.type, blocks: blocks, to: buffer, using: &unused) { field, _ in field == 0 ? 0.0078 : -0.03 }
     }
 
     /// Activations quantised for both activation widths.
@@ -308,39 +209,34 @@ struct KernelBenchRunner {
                 } while times.count < 3 || (DispatchTime.now().uptimeNanoseconds - begin < budget && times.count < 10_000)
             }
         }
-        times.sort()
-        let t = times[times.count / 2]
+        let t = Statistics.median(times)
         return Result(model: shape.model, matrix: shape.matrix, type: shape.type.name, rows: rows, k: shape.k, kernel: kernel, n: n,
-                      cold: cold, microseconds: t * 1e6, p10Microseconds: times[times.count / 10] * 1e6, repetitions: times.count,
+                      cold: cold, microseconds: t * 1e6, p10Microseconds: Statistics.percentile(times, 10) * 1e6, repetitions: times.count,
                       gflops: 2 * Double(rows * shape.k * n) / t / 1e9, weightGBps: Double(rows * rowBytes) / t / 1e9)
     }
 
-    /// Speed-ups of the AVX2 int16 kernel per shape (ratios of medians), and of the packed kernel over it.
-    static func summary(_ results: [Result]) -> String {
-        var lines = ["", "AVX2 int16 (GFLOP/s) relative to: portable int16, n=1 hot | int8 enc_matmul, n=1 hot | itself at n=1, largest batch"]
-        var packedLines = ["", "packed / plain AVX2 int16 (ratio of medians): n=1 hot | n=1 cold | each batch size"]
-        var seen = Set<String>()
-        for r in results where r.kernel == .int16AVX2 && r.n == 1 && !r.cold {
-            let key = "\(r.model) \(r.matrix) \(r.type)"
-            guard seen.insert(key).inserted else { continue }
-            let same = results.filter { "\($0.model) \($0.matrix) \($0.type)" == key }
-            func gflops(_ kernel: Kernel, _ n: Int, cold: Bool = false) -> Double? {
-                same.first { $0.kernel == kernel && $0.n == n && $0.cold == cold }?.gflops
-            }
-            let largest = same.filter { $0.kernel == .int16AVX2 }.map(\.n).max() ?? 1
-            let scalar = gflops(.int16Scalar, 1).map { r.gflops / $0 } ?? .nan
-            let int8 = gflops(.int8, 1).map { r.gflops / $0 } ?? .nan
-            let batched = (gflops(.int16AVX2, largest) ?? .nan) / r.gflops
-            lines.append("  " + key.padding(toLength: 30, withPad: " ", startingAt: 0) + String(format: " x%6.1f | x%6.1f | x%5.2f", scalar, int8, batched))
-            let sizes = Array(Set(same.filter { $0.kernel == .int16Packed && $0.n > 1 }.map(\.n))).sorted()
-            guard let hot = gflops(.int16Packed, 1), let cold = gflops(.int16Packed, 1, cold: true) else { continue }
-            var line = "  " + key.padding(toLength: 30, withPad: " ", startingAt: 0)
-                + String(format: " x%5.2f | x%5.2f |", hot / r.gflops, cold / (gflops(.int16AVX2, 1, cold: true) ?? .nan))
-            for n in sizes {
-                line += String(format: " n=%d x%5.2f", n, (gflops(.int16Packed, n) ?? .nan) / (gflops(.int16AVX2, n) ?? .nan))
-            }
-            packedLines.append(line)
+    /// Every measurement: the memory bandwidth, the quantisers, then each shape in ``Shape/all``. `line` gets
+    /// the table as it is measured (a heading, the column header, then one line per result).
+    public func run(batchSizes: [Int], coldMegabytes: Int, line: (String) -> Void = { _ in }) -> Report {
+        line("CPU level: \(enc_isa_active() == Int32(ENC_ISA_AVX2) ? "AVX2+FMA+F16C" : "portable C"); one thread; median times")
+        line(Result.header)
+        let stream = streamReadBandwidth()
+        line(String(format: "memory: sequential read of %d MB: %.1f GB/s", coldMegabytes, stream))
+        let quantizers = measureQuantizers()
+        for q in quantizers { line(q.line) }
+        var results: [Result] = []
+        for shape in Shape.all {
+            let shapeResults = measure(shape, batchSizes: batchSizes)
+            for r in shapeResults { line(r.line) }
+            results += shapeResults
         }
-        return (lines + packedLines).joined(separator: "\n")
+        return Report(streamReadGBps: stream, quantizers: quantizers, results: results)
+    }
+
+    /// The report as pretty-printed JSON with sorted keys.
+    public static func json(_ report: Report) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return String(decoding: try encoder.encode(report), as: UTF8.self)
     }
 }
