@@ -22,6 +22,13 @@ enum EnclaveMigrations {
             // Names are unique among active keys; a revoked key's name can be reused.
             try db.execute(sql: "CREATE UNIQUE INDEX apiKey_activeName ON apiKey(name) WHERE revokedAt IS NULL")
         }
+        migrator.registerMigration("002-api-key-scopes") { db in
+            // What each key may use, as space-separated scope names. Keys made before scopes existed keep what
+            // they could do: the API (and, for admins, everything, which the role grants).
+            try db.alter(table: "apiKey") { table in
+                table.add(column: "scopes", .text).notNull().defaults(to: "inference")
+            }
+        }
         return migrator
     }
 }

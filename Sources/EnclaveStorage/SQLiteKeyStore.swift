@@ -14,9 +14,12 @@ import GRDB
 public final class SQLiteKeyStore: KeyStore {
     private let database: DatabasePool
 
-    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
-    /// - Throws: ``KeyStoreError`` `unavailable` if the file cannot be opened or migrated.
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date. A new database is
+    /// created with mode `0600`, and the database and its WAL files are kept at `0600`.
+    /// - Throws: ``KeyStoreError`` `unavailable` if the file cannot be opened or migrated,
+    ///   `insecurePermissions` if an existing database (or its WAL files) may be read or written by others.
     public init(path: String) throws {
+        try DataDirectory.prepareDatabaseFile(path)
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
@@ -26,13 +29,18 @@ public final class SQLiteKeyStore: KeyStore {
         do {
             database = try DatabasePool(path: path, configuration: configuration)
             try EnclaveMigrations.migrator.migrate(database)
+        } catch let error as KeyStoreError {
+            throw error
         } catch {
             throw KeyStoreError.unavailable("cannot open the database \(path): \(Self.describe(error))")
         }
+        try DataDirectory.restrictDatabaseFiles(path)
     }
 
     /// Opens the database in a data directory (`<directory>/enclave.sqlite`), creating the directory with
-    /// owner-only permissions if it does not exist.
+    /// owner-only permissions (`0700`) if it does not exist.
+    /// - Throws: ``KeyStoreError`` `insecurePermissions` if the directory or the database may be read or written
+    ///   by group or others (the message names the `chmod` that fixes it).
     public convenience init(dataDirectory: String) throws {
         try DataDirectory.prepare(dataDirectory)
         try self.init(path: DataDirectory.databasePath(in: dataDirectory))
@@ -48,12 +56,12 @@ public final class SQLiteKeyStore: KeyStore {
             }
             try db.execute(
                 sql: """
-                    INSERT INTO apiKey (id, name, prefix, hash, role, createdAt, lastUsedAt, revokedAt)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO apiKey (id, name, prefix, hash, role, scopes, createdAt, lastUsedAt, revokedAt)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
-                    key.id, key.name, key.prefix, Data(key.hash.bytes), key.role.rawValue, key.createdAt, key.lastUsedAt,
-                    key.revokedAt,
+                    key.id, key.name, key.prefix, Data(key.hash.bytes), key.role.rawValue, Self.stored(key.scopes), key.createdAt,
+                    key.lastUsedAt, key.revokedAt,
                 ])
         }
     }
@@ -115,8 +123,19 @@ public final class SQLiteKeyStore: KeyStore {
         guard let hash: Data = row["hash"] else { throw KeyStoreError.corrupt("a stored key has no hash") }
         return APIKey(
             id: row["id"], name: row["name"], prefix: row["prefix"], hash: try KeyHash(bytes: Array(hash)),
-            role: Role(rawValue: row["role"]), createdAt: row["createdAt"], lastUsedAt: row["lastUsedAt"],
-            revokedAt: row["revokedAt"])
+            role: Role(rawValue: row["role"]), scopes: try scopes(from: row["scopes"]), createdAt: row["createdAt"],
+            lastUsedAt: row["lastUsedAt"], revokedAt: row["revokedAt"])
+    }
+
+    /// Scopes as stored: their names, sorted, separated by spaces.
+    private static func stored(_ scopes: Set<KeyScope>) -> String {
+        scopes.sorted().map(\.rawValue).joined(separator: " ")
+    }
+
+    private static func scopes(from text: String) throws -> Set<KeyScope> {
+        let scopes = Set(text.split(separator: " ").map { KeyScope(rawValue: String($0)) })
+        guard !scopes.isEmpty else { throw KeyStoreError.corrupt("a stored key has no scopes") }
+        return scopes
     }
 
     private static func describe(_ error: any Error) -> String {

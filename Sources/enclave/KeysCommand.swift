@@ -20,7 +20,9 @@ struct KeysCommand: AsyncParsableCommand {
         @Option(name: .customLong("data-dir"), help: "The data directory (default: the configuration's, else ./data).")
         var dataDir: String?
 
+        /// Opens the store; files the command creates are private to the user (umask 077).
         func openStore() throws -> SQLiteKeyStore {
+            DataDirectory.restrictNewFilesToOwner()
             let directory = try dataDir ?? config.map { try EnclaveConfiguration.load(path: $0).storage.dataDirectory } ?? "data"
             return try SQLiteKeyStore(dataDirectory: directory)
         }
@@ -33,16 +35,34 @@ struct KeysCommand: AsyncParsableCommand {
         @Option(name: .long, help: "A unique name for the key (letters, digits, '.', '_', '-', '@').")
         var name: String
 
-        @Flag(name: .long, help: "Give the key the admin role.")
+        @Flag(name: .long, help: "Give the key the admin role (it may use everything, whatever its scopes).")
         var admin = false
+
+        @Option(
+            name: .long,
+            help: ArgumentHelp(
+                "What the key may use; repeat for several (default: inference).",
+                discussion: "inference: the /v1 API. metrics: GET /metrics only, for a Prometheus scraper.",
+                valueName: "scope"))
+        var scope: [String] = []
 
         @OptionGroup var storage: StorageOptions
 
+        func validate() throws {
+            for name in scope {
+                do { _ = try KeyScope.named(name) } catch { throw ValidationError("--scope: \(error)") }
+            }
+            if admin && !scope.isEmpty { throw ValidationError("--admin keys may use everything; leave out --scope") }
+        }
+
         func run() async throws {
+            let scopes = scope.isEmpty ? KeyScope.defaultScopes : Set(try scope.map(KeyScope.named))
             let store = try storage.openStore()
-            let (key, secret) = try APIKey.issue(name: name, role: admin ? .admin : .user)
+            let (key, secret) = try APIKey.issue(name: name, role: admin ? .admin : .user, scopes: scopes)
             try await store.create(key)
-            Console.print("Created the key '\(key.name)' (id \(key.id), role \(key.role)). Store it now; it is not shown again:")
+            Console.print(
+                "Created the key '\(key.name)' (id \(key.id), role \(key.role), scopes \(List.scopes(of: key))). "
+                    + "Store it now; it is not shown again:")
             Console.print(secret.value)
         }
     }
@@ -61,10 +81,10 @@ struct KeysCommand: AsyncParsableCommand {
                 Console.print(all ? "No keys." : "No active keys.")
                 return
             }
-            let rows = [["ID", "NAME", "ROLE", "PREFIX", "CREATED", "LAST USED", "STATUS"]]
+            let rows = [["ID", "NAME", "ROLE", "SCOPES", "PREFIX", "CREATED", "LAST USED", "STATUS"]]
                 + keys.map { key in
                     [
-                        key.id, key.name, key.role.rawValue, key.prefix + "…", Self.format(key.createdAt),
+                        key.id, key.name, key.role.rawValue, Self.scopes(of: key), key.prefix + "…", Self.format(key.createdAt),
                         key.lastUsedAt.map(Self.format) ?? "never", key.revokedAt.map { "revoked \(Self.format($0))" } ?? "active",
                     ]
                 }
@@ -74,6 +94,11 @@ struct KeysCommand: AsyncParsableCommand {
                     row.enumerated().map { index, cell in cell.padding(toLength: widths[index], withPad: " ", startingAt: 0) }
                         .joined(separator: "  ").trimmingCharacters(in: .whitespaces))
             }
+        }
+
+        /// `all` for an admin key, else its scopes separated by commas.
+        static func scopes(of key: APIKey) -> String {
+            key.role == .admin ? "all" : key.scopes.sorted().map(\.rawValue).joined(separator: ",")
         }
 
         static func format(_ date: Date) -> String {

@@ -38,6 +38,7 @@ struct ServeCommand: AsyncParsableCommand {
     var backendFactory: BackendFactory { .embedded }
 
     func run() async throws {
+        DataDirectory.restrictNewFilesToOwner()
         let configuration = try resolvedConfiguration()
         let logger = LogSetup.bootstrap(configuration.logging)
         for model in configuration.models where !FileManager.default.fileExists(atPath: model.file) {

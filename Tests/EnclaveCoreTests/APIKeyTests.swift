@@ -101,6 +101,36 @@ import Testing
         #expect(try await store.find(hash: key.hash)?.lastUsedAt == first)
     }
 
+    @Test func lastUsedFollowsTheInjectedWallClock() async throws {
+        let store: any KeyStore = InMemoryKeyStore()
+        let clock = ManualWallClock()
+        let start = clock.now()
+        let (key, secret) = try APIKey.issue(name: "dave", role: .user, at: start)
+        try await store.create(key)
+        let authenticator = KeyAuthenticator(store: store, touchInterval: 60, wallClock: clock)
+        func lastUsed() async throws -> Date? { try await store.find(hash: key.hash)?.lastUsedAt }
+
+        _ = try await authenticator.authenticate(secret: secret.value)
+        #expect(try await lastUsed() == start)
+        clock.advance(by: 59)
+        _ = try await authenticator.authenticate(secret: secret.value)
+        #expect(try await lastUsed() == start, "touched again within the interval")
+        clock.advance(by: 2)
+        _ = try await authenticator.authenticate(secret: secret.value)
+        #expect(try await lastUsed() == start.addingTimeInterval(61))
+        // A wall clock set back (by NTP or an operator) does not freeze lastUsedAt for the gap.
+        clock.advance(by: -3600)
+        _ = try await authenticator.authenticate(secret: secret.value)
+        #expect(try await lastUsed() == start.addingTimeInterval(61 - 3600))
+    }
+
+    @Test func firstStartCreatesOneAdminKeyDatedByTheWallClock() async throws {
+        let store: any KeyStore = InMemoryKeyStore()
+        let clock = ManualWallClock(Date(timeIntervalSince1970: 1_800_000_000))
+        _ = try #require(try await AdminKeyBootstrap.ensureAdminKey(in: store, wallClock: clock))
+        #expect(try await store.list().first?.createdAt == clock.now())
+    }
+
     @Test func firstStartCreatesOneAdminKey() async throws {
         let store: any KeyStore = InMemoryKeyStore()
         let secret = try #require(try await AdminKeyBootstrap.ensureAdminKey(in: store))
@@ -112,5 +142,39 @@ import Testing
         #expect(try await store.list().count == 1)
         let principal = try await KeyAuthenticator(store: store).authenticate(secret: secret.value)
         #expect(principal.role == .admin)
+    }
+}
+
+@Suite struct KeyScopeTests {
+    @Test func keysGetTheInferenceScopeUnlessTold() throws {
+        let (key, _) = try APIKey.issue(name: "plain", role: .user)
+        #expect(key.scopes == [.inference])
+        let (scraper, _) = try APIKey.issue(name: "prometheus", role: .user, scopes: [.metrics])
+        #expect(Principal(key: scraper).scopes == [.metrics])
+        #expect(throws: KeyStoreError.self) { try APIKey.issue(name: "none", role: .user, scopes: []) }
+    }
+
+    @Test func adminsMayUseEverythingOthersTheirScopes() throws {
+        let user = Principal(id: "key:u", name: "u", role: .user)
+        let scraper = Principal(id: "key:m", name: "m", role: .user, scopes: [.metrics])
+        let admin = Principal(id: "key:a", name: "a", role: .admin)
+        #expect(user.may(use: .inference) && !user.may(use: .metrics))
+        #expect(scraper.may(use: .metrics) && !scraper.may(use: .inference))
+        #expect(admin.may(use: .metrics) && admin.may(use: .inference))
+        #expect(throws: AuthorizationError(requiredScope: .metrics, principalID: "key:u", grantedScopes: [.inference])) {
+            try user.require(.metrics)
+        }
+        try scraper.require(.metrics)
+        try admin.require(.metrics)
+    }
+
+    @Test func scopeNamesAreChecked() throws {
+        #expect(try KeyScope.named("metrics") == .metrics)
+        #expect(try KeyScope.named("inference") == .inference)
+        #expect {
+            try KeyScope.named("admin")
+        } throws: { error in
+            (error as? KeyStoreError)?.code == .invalidScope && "\(error)".contains("inference or metrics")
+        }
     }
 }

@@ -175,8 +175,10 @@ enum TemporaryDirectory {
     @Test func aCorruptDatabaseIsAClearError() throws {
         let directory = TemporaryDirectory.make()
         defer { try? FileManager.default.removeItem(at: directory) }
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        try Data(repeating: 0x42, count: 4096).write(to: URL(fileURLWithPath: DataDirectory.databasePath(in: directory.path)))
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let database = DataDirectory.databasePath(in: directory.path)
+        try Data(repeating: 0x42, count: 4096).write(to: URL(fileURLWithPath: database))
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: database)
         #expect {
             _ = try SQLiteKeyStore(dataDirectory: directory.path)
         } throws: { error in

@@ -9,16 +9,25 @@ extension APIKey {
     /// Makes a new key and its secret. Store the key; show the secret once.
     ///
     /// ```swift
-    /// let (key, secret) = try APIKey.issue(name: "ci", role: .user)
+    /// let (key, secret) = try APIKey.issue(name: "ci", role: .user, at: wallClock.now())
     /// try await store.create(key)
     /// print(secret.value)
     /// ```
-    /// - Throws: ``KeyStoreError`` `invalidName` for a name that ``validateName(_:)`` rejects.
-    public static func issue(name: String, role: Role, at date: Date = Date()) throws -> (key: APIKey, secret: APIKeySecret) {
+    /// - Parameters:
+    ///   - name: The key's unique name.
+    ///   - role: The key's role.
+    ///   - scopes: What the key may use (``KeyScope/defaultScopes``: the API); at least one.
+    ///   - date: The creation date (callers with a ``WallClock`` pass its `now()`).
+    /// - Throws: ``KeyStoreError`` `invalidName` for a name that ``validateName(_:)`` rejects, `invalidScope`
+    ///   for an empty set of scopes.
+    public static func issue(
+        name: String, role: Role, scopes: Set<KeyScope> = KeyScope.defaultScopes, at date: Date = Date()
+    ) throws -> (key: APIKey, secret: APIKeySecret) {
         try validateName(name)
+        guard !scopes.isEmpty else { throw KeyStoreError.invalidScope("(none)", known: KeyScope.all.map(\.rawValue)) }
         let secret = APIKeySecret.generate()
         let key = APIKey(
-            id: makeID(), name: name, prefix: secret.displayPrefix, hash: secret.hash, role: role, createdAt: date)
+            id: makeID(), name: name, prefix: secret.displayPrefix, hash: secret.hash, role: role, scopes: scopes, createdAt: date)
         return (key, secret)
     }
 

@@ -15,6 +15,8 @@ public struct APIKey: Sendable, Hashable, Identifiable {
     public var hash: KeyHash
     /// What the key may do.
     public var role: Role
+    /// The parts of the server the key may use (an admin key may use all of them whatever this says).
+    public var scopes: Set<KeyScope>
     /// When the key was created.
     public var createdAt: Date
     /// When the key last authenticated a request (updated at most once a minute).
@@ -24,7 +26,7 @@ public struct APIKey: Sendable, Hashable, Identifiable {
 
     /// Creates a key record.
     public init(
-        id: String, name: String, prefix: String, hash: KeyHash, role: Role,
+        id: String, name: String, prefix: String, hash: KeyHash, role: Role, scopes: Set<KeyScope> = KeyScope.defaultScopes,
         createdAt: Date, lastUsedAt: Date? = nil, revokedAt: Date? = nil
     ) {
         self.id = id
@@ -32,6 +34,7 @@ public struct APIKey: Sendable, Hashable, Identifiable {
         self.prefix = prefix
         self.hash = hash
         self.role = role
+        self.scopes = scopes
         self.createdAt = createdAt
         self.lastUsedAt = lastUsedAt
         self.revokedAt = revokedAt

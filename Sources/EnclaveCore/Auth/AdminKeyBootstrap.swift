@@ -9,9 +9,9 @@ public enum AdminKeyBootstrap {
 
     /// If the store has no keys, creates an admin key and returns its secret (to be shown once);
     /// otherwise returns `nil`.
-    public static func ensureAdminKey(in store: any KeyStore, at date: Date = Date()) async throws -> APIKeySecret? {
+    public static func ensureAdminKey(in store: any KeyStore, wallClock: any WallClock = SystemWallClock()) async throws -> APIKeySecret? {
         guard try await store.list().isEmpty else { return nil }
-        let (key, secret) = try APIKey.issue(name: keyName, role: .admin, at: date)
+        let (key, secret) = try APIKey.issue(name: keyName, role: .admin, at: wallClock.now())
         try await store.create(key)
         return secret
     }

@@ -7,9 +7,11 @@ import Synchronization
 ///
 /// The presented secret is hashed and looked up by its hash; the stored hash is then compared in constant
 /// time. A key's `lastUsedAt` is updated at most once per ``touchInterval``, so authentication does not
-/// write to the database on every request.
+/// write to the database on every request. The time comes from an injected ``WallClock``, so tests move it
+/// instead of sleeping.
 ///
 /// ```swift
+/// let authenticator = KeyAuthenticator(store: store)
 /// let principal = try await authenticator.authenticate(secret: "enc-...")
 /// ```
 public final class KeyAuthenticator: Sendable {
@@ -27,12 +29,19 @@ public final class KeyAuthenticator: Sendable {
     public let store: any KeyStore
     /// The least time between two updates of a key's `lastUsedAt`.
     public let touchInterval: TimeInterval
+    /// Where `lastUsedAt` dates come from.
+    public let wallClock: any WallClock
     private let lastTouched = Mutex<[String: Date]>([:])
 
     /// Creates an authenticator.
-    public init(store: any KeyStore, touchInterval: TimeInterval = 60) {
+    /// - Parameters:
+    ///   - store: The keys.
+    ///   - touchInterval: The least time between two updates of a key's `lastUsedAt`.
+    ///   - wallClock: The source of the dates recorded as `lastUsedAt`.
+    public init(store: any KeyStore, touchInterval: TimeInterval = 60, wallClock: any WallClock = SystemWallClock()) {
         self.store = store
         self.touchInterval = touchInterval
+        self.wallClock = wallClock
     }
 
     /// The principal of a presented secret.
@@ -43,9 +52,10 @@ public final class KeyAuthenticator: Sendable {
         let hash = presented.hash
         guard let key = try await store.find(hash: hash), key.hash == hash else { throw Failure.invalid }
         guard key.isActive else { throw Failure.revoked }
-        let now = Date()
+        let now = wallClock.now()
         let due = lastTouched.withLock { touched in
-            if let last = touched[key.id], now.timeIntervalSince(last) < touchInterval { return false }
+            // A clock that went back (a corrected wall clock) also allows a touch.
+            if let last = touched[key.id], now >= last, now.timeIntervalSince(last) < touchInterval { return false }
             touched[key.id] = now
             return true
         }

@@ -5,7 +5,7 @@ public struct KeyStoreError: Error, Sendable, Hashable, CustomStringConvertible 
     /// What kind of problem this is.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Base: String, Hashable, Sendable {
-            case notFound, duplicateName, duplicateKey, invalidName, corrupt, unavailable
+            case notFound, duplicateName, duplicateKey, invalidName, invalidScope, corrupt, unavailable, insecurePermissions
         }
         private let base: Base
         private init(_ base: Base) { self.base = base }
@@ -17,10 +17,14 @@ public struct KeyStoreError: Error, Sendable, Hashable, CustomStringConvertible 
         public static let duplicateKey = Code(.duplicateKey)
         /// The name is empty, too long or has characters that are not allowed.
         public static let invalidName = Code(.invalidName)
+        /// The scope is not one the server knows.
+        public static let invalidScope = Code(.invalidScope)
         /// Stored data is not what it should be.
         public static let corrupt = Code(.corrupt)
         /// The database cannot be opened or written.
         public static let unavailable = Code(.unavailable)
+        /// The data directory or the database may be read or written by group or others.
+        public static let insecurePermissions = Code(.insecurePermissions)
         public var description: String { base.rawValue }
     }
 
@@ -54,11 +58,19 @@ public struct KeyStoreError: Error, Sendable, Hashable, CustomStringConvertible 
         KeyStoreError(.invalidName, "invalid key name '\(name)': \(reason)")
     }
 
+    /// The scope name is not one of `known`.
+    public static func invalidScope(_ name: String, known: [String]) -> KeyStoreError {
+        KeyStoreError(.invalidScope, "unknown key scope '\(name)': use \(known.joined(separator: " or "))")
+    }
+
     /// Stored data is corrupt.
     public static func corrupt(_ message: String) -> KeyStoreError { KeyStoreError(.corrupt, message) }
 
     /// The store cannot be used, with the reason.
     public static func unavailable(_ message: String) -> KeyStoreError { KeyStoreError(.unavailable, message) }
+
+    /// The data directory or the database is not private to its user; `message` names the fix.
+    public static func insecurePermissions(_ message: String) -> KeyStoreError { KeyStoreError(.insecurePermissions, message) }
 
     public var description: String { message }
 }

@@ -8,17 +8,34 @@ public struct Principal: Sendable, Hashable {
     public var name: String
     /// The caller's role.
     public var role: Role
+    /// The parts of the server the caller's key may use (see ``may(use:)``).
+    public var scopes: Set<KeyScope>
 
     /// Creates a principal.
-    public init(id: String, name: String, role: Role) {
+    public init(id: String, name: String, role: Role, scopes: Set<KeyScope> = KeyScope.defaultScopes) {
         self.id = id
         self.name = name
         self.role = role
+        self.scopes = scopes
     }
 
     /// The principal an API key authenticates.
     public init(key: APIKey) {
-        self.init(id: "key:\(key.id)", name: key.name, role: key.role)
+        self.init(id: "key:\(key.id)", name: key.name, role: key.role, scopes: key.scopes)
+    }
+
+    /// Whether the principal may use the part of the server behind `scope`: an admin may use everything,
+    /// anyone else what its scopes name.
+    public func may(use scope: KeyScope) -> Bool {
+        role == .admin || scopes.contains(scope)
+    }
+
+    /// Throws unless the principal ``may(use:)`` `scope`.
+    /// - Throws: ``AuthorizationError``.
+    public func require(_ scope: KeyScope) throws {
+        guard may(use: scope) else {
+            throw AuthorizationError(requiredScope: scope, principalID: id, grantedScopes: scopes)
+        }
     }
 }
 

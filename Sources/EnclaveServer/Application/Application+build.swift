@@ -54,6 +54,7 @@ func buildRouter(
     HealthRoutes(backend: gateway.backend, modelIDs: modelIDs).add(to: router)
     let authenticated = router.group().add(middleware: AuthenticationMiddleware(authenticator: authenticator))
     MetricsRoute(metrics: metrics, backend: gateway.backend, modelIDs: modelIDs).add(to: authenticated)
-    OpenAIRoutes(gateway: gateway, limits: configuration.limits, metrics: metrics).add(to: authenticated.group("v1"))
+    OpenAIRoutes(gateway: gateway, limits: configuration.limits, metrics: metrics)
+        .add(to: authenticated.group("v1").add(middleware: ScopeMiddleware(requiring: .inference)))
     return router
 }

@@ -27,6 +27,8 @@ extension OpenAIError {
             return from(error)
         case let failure as KeyAuthenticator.Failure:
             return from(failure)
+        case let error as AuthorizationError:
+            return from(error)
         case let error as KeyStoreError:
             return OpenAIError(
                 status: .serviceUnavailable, message: "The key store is unavailable; retry shortly.", type: "server_error",
@@ -92,5 +94,14 @@ extension OpenAIError {
         return OpenAIError(
             status: .unauthorized, message: message, type: "invalid_request_error", code: code,
             headers: [.wwwAuthenticate: #"Bearer realm="enclave""#])
+    }
+
+    static func from(_ error: AuthorizationError) -> OpenAIError {
+        let granted = error.grantedScopes.sorted().map(\.rawValue).joined(separator: ", ")
+        return OpenAIError(
+            status: .forbidden,
+            message: "You have insufficient permissions for this operation. Missing scope: \(error.requiredScope) "
+                + "(this key has: \(granted)). Use an admin key or a key created with `enclave keys create --scope \(error.requiredScope)`.",
+            type: "invalid_request_error", code: "insufficient_permissions")
     }
 }

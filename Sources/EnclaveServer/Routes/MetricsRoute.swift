@@ -5,7 +5,7 @@ import EnclaveGateway
 public import Hummingbird
 
 /// Prometheus metrics in the text exposition format (behind authentication, like every route but the
-/// health checks). Model states and the backend's capacity are sampled at each scrape.
+/// health checks, and only for admin keys and keys with the `metrics` scope). Model states and the backend's capacity are sampled at each scrape.
 public struct MetricsRoute: Sendable {
     let metrics: ServerMetrics
     let backend: any InferenceBackend
@@ -20,7 +20,8 @@ public struct MetricsRoute: Sendable {
 
     /// Adds `GET /metrics` to a group.
     public func add(to group: RouterGroup<EnclaveRequestContext>) {
-        group.get("metrics") { _, _ in
+        group.get("metrics") { _, context in
+            try context.require(.metrics)
             var states: [(model: String, state: ModelState?)] = []
             for id in modelIDs { states.append((id, await backend.state(of: id))) }
             metrics.recordBackend(states: states, capacity: backend.capacity)
