@@ -51,7 +51,8 @@ import Testing
             _ = try Self.decodeChat(json)
         } throws: { error in
             guard let error = error as? OpenAIError else { return false }
-            return error.status == 400 && error.param == param && error.message.contains(range) && error.message.contains(param)
+            return error.status == 400 && error.param == param && (range.isEmpty || error.message.contains(range))
+                && error.message.contains(param)
         }
     }
 
@@ -72,7 +73,7 @@ import Testing
             _ = try OpenAIRequestDecoder.decode(CompletionRequest.self, from: Data(body.utf8))
         } throws: { error in
             guard let error = error as? OpenAIError else { return false }
-            return error.status == 400 && error.param == param && error.message.contains(range)
+            return error.status == 400 && error.param == param && (range.isEmpty || error.message.contains(range))
         }
     }
 

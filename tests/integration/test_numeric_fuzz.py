@@ -49,14 +49,15 @@ def body_text(route: str, model: str, fields: dict[str, str]) -> bytes:
     return ("{" + ", ".join(parts) + "}").encode()
 
 
-STARTED = time.monotonic()
 BUDGET_SECONDS = 100
+CLOCK: dict[str, float] = {}
 
 
 @settings(max_examples=160, deadline=None, suppress_health_check=list(HealthCheck), database=None)
 @given(data=st.data())
 def test_extreme_numbers_never_crash_the_server_or_answer_5xx(ready_server: Server, data):
-    if time.monotonic() - STARTED > BUDGET_SECONDS:
+    started = CLOCK.setdefault("start", time.monotonic())
+    if time.monotonic() - started > BUDGET_SECONDS:
         return  # bounded in time as well as in examples
     route = data.draw(st.sampled_from(["chat", "completions"]))
     names = data.draw(st.lists(st.sampled_from(CHAT_FIELDS if route == "chat" else COMPLETION_FIELDS), min_size=1, max_size=3, unique=True))

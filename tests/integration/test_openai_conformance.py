@@ -56,8 +56,7 @@ def schemathesis_binary() -> str:
 def test_schemathesis_finds_no_server_error_and_no_schema_violation(ready_server: Server, tmp_path: Path):
     if not SPEC.exists():
         pytest.fail(f"OpenAI's description is missing at {SPEC} (set ENCLAVE_OPENAPI_SPEC)")
-    examples = os.environ.get("ENCLAVE_SCHEMATHESIS_EXAMPLES", "40")
-    report = tmp_path / "report.json"
+    examples = os.environ.get("ENCLAVE_SCHEMATHESIS_EXAMPLES", "20")
     arguments = [
         schemathesis_binary(), "run", str(SPEC), "--url", ready_server.url + "/v1",
         "-H", f"Authorization: Bearer {ready_server.admin_key}",
@@ -66,7 +65,7 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(ready_server
         "--checks", "not_a_server_error,response_schema_conformance",
         "--phases", "examples,coverage,fuzzing", "--max-examples", examples, "--seed", "17",
         "--workers", "1", "--request-timeout", "120", "--generation-database", "none", "--no-color",
-        "--suppress-health-check", "all", "--report", "json", "--report-json-path", str(report),
+        "--suppress-health-check", "all",
     ]
     environment = dict(os.environ, SCHEMATHESIS_HOOKS="enclave_hooks", PYTHONPATH=str(HOOKS),
                        ENCLAVE_SCHEMATHESIS_MODEL=ready_server.model_id)
@@ -76,7 +75,6 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(ready_server
     output = result.stdout + result.stderr
     assert ready_server.process.poll() is None, f"the server died during the run:\n{ready_server.log()[-4000:]}"
     assert result.returncode == 0, f"schemathesis failed after {elapsed:.0f} s:\n{output[-12000:]}"
-    # The run must have tested each operation, not skipped them.
-    for operation in ("GET /models", "GET /models/{model}", "POST /chat/completions", "POST /completions"):
-        assert operation in output, f"{operation} was not tested:\n{output[-6000:]}"
+    # The run must have tested the four operations, not skipped them.
+    assert "Selected: 4/" in output and "Tested: 4" in output, output[-6000:]
     print(output[-3000:])

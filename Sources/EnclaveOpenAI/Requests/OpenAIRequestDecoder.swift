@@ -52,11 +52,13 @@ public enum OpenAIRequestDecoder {
         }
     }
 
-    /// `messages[0].content` for the path [messages, 0, content].
+    /// `messages[0].content` for the path [messages, 0, content]; a dictionary key that looks like a number
+    /// stays a key (`logit_bias.42`).
     public static func parameterPath(_ path: [any CodingKey]) -> String {
         var text = ""
         for key in path {
-            if let index = key.intValue {
+            // Array positions are keys named "Index N"; a dictionary's "42" also has an integer value.
+            if let index = key.intValue, key.stringValue != String(index) {
                 text += "[\(index)]"
             } else {
                 text += text.isEmpty ? key.stringValue : ".\(key.stringValue)"
