@@ -75,7 +75,7 @@ private let smolLM2: EmbeddedBackend? = {
     }
 
     @Test func countersAreCountersAndGaugesAreGauges() async throws {
-        let samples = await try backend().gauges()
+        let samples = try await backend().gauges()
         #expect(samples.filter { $0.name.hasSuffix("_total") }.allSatisfy { $0.kind == .counter })
         #expect(samples.filter { !$0.name.hasSuffix("_total") }.allSatisfy { $0.kind == .gauge })
         #expect(samples.contains { $0.name == "enclave_engine_preemptions_total" })

@@ -1,6 +1,6 @@
 // Enclave backends: the sanity generation that makes an embedded model ready.
 
-public import EnclaveCore
+import EnclaveCore
 import EnclaveEngine
 
 extension EmbeddedBackend {

@@ -1,6 +1,6 @@
 // Enclave backends: how many tokens a request may generate, without overflow.
 
-public import EnclaveCore
+import EnclaveCore
 
 extension EmbeddedBackend {
     /// The most tokens a sequence may generate after a `promptTokens`-token prompt.
