@@ -42,11 +42,11 @@ extension OpenAIError {
                 switch error.status {
                 case .notFound: "Unknown request URL. See the API reference for the available routes."
                 case .methodNotAllowed: "Method not allowed for this URL."
-                default: error.status.reasonPhrase
+                default: (error as? TransportError)?.message ?? error.status.reasonPhrase
                 }
             return OpenAIError(
                 status: error.status, message: message, type: error.status.code >= 500 ? "server_error" : "invalid_request_error",
-                code: error.status == .notFound ? "unknown_url" : nil)
+                code: error.status == .notFound ? "unknown_url" : nil, headers: error.headers)
         default:
             return internalError
         }

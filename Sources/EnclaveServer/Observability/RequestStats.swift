@@ -22,9 +22,6 @@ public final class RequestStats: Sendable {
         public var outcome: String?
         /// The error code of a failed request.
         public var errorCode: String?
-        /// Whether the handler watches the connection for the client going away, which ends the connection
-        /// with the response; the response then says `Connection: close` so that clients do not reuse it.
-        public var closesConnection = false
     }
 
     private let values = Mutex(Values())
