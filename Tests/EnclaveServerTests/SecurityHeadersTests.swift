@@ -1,6 +1,7 @@
 // Enclave server tests: security headers, the root page and 405 with Allow (router level).
 
 import EnclaveServer
+import EnclaveTesting
 import Hummingbird
 import HummingbirdTesting
 import Testing

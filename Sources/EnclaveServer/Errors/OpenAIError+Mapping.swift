@@ -46,7 +46,8 @@ extension OpenAIError {
                 }
             return OpenAIError(
                 status: error.status, message: message, type: error.status.code >= 500 ? "server_error" : "invalid_request_error",
-                code: error.status == .notFound ? "unknown_url" : nil, headers: error.headers)
+                code: error.status == .notFound ? "unknown_url" : nil,
+                headers: (error as? HTTPError)?.headers ?? (error as? TransportError)?.headers ?? [:])
         default:
             return internalError
         }

@@ -1,5 +1,6 @@
 // Enclave server: security headers on every router response, errors and 404s included.
 
+import HTTPTypes
 public import Hummingbird
 
 /// Adds ``SecurityHeaders`` to every response. It is the outermost middleware, so the responses that the
