@@ -44,6 +44,8 @@ struct ServeCommand: AsyncParsableCommand {
         DataDirectory.restrictNewFilesToOwner()
         let configuration = try resolvedConfiguration()
         let logger = LogSetup.bootstrap(configuration.logging)
+        let descriptors = DescriptorLimit.raiseToHardLimit()
+        logger.info("file descriptor limit", metadata: ["limit": "\(descriptors?.soft ?? -1)", "hard": "\(descriptors?.hard ?? -1)"])
         for model in configuration.models where !FileManager.default.fileExists(atPath: model.file) {
             throw CommandFailure("model '\(model.id)': the file \(model.file) does not exist (run `make models` for the default model)")
         }

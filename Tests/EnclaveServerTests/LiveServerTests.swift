@@ -57,21 +57,80 @@ import Testing
         #expect(sample(metrics, "enclave_active_sequences") == 0)
     }
 
-    @Test func aClientDisconnectCancelsANonStreamingGeneration() async throws {
+    #if os(Linux)
+    /// A raw chat request on a kept-alive connection.
+    func chatRequest(server: TestServer, stream: Bool = false, extraHeaders: String = "") -> String {
+        let body = stream ? #"{"model":"test-model","messages":[{"role":"user","content":"hi"}],"stream":true}"# : ChatCompletionsTests.hello
+        return "POST /v1/chat/completions HTTP/1.1\r\nHost: test\r\nAuthorization: Bearer \(server.adminKey)\r\n"
+            + "Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\(extraHeaders)\r\n\(body)"
+    }
+
+    /// A client that resets its connection during a whole-JSON generation cancels it.
+    @Test func aResetCancelsANonStreamingGeneration() async throws {
         let backend = ScriptedBackend(script: .init(pieces: ["a", "b", "c"], holdAfter: 1))
         let server = try await TestServer(backend: backend)
         try await server.test(.live) { client in
-            let port = try #require(client.port)
-            var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/v1/chat/completions")
-            request.method = .POST
-            request.headers.add(name: "Authorization", value: "Bearer \(server.adminKey)")
-            request.body = .bytes(ByteBuffer(string: ChatCompletionsTests.hello))
-            let caller = Task { _ = try await HTTPClient.shared.execute(request, timeout: .seconds(60)) }
+            let connection = try RawConnection(port: try #require(client.port))
+            connection.send(chatRequest(server: server))
             await backend.waitForGenerations(started: 1)
-            caller.cancel()
-            _ = await caller.result
+            connection.reset()
             await backend.waitForCancellations(1)
         }
         #expect(sample(server.metricsText, "enclave_generations_total", [#"outcome="cancelled""#]) == 1)
     }
+
+    /// A half-close after a complete request is not a disconnect: the answer comes, then the close (it
+    /// was cancelled with a 499 when the inbound side was watched).
+    @Test func aHalfCloseAfterTheRequestStillGetsTheAnswer() async throws {
+        let server = try await TestServer()
+        try await server.test(.live) { client in
+            let connection = try RawConnection(port: try #require(client.port))
+            connection.send(chatRequest(server: server))
+            connection.halfClose()
+            let answer = await connection.read()
+            #expect(answer.hasPrefix("HTTP/1.1 200"))
+            #expect(answer.contains("Hello"))
+        }
+        #expect(sample(server.metricsText, "enclave_generations_total", [#"outcome="cancelled""#]) == nil)
+    }
+
+    /// Pipelined requests after a generation are answered, in order (the inbound watcher used to swallow
+    /// the second request: chat, GET, GET, GET answered 1, 3 and 4).
+    @Test func pipelinedRequestsAfterAGenerationAreAnsweredInOrder() async throws {
+        let server = try await TestServer()
+        try await server.test(.live) { client in
+            let connection = try RawConnection(port: try #require(client.port))
+            let get = { (id: String) in
+                "GET /v1/models HTTP/1.1\r\nHost: test\r\nAuthorization: Bearer \(server.adminKey)\r\nX-Request-Id: \(id)\r\n\r\n"
+            }
+            connection.send(chatRequest(server: server, extraHeaders: "X-Request-Id: r1\r\n") + get("r2") + get("r3") + get("r4"))
+            let text = await connection.read { $0.components(separatedBy: "HTTP/1.1 200").count == 5 && $0.hasSuffix("}") }
+            let ids = text.components(separatedBy: "\r\n").filter { $0.lowercased().hasPrefix("x-request-id:") }
+            #expect(ids.map { $0.split(separator: " ").last.map(String.init) } == ["r1", "r2", "r3", "r4"])
+            #expect(!text.lowercased().contains("connection: close"))
+        }
+    }
+
+    /// A stream cancelled by its client's reset leaves another client's kept-alive connection working.
+    @Test func keepAliveSurvivesAnotherClientsDisconnect() async throws {
+        let backend = ScriptedBackend(script: .init(pieces: ["a", "b", "c"], holdAfter: 2))
+        let server = try await TestServer(backend: backend)
+        try await server.test(.live) { client in
+            let port = try #require(client.port)
+            let quitter = try RawConnection(port: port)
+            quitter.send(chatRequest(server: server, stream: true))
+            _ = await quitter.read { $0.contains("\"b\"") }
+            quitter.reset()
+            await backend.waitForCancellations(1)
+            backend.setScript(.greeting)
+            let keeper = try RawConnection(port: port)
+            for round in 0..<3 {
+                keeper.send(chatRequest(server: server, stream: round % 2 == 1))
+                let answer = await keeper.read { $0.hasSuffix("}") || $0.hasSuffix("[DONE]\n\n") || $0.hasSuffix("\r\n0\r\n\r\n") }
+                #expect(answer.hasPrefix("HTTP/1.1 200"), "round \(round): \(answer.prefix(80))")
+            }
+        }
+        #expect(sample(server.metricsText, "enclave_generations_total", [#"outcome="cancelled""#]) == 1)
+    }
+    #endif
 }

@@ -78,10 +78,7 @@ extension EnclaveConfiguration {
             }
         }
         if let serverNode = top["server"], !reader.isNull(serverNode) {
-            let entries = try reader.mapping(serverNode, at: "server", allowed: ["shutdown_grace_seconds"])
-            if let grace = entries["shutdown_grace_seconds"] {
-                server.shutdownGraceSeconds = try reader.seconds(grace, at: "server.shutdown_grace_seconds", in: 0...3600)
-            }
+            try Self.readServer(serverNode, into: &server, reader: reader)
         }
     }
 

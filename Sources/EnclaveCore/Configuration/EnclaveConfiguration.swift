@@ -6,7 +6,7 @@
 /// The YAML keys are listed in `enclave.example.yaml` and `docs/configuration.md`:
 /// `listen.host`, `listen.port`, `storage.data_dir`, `models[].id|file|context_length|kv_budget|threads`,
 /// `limits.max_body_bytes|max_tokens|queue_length|queue_length_per_principal`, `logging.level|format`,
-/// `server.shutdown_grace_seconds`.
+/// `server.shutdown_grace_seconds|request_head_timeout_seconds|request_body_timeout_seconds|idle_timeout_seconds|max_connections|max_connections_per_client`.
 public struct EnclaveConfiguration: Sendable, Hashable {
     /// Where the HTTP server listens.
     public var listen: ListenConfiguration
@@ -145,17 +145,5 @@ public struct LoggingConfiguration: Sendable, Hashable {
     public init(level: String = "info", format: Format = .text) {
         self.level = level
         self.format = format
-    }
-}
-
-/// Server lifecycle settings (`server:`).
-public struct ServerSettings: Sendable, Hashable {
-    /// On SIGTERM, how long in-flight requests may go on before they are cancelled
-    /// (`server.shutdown_grace_seconds`).
-    public var shutdownGraceSeconds: Double
-
-    /// Creates settings: 30 seconds of grace.
-    public init(shutdownGraceSeconds: Double = 30) {
-        self.shutdownGraceSeconds = shutdownGraceSeconds
     }
 }

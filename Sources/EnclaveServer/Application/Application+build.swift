@@ -2,6 +2,7 @@
 
 public import EnclaveCore
 public import EnclaveGateway
+import HummingbirdCore
 public import Hummingbird
 public import Logging
 import NIOCore
@@ -9,9 +10,11 @@ public import ServiceLifecycle
 
 /// Builds Enclave's HTTP application.
 ///
-/// Routes: `/healthz` and `/readyz` (open), `/metrics` and `/v1/...` (bearer API key). Every route sits
-/// behind ``RequestObservationMiddleware`` (request id, plain JSON errors, one log line, metrics); `/v1`
-/// adds ``OpenAIErrorMiddleware`` (errors in OpenAI's shape).
+/// Routes: `/` (a short HTML page), `/healthz` and `/readyz` (open), `/metrics` and `/v1/...` (bearer API
+/// key). Every route sits behind ``SecurityHeadersMiddleware`` and ``RequestObservationMiddleware``
+/// (request id, plain JSON errors, one log line, metrics); `/v1` adds ``OpenAIErrorMiddleware`` (errors in
+/// OpenAI's shape). A known path asked with another method gets 405 with `Allow`. Connections go through
+/// Enclave's transport (``EnclaveHTTPChannel``): caps, timeouts, keep-alive and HTTP/1.1 semantics.
 ///
 /// ```swift
 /// let app = buildApplication(configuration: configuration, backend: backend, keyStore: store, logger: logger)
@@ -55,25 +58,61 @@ public func buildApplication(
         configuration: configuration, gateway: gateway, authenticator: KeyAuthenticator(store: keyStore), metrics: metrics)
     return Application(
         router: router,
+        server: httpServer(settings: configuration.server, metrics: metrics, logger: logger),
         configuration: .init(address: .hostname(configuration.listen.host, port: configuration.listen.port), serverName: "Enclave"),
         services: services,
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port) },
         logger: logger)
 }
 
+/// The HTTP/1 server: Enclave's transport (``EnclaveHTTPChannel``) with the configured timeouts and
+/// connection caps. The caps are lowered, with a warning, to what the process's descriptor limit allows
+/// (keeping room for the database, the models and the answers to refused connections).
+func httpServer(settings: ServerSettings, metrics: ServerMetrics, logger: Logger) -> HTTPServerBuilder {
+    let refusalsAnswered = 64
+    var total = settings.maxConnections
+    if let limit = DescriptorLimit.current(), limit.soft != Int.max {
+        let allowed = max(1, limit.soft - 64 - refusalsAnswered)
+        if total > allowed {
+            logger.warning(
+                "server.max_connections lowered to fit the file descriptor limit",
+                metadata: ["configured": "\(total)", "used": "\(allowed)", "descriptor_limit": "\(limit.soft)"])
+            total = allowed
+        }
+    }
+    let limits = ConnectionRegistry.Limits(
+        total: total, perClient: min(settings.maxConnectionsPerClient, total), refusalsAnswered: refusalsAnswered)
+    let timeouts = HTTPExchangeHandler.Timeouts(
+        head: .nanoseconds(Int64(settings.requestHeadTimeoutSeconds * 1e9)),
+        body: .nanoseconds(Int64(settings.requestBodyTimeoutSeconds * 1e9)), idle: .nanoseconds(Int64(settings.idleTimeoutSeconds * 1e9)))
+    return .enclave(timeouts: timeouts, registry: ConnectionRegistry(limits: limits, metricsFactory: metrics.factory))
+}
+
 /// The router with every route and middleware (see ``buildApplication(configuration:backend:keyStore:metrics:logger:services:onServerRunning:)``).
 func buildRouter(
     configuration: EnclaveConfiguration, gateway: InferenceGateway, authenticator: KeyAuthenticator, metrics: ServerMetrics
 ) -> Router<EnclaveRequestContext> {
-    let router = Router(context: EnclaveRequestContext.self)
+    // Every route, added once to the router and once to the probe router that finds a path's methods
+    // (for 405 with Allow, see ``MethodNotAllowedMiddleware``).
+    let addRoutes = { (router: Router<EnclaveRequestContext>) in
+        RootPage().add(to: router)
+        HealthRoutes(gateway: gateway).add(to: router)
+        let authenticated = router.group().add(middleware: AuthenticationMiddleware(authenticator: authenticator))
+        MetricsRoute(metrics: metrics, gateway: gateway).add(to: authenticated)
+        // OpenAI's error shape on /v1 only, authentication failures included; other routes render plain errors.
+        let openAI = router.group("v1").add(middleware: OpenAIErrorMiddleware())
+            .add(middleware: AuthenticationMiddleware(authenticator: authenticator))
+            .add(middleware: ScopeMiddleware(requiring: .inference))
+        OpenAIRoutes(gateway: gateway, limits: configuration.limits, metrics: metrics).add(to: openAI)
+    }
+    let probe = Router(context: EnclaveRequestContext.self, options: [.autoGenerateHeadEndpoints])
+    probe.add(middleware: RouteProbe())
+    addRoutes(probe)
+
+    let router = Router(context: EnclaveRequestContext.self, options: [.autoGenerateHeadEndpoints])
+    router.add(middleware: SecurityHeadersMiddleware<EnclaveRequestContext>())
     router.add(middleware: RequestObservationMiddleware(metrics: metrics))
-    HealthRoutes(gateway: gateway).add(to: router)
-    let authenticated = router.group().add(middleware: AuthenticationMiddleware(authenticator: authenticator))
-    MetricsRoute(metrics: metrics, gateway: gateway).add(to: authenticated)
-    // OpenAI's error shape on /v1 only, authentication failures included; other routes render plain errors.
-    let openAI = router.group("v1").add(middleware: OpenAIErrorMiddleware())
-        .add(middleware: AuthenticationMiddleware(authenticator: authenticator))
-        .add(middleware: ScopeMiddleware(requiring: .inference))
-    OpenAIRoutes(gateway: gateway, limits: configuration.limits, metrics: metrics).add(to: openAI)
+    router.add(middleware: MethodNotAllowedMiddleware(probe: probe.buildResponder()))
+    addRoutes(router)
     return router
 }

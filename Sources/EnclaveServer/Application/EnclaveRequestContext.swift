@@ -2,6 +2,7 @@
 
 public import EnclaveCore
 public import Hummingbird
+public import NIOCore
 
 /// The request context of Enclave's router: Hummingbird's core context plus the request id, the
 /// authenticated principal and the request's statistics.
@@ -13,11 +14,14 @@ public struct EnclaveRequestContext: RequestContext {
     public var principal: Principal?
     /// Token counts and model of the request, filled in by the handler and logged at the end.
     public let stats: RequestStats
+    /// The connection the request came on (to notice the client going away; see ``ClientDeparture``).
+    public let channel: any Channel
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
         self.requestID = ""
         self.principal = nil
         self.stats = RequestStats()
+        self.channel = source.channel
     }
 }

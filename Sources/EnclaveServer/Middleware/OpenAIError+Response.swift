@@ -15,11 +15,22 @@ extension OpenAIError {
             .requestTooLarge(limit: nil)
         case let error as OpenAIError:
             error
+        case let error as TransportError:
+            .http(status: Int(error.status.code), reason: error.message).adding(error.headers)
+        case let error as HTTPError:
+            .http(status: Int(error.status.code), reason: error.status.reasonPhrase).adding(error.headers)
         case let error as any HTTPResponseError:
             .http(status: Int(error.status.code), reason: error.status.reasonPhrase)
         default:
             .from(error)
         }
+    }
+
+    /// The error with `fields` added to its headers (`Allow` on a 405, `Connection: close` from the transport).
+    func adding(_ fields: HTTPFields) -> OpenAIError {
+        var error = self
+        for field in fields { error.headers[field.name.canonicalName] = field.value }
+        return error
     }
 
     /// The error as a JSON response with its status and headers.
@@ -35,7 +46,7 @@ extension OpenAIError {
     /// The status with its reason phrase.
     var httpStatus: HTTPResponse.Status {
         let known: [HTTPResponse.Status] = [
-            .badRequest, .unauthorized, .forbidden, .notFound, .methodNotAllowed, .contentTooLarge, .tooManyRequests,
+            .badRequest, .unauthorized, .forbidden, .notFound, .methodNotAllowed, .requestTimeout, .contentTooLarge, .tooManyRequests,
             .internalServerError, .serviceUnavailable,
         ]
         if let status = known.first(where: { $0.code == self.status }) { return status }

@@ -39,10 +39,16 @@ struct PlainErrorResponse: Sendable {
             status = HTTPResponse.Status(code: 499, reasonPhrase: "Client Closed Request")
             message = "The request was cancelled."
             code = "cancelled"
+        case let error as TransportError:
+            status = error.status
+            message = error.message
+            code = "http_\(error.status.code)"
+            headers = error.headers
         case let error as any HTTPResponseError:
             status = error.status
             message = error.status == .notFound ? "No such route." : error.status.reasonPhrase
             code = error.status == .notFound ? "unknown_url" : "http_\(error.status.code)"
+            headers = (error as? HTTPError)?.headers ?? [:]
         default:
             status = .internalServerError
             message = "The server had an error while processing your request."

@@ -42,12 +42,6 @@ public struct RequestObservationMiddleware: RouterMiddleware {
             response = plain.response()
         }
         response.headers[RequestIdentifier.header] = requestID
-        if context.stats.snapshot.closesConnection {
-            // Watching for a disconnect consumes the connection's inbound stream, so the server closes the
-            // connection after this response: say so, or a keep-alive client would send its next request
-            // into a closing socket.
-            response.headers[.connection] = "close"
-        }
         let status = response.status
         let logger = context.logger
         let stats = context.stats

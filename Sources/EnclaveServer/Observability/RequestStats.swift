@@ -24,9 +24,6 @@ public final class RequestStats: Sendable {
         public var errorCode: String?
         /// The request parameter a refused request was refused for (`param`), never its value.
         public var errorParameter: String?
-        /// Whether the handler watches the connection for the client going away, which ends the connection
-        /// with the response; the response then says `Connection: close` so that clients do not reuse it.
-        public var closesConnection = false
     }
 
     private let values = Mutex(Values())

@@ -5,17 +5,13 @@ import Foundation
 import Hummingbird
 
 extension OpenAIRoutes {
-    /// Runs `operation`, cancelling it if the client goes away.
-    ///
-    /// Hummingbird notices a departed client by reading the connection's inbound side to its end, which ends
-    /// the connection after this response; the response therefore says `Connection: close`
-    /// (``RequestStats/Values/closesConnection``), or a keep-alive client would send its next request into a
-    /// closing socket.
+    /// Runs `operation`, cancelling it if the client goes away (its connection closes; see
+    /// ``ClientDeparture``). The connection's inbound side is left alone, so it stays usable for the
+    /// client's next request.
     func untilClientLeaves<Value: Sendable>(
         _ request: Request, context: EnclaveRequestContext, _ operation: () async throws -> Value
     ) async throws -> Value {
-        context.stats.update { $0.closesConnection = true }
-        return try await request.body.consumeWithCancellationOnInboundClose { _ in try await operation() }
+        try await ClientDeparture.cancelling(whenClosed: context.channel, operation)
     }
 
     /// An OpenAI event stream: `produce` sends each event as a `data:` frame, then `data: [DONE]` ends the
@@ -25,13 +21,12 @@ extension OpenAIRoutes {
         _ request: Request, context: EnclaveRequestContext,
         _ produce: @escaping @Sendable (_ send: (any Encodable) async throws -> Void) async throws -> Void
     ) -> Response {
-        context.stats.update { $0.closesConnection = true }
-        return Response(
+        Response(
             status: .ok, headers: .serverSentEvents,
             body: ResponseBody { writer in
                 let encoder = JSONEncoder.api()
                 do {
-                    try await request.body.consumeWithCancellationOnInboundClose { _ in
+                    try await ClientDeparture.cancelling(whenClosed: context.channel) {
                         try await produce { event in try await writer.write(ByteBuffer(bytes: ServerSentEvents.frame(event, encoder: encoder))) }
                         try await writer.write(ByteBuffer(bytes: ServerSentEvents.done))
                     }
