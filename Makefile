@@ -35,9 +35,9 @@ test-swift:
 
 test-integration: build
 	test -x $(VENV_TEST)/bin/python || $(PYTHON) -m venv $(VENV_TEST)
-	$(VENV_TEST)/bin/pip install --quiet --disable-pip-version-check -r tests/integration/requirements.txt
+	$(VENV_TEST)/bin/pip install --quiet --disable-pip-version-check -r IntegrationTests/requirements.txt
 	# The hostile-client checks (issue 10) run under a limit of 1,024 descriptors, which the server inherits.
-	ulimit -n 1024 && ENCLAVE_BIN=$(BIN) ENCLAVE_TEST_MODEL=$(MODEL) $(VENV_TEST)/bin/python -m pytest tests/integration -q
+	ulimit -n 1024 && ENCLAVE_BIN=$(BIN) ENCLAVE_TEST_MODEL=$(MODEL) $(VENV_TEST)/bin/python -m pytest IntegrationTests -q
 
 # llama.cpp, for comparison only (never a dependency of the product): builds from source, ~15 minutes.
 LLAMA_VENV := .venv-llamacpp

@@ -24,7 +24,7 @@ from pathlib import Path
 import openai
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 KEY_PATTERN = re.compile(r"^enc-[A-Za-z0-9_-]{43,}$")
 LISTEN_PATTERN = re.compile(r"listening on (http://\S+)")
 
