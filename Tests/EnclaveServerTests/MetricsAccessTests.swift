@@ -22,11 +22,11 @@ import Testing
         try await server.test { client in
             let response = try await client.execute(uri: "/metrics", method: .get, headers: server.headers(key: member))
             #expect(response.status == .forbidden)
-            let error = try response.openAIError()
-            #expect(error["code"] as? String == "insufficient_permissions")
-            #expect(error["type"] as? String == "invalid_request_error")
-            #expect((error["message"] as? String)?.contains("Missing scope: metrics") == true)
-            #expect((error["message"] as? String)?.contains("--scope metrics") == true)
+            // /metrics is outside the OpenAI dialect: a plain error body.
+            let error = try #require(try response.json()["error"] as? [String: String])
+            #expect(error["code"] == "insufficient_permissions")
+            #expect(error["message"]?.contains("'metrics' scope") == true)
+            #expect(error["message"]?.contains("--scope metrics") == true)
             #expect(!response.text.contains("enclave_http_requests_total"))
             // The same key still uses the API.
             #expect(try await client.execute(uri: "/v1/models", method: .get, headers: server.headers(key: member)).status == .ok)

@@ -1,6 +1,7 @@
 // Enclave server: request ids, error rendering, the per-request log line and HTTP metrics.
 
 import Dispatch
+import EnclaveOpenAI
 import Foundation
 public import HTTPTypes
 public import Hummingbird
@@ -24,6 +25,11 @@ public struct RequestObservationMiddleware: RouterMiddleware {
         self.metrics = metrics
     }
 
+    /// Whether `path` belongs to the OpenAI dialect (`/v1` and below).
+    static func isOpenAIPath(_ path: String) -> Bool {
+        path == "/v1" || path.hasPrefix("/v1/")
+    }
+
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let start = DispatchTime.now().uptimeNanoseconds
         var context = context
@@ -34,12 +40,20 @@ public struct RequestObservationMiddleware: RouterMiddleware {
         do {
             response = try await next(request, context)
         } catch {
-            let plain = PlainErrorResponse(error)
-            if plain.status == .internalServerError {
-                context.logger.error("request failed", metadata: ["error.type": "\(type(of: error))", "error": "\(error)"])
+            if Self.isOpenAIPath(request.uri.path) {
+                // The router's own 404/405 for a /v1 path never reached the /v1 group's error middleware:
+                // answer in the dialect the client speaks there.
+                let openAIError = OpenAIError.of(error)
+                context.stats.update { $0.errorCode = $0.errorCode ?? openAIError.code ?? openAIError.type }
+                response = openAIError.response()
+            } else {
+                let plain = PlainErrorResponse(error)
+                if plain.status == .internalServerError {
+                    context.logger.error("request failed", metadata: ["error.type": "\(type(of: error))", "error": "\(error)"])
+                }
+                context.stats.update { $0.errorCode = $0.errorCode ?? plain.code }
+                response = plain.response()
             }
-            context.stats.update { $0.errorCode = $0.errorCode ?? plain.code }
-            response = plain.response()
         }
         response.headers[RequestIdentifier.header] = requestID
         let status = response.status

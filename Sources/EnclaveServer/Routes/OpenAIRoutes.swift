@@ -30,33 +30,12 @@ public struct OpenAIRoutes: Sendable {
         group.get("models/{id}") { _, context in try await self.model(id: context.parameters.require("id")) }
         group.post("chat/completions") { request, context in try await self.chatCompletions(request: request, context: context) }
         group.post("completions") { request, context in try await self.completions(request: request, context: context) }
-        // Any other path or method under /v1 is an OpenAI-shaped 404, or 405 with `Allow` for a known path
-        // (after authentication, like every /v1 route).
-        for method in [HTTPRequest.Method.get, .post, .put, .patch, .delete, .options, .trace] {
-            group.on("**", method: method) { request, _ -> Response in throw Self.unrouted(path: request.uri.path) }
+        // Any other path under /v1 is an OpenAI-shaped 404 (after authentication, like every /v1 route). A
+        // known path asked with another method never gets here: the router answers it, and
+        // MethodNotAllowedMiddleware turns that into 405 with `Allow`.
+        for method in [HTTPRequest.Method.get, .post, .put, .patch, .delete, .options, .init("TRACE")!] {
+            group.on("**", method: method) { _, _ -> Response in throw OpenAIError.http(status: 404, reason: "Not Found") }
         }
-    }
-
-    /// The methods of each `/v1` path, for 405 answers (`*` matches one path segment).
-    static let routeMethods: [(segments: [String], methods: String)] = [
-        (["v1", "models"], "GET, HEAD"),
-        (["v1", "models", "*"], "GET, HEAD"),
-        (["v1", "chat", "completions"], "POST"),
-        (["v1", "completions"], "POST"),
-    ]
-
-    /// The error for a `/v1` request no route took: 405 with `Allow` if the path exists under other
-    /// methods, else 404.
-    static func unrouted(path: String) -> OpenAIError {
-        let segments = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
-        let known = routeMethods.first { route in
-            route.segments.count == segments.count
-                && zip(route.segments, segments).allSatisfy { $0 == "*" || $0 == $1 }
-        }
-        guard let known else { return OpenAIError.http(status: 404, reason: "Not Found") }
-        var error = OpenAIError.http(status: 405, reason: "Method Not Allowed")
-        error.headers["Allow"] = known.methods
-        return error
     }
 
     func listModels() async throws -> Response {
