@@ -94,6 +94,20 @@ import Testing
         #expect(sample(server.metricsText, "enclave_generations_total", [#"outcome="cancelled""#]) == nil)
     }
 
+    /// A request that says `Connection: close` gets its whole answer, then the close (the read that
+    /// carried the request's end once started discarding and swallowed it: no answer at all).
+    @Test func connectionCloseIsAnsweredThenClosed() async throws {
+        let server = try await TestServer()
+        try await server.test(.live) { client in
+            let connection = try RawConnection(port: try #require(client.port))
+            connection.send("GET /healthz HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n")
+            let answer = await connection.read()
+            #expect(answer.hasPrefix("HTTP/1.1 200"))
+            #expect(answer.lowercased().contains("connection: close"))
+            #expect(answer.hasSuffix("}"))
+        }
+    }
+
     /// Pipelined requests after a generation are answered, in order (the inbound watcher used to swallow
     /// the second request: chat, GET, GET, GET answered 1, 3 and 4).
     @Test func pipelinedRequestsAfterAGenerationAreAnsweredInOrder() async throws {

@@ -38,12 +38,11 @@ final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandle
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
-        guard !discarding else {
-            // Keep draining whatever the pipeline above would ask for.
-            context.read()
-            return
-        }
+        // Always passed on: the read that started discarding (the end of a `Connection: close` request)
+        // may have delivered request parts that the async channel above hands over only on read-complete.
         context.fireChannelReadComplete()
+        // Keep draining whatever the pipeline above would ask for.
+        if discarding { context.read() }
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
