@@ -151,11 +151,19 @@ def test_int64_max_tokens_on_completions_is_a_400_not_a_crash(two_models: Server
     assert two_models.client().completions.create(model="gemma3", prompt="hi", max_tokens=2).choices
 
 
-def test_a_tiny_top_p_names_top_p(two_models: Server):
+def test_a_tiny_top_p_keeps_the_most_likely_token(two_models: Server):
+    # OpenAI's description allows any top_p from 0: a tiny one keeps only the most likely token (it used
+    # to fail in the sampler as param "sampling"); an out-of-range one names top_p.
     wait_settled(two_models)
+    client = two_models.client()
+    greedy = client.chat.completions.create(
+        model="smollm2", messages=[{"role": "user", "content": "hi"}], max_tokens=4, temperature=0)
+    tiny = client.chat.completions.create(
+        model="smollm2", messages=[{"role": "user", "content": "hi"}], max_tokens=4, top_p=1e-50, temperature=1)
+    assert tiny.choices[0].message.content == greedy.choices[0].message.content
     with pytest.raises(openai.BadRequestError) as error:
-        two_models.client().chat.completions.create(
-            model="smollm2", messages=[{"role": "user", "content": "hi"}], max_tokens=2, top_p=1e-50)
+        client.chat.completions.create(
+            model="smollm2", messages=[{"role": "user", "content": "hi"}], max_tokens=2, top_p=1.5)
     assert error.value.body["param"] == "top_p", error.value.body
 
 

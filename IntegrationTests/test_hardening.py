@@ -12,6 +12,7 @@ import os
 import re
 import stat
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -55,6 +56,15 @@ def unknown_model(server: Server, name: str) -> tuple[int, dict]:
     return status, json.loads(answer)
 
 
+def wait_for_request_lines(server: Server, count: int, timeout: float = 10) -> list[str]:
+    """The request log lines once there are `count` of them: a request's line is written after its
+    response, so it may land a moment after the client has the answer."""
+    deadline = time.monotonic() + timeout
+    while len(request_lines(server)) < count and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return request_lines(server)
+
+
 def request_lines(server: Server) -> list[str]:
     lines = server.log().splitlines()
     if server.log_format == "json":
@@ -69,7 +79,7 @@ def test_a_newline_in_a_model_name_cannot_forge_a_log_line(logging_server: Serve
     lines = logging_server.log().splitlines()
     assert not any(line.startswith("2026-01-01T00:00:00.000Z") or line.startswith("again") for line in lines)
     assert "\u202e" not in logging_server.log() and "\u0000" not in logging_server.log()
-    after = request_lines(logging_server)
+    after = wait_for_request_lines(logging_server, len(before) + 1)
     assert len(after) == len(before) + 1, "one request, one log line"
     last = after[-1]
     if logging_server.log_format == "json":
@@ -87,8 +97,9 @@ def test_a_megabyte_model_name_adds_a_few_hundred_bytes_to_the_log(logging_serve
     for _ in range(3):
         status, _ = unknown_model(logging_server, "m" * (1 << 20))
         assert status == 404
+    wait_for_request_lines(logging_server, lines_before + 3)
     growth = len(logging_server.log().encode()) - before
-    assert len(request_lines(logging_server)) == lines_before + 3
+    assert len(wait_for_request_lines(logging_server, lines_before + 3)) == lines_before + 3
     assert growth < 3 * 2048, f"the log grew by {growth} bytes for three 404s"
     assert f"…[cut {(1 << 20) - 512} bytes]" in logging_server.log()
 

@@ -242,11 +242,15 @@ def test_idle_connections_are_capped_per_client_and_in_total_then_time_out(cappe
     for batch in range(22):
         held += [connect(transport_server) for _ in range(50)]
         held = poll_refusals(held, refused)
-    held = poll_refusals(held, refused, wait=1.0)
+    # Connections still in the listen backlog look open until the server accepts (and refuses) them.
+    deadline = time.monotonic() + 20
+    while len(held) > 100 and time.monotonic() < deadline:
+        held = poll_refusals(held, refused, wait=0.5)
     held = poll_refusals(held, refused, wait=0.2)
     assert len(held) == 100
     assert len(refused) == 1000
-    assert set(refused) == {b"503 1 close"}
+    # Each refusal is a 503 with Retry-After and close, or (past 64 answers in flight) a bare close.
+    assert b"503 1 close" in refused and set(refused) <= {b"503 1 close", b"closed"}
     # Another address still gets in at once.
     other = connect(transport_server, source="127.0.0.2")
     other.sendall(request("GET", "/healthz", transport_server, key=False))
@@ -351,6 +355,10 @@ def test_connection_close_is_honoured_answer_then_close(transport_server: Server
     _, status, headers, _ = reader.response()
     assert status == 200 and headers["connection"] == "close" and headers["x-request-id"] == "only"
     assert reader.at_eof(3)
+    # The request's log line is written once its response is out: it may land a moment later.
+    deadline = time.monotonic() + 10
+    while '"only"' not in transport_server.log() and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert '"only"' in transport_server.log()
     assert '"never"' not in transport_server.log()
 

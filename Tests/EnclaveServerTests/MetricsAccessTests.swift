@@ -25,7 +25,7 @@ import Testing
             // /metrics is outside the OpenAI dialect: a plain error body.
             let error = try #require(try response.json()["error"] as? [String: String])
             #expect(error["code"] == "insufficient_permissions")
-            #expect(error["message"]?.contains("'metrics' scope") == true)
+            #expect(error["message"]?.contains("Missing scope: metrics") == true)
             #expect(error["message"]?.contains("--scope metrics") == true)
             #expect(!response.text.contains("enclave_http_requests_total"))
             // The same key still uses the API.
