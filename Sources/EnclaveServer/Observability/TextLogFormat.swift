@@ -2,47 +2,21 @@
 
 public import Foundation
 public import Logging
-import Synchronization
 
-/// A swift-log handler that writes each event as one line of text to standard error, in the layout of
-/// swift-log's `StreamLogHandler`:
+/// The text log handler (``TextLogFormat``).
+public typealias TextLogHandler = LineLogHandler<TextLogFormat>
+
+/// Log lines as text, in the layout of swift-log's `StreamLogHandler`:
 /// `2026-01-02T03:04:05.678Z info enclave : http.status=404 model="a b" [EnclaveServer] request`.
 ///
 /// Unlike `StreamLogHandler`, every string (message, metadata keys and values, nested ones too) goes through a
 /// ``LogSanitizer``: a newline in a client's model name is written as `\n` and cannot start a forged line,
 /// and a megabyte-long value is cut. A metadata value with a space, `=`, `"` or nothing in it is quoted.
-public struct TextLogHandler: LogHandler {
-    public var metadata: Logger.Metadata = [:]
-    public var logLevel: Logger.Level = .info
-    public var metadataProvider: Logger.MetadataProvider?
-    private let label: String
-
-    private static let output = Mutex(FileHandle.standardError)
-
-    /// Creates a handler for a logger label.
-    public init(label: String, metadataProvider: Logger.MetadataProvider? = nil) {
-        self.label = label
-        self.metadataProvider = metadataProvider
-    }
-
-    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    public func log(event: LogEvent) {
-        var merged = metadata
-        if let provided = metadataProvider?.get() { merged.merge(provided) { _, new in new } }
-        if let extra = event.metadata { merged.merge(extra) { _, new in new } }
-        let line = Self.render(
-            time: Date(), level: event.level, label: label, message: event.message.description, metadata: merged, source: event.source)
-        Self.output.withLock { $0.write(Data((line + "\n").utf8)) }
-    }
-
+public enum TextLogFormat: LogLineFormat {
     /// One line (without the newline); metadata sorted by key.
     public static func render(
         time: Date, level: Logger.Level, label: String, message: String, metadata: Logger.Metadata, source: String,
-        sanitizer: LogSanitizer = LogSanitizer()
+        sanitizer: LogSanitizer
     ) -> String {
         func text(_ value: Logger.Metadata.Value) -> String {
             switch value {
