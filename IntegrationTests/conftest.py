@@ -119,15 +119,22 @@ def http_request(method: str, url: str, key: str | None = None, body: bytes | No
 
 def start_server(tmp: Path, model: Path, config_text: str | None = None, extra: list[str] | None = None) -> Server:
     tmp.mkdir(parents=True, exist_ok=True)
-    data_dir = tmp / "data"
-    log_path = tmp / "serve.log"
-    arguments = [str(enclave_binary()), "serve", "--host", "127.0.0.1", "--port", str(free_port()),
-                 "--data-dir", str(data_dir), "--model", str(model)]
+    arguments = ["--model", str(model)]
     if config_text is not None:
         config = tmp / "enclave.yaml"
         config.write_text(config_text)
         arguments += ["--config", str(config)]
-    arguments += extra or []
+    return spawn_server(tmp, arguments + (extra or []), model.name.removesuffix(".gguf"))
+
+
+def spawn_server(tmp: Path, arguments: list[str], model_id: str) -> Server:
+    """Starts `enclave serve ARGUMENTS` on a free loopback port with its data in `tmp/data` and its log in
+    `tmp/serve.log`; returns once it prints its URL (and, on first start, its admin key)."""
+    tmp.mkdir(parents=True, exist_ok=True)
+    data_dir = tmp / "data"
+    log_path = tmp / "serve.log"
+    arguments = [str(enclave_binary()), "serve", "--host", "127.0.0.1", "--port", str(free_port()),
+                 "--data-dir", str(data_dir)] + arguments
     log = open(log_path, "w")
     process = subprocess.Popen(arguments, cwd=ROOT, stdout=subprocess.PIPE, stderr=log, text=True, bufsize=1)
     lines: list[str] = []
@@ -151,7 +158,7 @@ def start_server(tmp: Path, model: Path, config_text: str | None = None, extra: 
     # Keep draining standard output so the process never blocks on a full pipe.
     threading.Thread(target=lambda: [lines.append(l.rstrip("\n")) for l in process.stdout], daemon=True).start()
     assert admin_key, f"no admin key printed on first start: {lines}"
-    return Server(process, url, admin_key, data_dir, log_path, model.name.removesuffix(".gguf"), lines)
+    return Server(process, url, admin_key, data_dir, log_path, model_id, lines)
 
 
 CONFIG = """\

@@ -11,14 +11,13 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import threading
 import time
 from pathlib import Path
 
 import openai
 import pytest
 
-from conftest import KEY_PATTERN, LISTEN_PATTERN, ROOT, Server, enclave_binary, free_port
+from conftest import ROOT, Server, enclave_binary, spawn_server
 
 SMOLLM2 = ROOT / "models" / "SmolLM2-135M-Instruct.Q4_1.gguf"
 GEMMA3 = ROOT / "models" / "gemma-3-270m-q4_k_m.gguf"
@@ -35,31 +34,7 @@ def launch(tmp: Path, models: list[tuple[str, Path]]) -> Server:
                       for model_id, file in models)
     config = tmp / "enclave.yaml"
     config.write_text(f"models:\n{entries}limits:\n  queue_length: 4\nlogging:\n  level: info\n  format: json\n")
-    log_path = tmp / "serve.log"
-    arguments = [str(enclave_binary()), "serve", "--config", str(config), "--host", "127.0.0.1",
-                 "--port", str(free_port()), "--data-dir", str(tmp / "data")]
-    log = open(log_path, "w")
-    process = subprocess.Popen(arguments, cwd=ROOT, stdout=subprocess.PIPE, stderr=log, text=True, bufsize=1)
-    lines: list[str] = []
-    admin_key = url = None
-    deadline = time.monotonic() + 120
-    while url is None:
-        if time.monotonic() > deadline:
-            process.kill()
-            pytest.fail("enclave serve did not print its URL in time")
-        line = process.stdout.readline()
-        if not line:
-            process.wait()
-            pytest.fail(f"enclave serve exited with {process.returncode}:\n{log_path.read_text()}")
-        line = line.rstrip("\n")
-        lines.append(line)
-        if KEY_PATTERN.match(line):
-            admin_key = line
-        if match := LISTEN_PATTERN.search(line):
-            url = match.group(1)
-    threading.Thread(target=lambda: [lines.append(l.rstrip("\n")) for l in process.stdout], daemon=True).start()
-    assert admin_key
-    return Server(process, url, admin_key, tmp / "data", log_path, models[0][0], lines)
+    return spawn_server(tmp, ["--config", str(config)], models[0][0])
 
 
 def readiness(server: Server) -> tuple[int, dict]:
