@@ -93,6 +93,13 @@ public struct InferenceGateway: Sendable {
         return modelIDs.compactMap { listed[$0] }
     }
 
+    /// One routed model as its backend describes it; `nil` if no backend serves (or lists) it. Asks only
+    /// that model's backend.
+    public func descriptor(of model: String) async -> ModelDescriptor? {
+        guard let route = route(of: model) else { return nil }
+        return await route.backend.backend.models().first { $0.id == model }
+    }
+
     /// The state of a model: `nil` if no backend serves it.
     public func state(of model: String) async -> ModelState? {
         guard let route = route(of: model) else { return nil }

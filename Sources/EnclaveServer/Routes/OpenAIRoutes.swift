@@ -43,7 +43,7 @@ public struct OpenAIRoutes: Sendable {
     }
 
     func model(id: String) async throws -> Response {
-        guard let descriptor = await gateway.models().first(where: { $0.id == id }) else {
+        guard let descriptor = await gateway.descriptor(of: id) else {
             throw InferenceError.unknownModel(id)
         }
         return try jsonResponse(ModelList.Model(descriptor))
@@ -56,7 +56,7 @@ public struct OpenAIRoutes: Sendable {
     func prepare(_ inference: InferenceRequest, promptParameter: String) async throws -> PreparedInference {
         var capped = inference
         let requested = inference.parameters.maxTokens
-        if let requested, let context = await gateway.models().first(where: { $0.id == inference.model })?.contextLength,
+        if let requested, let context = await gateway.descriptor(of: inference.model)?.contextLength,
             requested > context
         {
             capped.parameters.maxTokens = context
