@@ -8,7 +8,7 @@ BIN          := .build/$(CONFIG)/enclave
 MODEL        ?= models/SmolLM2-135M-Instruct.Q4_1.gguf
 VENV_TEST    := .venv-test
 
-.PHONY: all models build run test test-swift test-integration clean help reference-venv reference-perplexity bench-compare probe-madd
+.PHONY: all models build run test lint test-swift test-integration clean help reference-venv reference-perplexity bench-compare probe-madd
 
 all: build
 
@@ -16,6 +16,7 @@ help:
 	@echo "make run     fetch the default models, build optimised, start the server (prints the URL and, on first start, the admin key)"
 	@echo "make test    fetch the models, build optimised with tests, run every test (Swift, then the Python integration suite)"
 	@echo "make test-integration  run the Python integration suite (openai client) against a live enclave serve"
+	@echo "make lint    check formatting with swift format (.swift-format, the Hummingbird house style)"
 	@echo "make models  fetch and verify the default models into models/"
 
 models:
@@ -27,7 +28,11 @@ build:
 run: models build
 	$(BIN) serve --model $(MODEL)
 
-test: models test-swift test-integration
+test: models lint test-swift test-integration
+
+# Formatting is checked, not fixed: run `swift format -i -r Sources Tests Package.swift` to fix.
+lint:
+	$(SWIFT) format lint --strict -r Sources Tests Package.swift
 
 test-swift:
 	$(SWIFT) build $(BUILD_FLAGS) --build-tests

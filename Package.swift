@@ -4,12 +4,14 @@ import PackageDescription
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
 /// The engine's hot loops use raw pointers; `-Ounchecked` removes the remaining overflow checks there.
-let engineSettings: [SwiftSetting] = swiftSettings + [
-    .unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))
-]
+let engineSettings: [SwiftSetting] =
+    swiftSettings + [
+        .unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))
+    ]
 
 let package = Package(
     name: "enclave",

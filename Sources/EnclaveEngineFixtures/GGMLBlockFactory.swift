@@ -35,7 +35,11 @@ public enum GGMLBlockFactory {
     ///   - scale: The value of a block's scale field, given its index in ``scaleFieldOffsets(_:)`` (0: `d`).
     /// - Precondition: `type` is a float type or one of ``blockTypes``, and `k` a multiple of its block size.
     public static func write<G: RandomNumberGenerator>(
-        _ type: GGMLType, rows: Int, k: Int, to destination: UnsafeMutableRawPointer, using rng: inout G,
+        _ type: GGMLType,
+        rows: Int,
+        k: Int,
+        to destination: UnsafeMutableRawPointer,
+        using rng: inout G,
         element: (inout G) -> Float = { Float.random(in: -1...1, using: &$0) },
         scale: (_ field: Int, inout G) -> Float = { _, rng in Float.random(in: -0.01...0.01, using: &rng) }
     ) {
@@ -64,7 +68,10 @@ public enum GGMLBlockFactory {
     /// other bytes as they are (for a buffer already filled with random bytes).
     /// - Parameter scale: The value of a block's scale field, given its index in ``scaleFieldOffsets(_:)``.
     public static func writeScales<G: RandomNumberGenerator>(
-        _ type: GGMLType, blocks: Int, to destination: UnsafeMutableRawPointer, using rng: inout G,
+        _ type: GGMLType,
+        blocks: Int,
+        to destination: UnsafeMutableRawPointer,
+        using rng: inout G,
         scale: (_ field: Int, inout G) -> Float
     ) {
         let fields = scaleFieldOffsets(type)
@@ -76,7 +83,10 @@ public enum GGMLBlockFactory {
 
     /// The bytes of `rows` rows of `k` elements of `type` (see ``write(_:rows:k:to:using:element:scale:)``).
     public static func blocks<G: RandomNumberGenerator>(
-        _ type: GGMLType, rows: Int, k: Int, using rng: inout G,
+        _ type: GGMLType,
+        rows: Int,
+        k: Int,
+        using rng: inout G,
         element: (inout G) -> Float = { Float.random(in: -1...1, using: &$0) },
         scale: (_ field: Int, inout G) -> Float = { _, rng in Float.random(in: -0.01...0.01, using: &rng) }
     ) -> [UInt8] {

@@ -36,7 +36,9 @@ public struct InferenceGateway: Sendable {
     ///   - metricsFactory: Where the schedulers report (labelled with the backend's name).
     ///   - clock: The schedulers' clock.
     public init<C: Clock<Duration>>(
-        backends: [RoutedBackend], limits: LimitsConfiguration, metricsFactory: any MetricsFactory = MetricsSystem.factory,
+        backends: [RoutedBackend],
+        limits: LimitsConfiguration,
+        metricsFactory: any MetricsFactory = MetricsSystem.factory,
         clock: C = ContinuousClock()
     ) {
         var routes: [Route] = []
@@ -45,9 +47,13 @@ public struct InferenceGateway: Sendable {
         for routed in backends {
             let backend = routed.backend
             let scheduler = Scheduler(
-                queueLength: limits.queueLength, queueLengthPerPrincipal: limits.queueLengthPerPrincipal,
-                capacity: { backend.capacity }, dimensions: [("backend", routed.name)], metricsFactory: metricsFactory,
-                clock: clock)
+                queueLength: limits.queueLength,
+                queueLengthPerPrincipal: limits.queueLengthPerPrincipal,
+                capacity: { backend.capacity },
+                dimensions: [("backend", routed.name)],
+                metricsFactory: metricsFactory,
+                clock: clock
+            )
             for model in routed.models where routeOfModel[model] == nil {
                 routeOfModel[model] = routes.count
                 modelIDs.append(model)
@@ -61,7 +67,9 @@ public struct InferenceGateway: Sendable {
 
     /// Creates a gateway in front of one backend that serves `models`.
     public init(
-        backend: any InferenceBackend, models: [String], limits: LimitsConfiguration,
+        backend: any InferenceBackend,
+        models: [String],
+        limits: LimitsConfiguration,
         metricsFactory: any MetricsFactory = MetricsSystem.factory
     ) {
         self.init(backends: [RoutedBackend(models: models, backend: backend)], limits: limits, metricsFactory: metricsFactory)

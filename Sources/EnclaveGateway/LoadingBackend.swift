@@ -60,7 +60,8 @@ public final class LoadingBackend: InferenceBackend {
     /// - Returns: `nil` once the model is ready, or what failed (its ``ModelLoadFailure/detail`` is for the log).
     @discardableResult
     public func load<C: Clock<Duration>>(
-        clock: C = ContinuousClock(), _ build: () async throws -> any InferenceBackend
+        clock: C = ContinuousClock(),
+        _ build: () async throws -> any InferenceBackend
     ) async -> ModelLoadFailure? {
         let backend: any InferenceBackend
         do {

@@ -50,7 +50,10 @@ public enum DataDirectory {
         }
         do {
             try FileManager.default.createDirectory(
-                atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+                atPath: directory,
+                withIntermediateDirectories: true,
+                attributes: [.posixPermissions: 0o700]
+            )
             try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: directory)
         } catch {
             throw KeyStoreError.unavailable("cannot create the data directory \(directory): \(error.localizedDescription)")
@@ -106,7 +109,8 @@ public enum DataDirectory {
         let modes = exposed.map { "\($0.path) is \(String(format: "%04o", $0.mode))" }.joined(separator: ", ")
         let command = fix + " " + exposed.map { shellQuoted($0.path) }.joined(separator: " ")
         throw KeyStoreError.insecurePermissions(
-            "\(kind) is readable or writable by group or others (\(modes)); make it private to this user: \(command)")
+            "\(kind) is readable or writable by group or others (\(modes)); make it private to this user: \(command)"
+        )
     }
 
     private static func shellQuoted(_ path: String) -> String {

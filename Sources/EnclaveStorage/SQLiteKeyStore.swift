@@ -62,7 +62,8 @@ public final class SQLiteKeyStore: KeyStore {
                 arguments: [
                     key.id, key.name, key.prefix, Data(key.hash.bytes), key.role.rawValue, Self.stored(key.scopes), key.createdAt,
                     key.lastUsedAt, key.revokedAt,
-                ])
+                ]
+            )
         }
     }
 
@@ -122,9 +123,16 @@ public final class SQLiteKeyStore: KeyStore {
     private static func key(from row: Row) throws -> APIKey {
         guard let hash: Data = row["hash"] else { throw KeyStoreError.corrupt("a stored key has no hash") }
         return APIKey(
-            id: row["id"], name: row["name"], prefix: row["prefix"], hash: try KeyHash(bytes: Array(hash)),
-            role: Role(rawValue: row["role"]), scopes: try scopes(from: row["scopes"]), createdAt: row["createdAt"],
-            lastUsedAt: row["lastUsedAt"], revokedAt: row["revokedAt"])
+            id: row["id"],
+            name: row["name"],
+            prefix: row["prefix"],
+            hash: try KeyHash(bytes: Array(hash)),
+            role: Role(rawValue: row["role"]),
+            scopes: try scopes(from: row["scopes"]),
+            createdAt: row["createdAt"],
+            lastUsedAt: row["lastUsedAt"],
+            revokedAt: row["revokedAt"]
+        )
     }
 
     /// Scopes as stored: their names, sorted, separated by spaces.

@@ -182,7 +182,9 @@ public final class ScriptedBackend: InferenceBackend {
         let room = model.contextLength - tokens.count
         if let asked = request.parameters.maxTokens, asked > room {
             throw InferenceError.invalidParameter(
-                "max_tokens", "the prompt has \(tokens.count) tokens and the context \(model.contextLength), so at most \(room) can be generated")
+                "max_tokens",
+                "the prompt has \(tokens.count) tokens and the context \(model.contextLength), so at most \(room) can be generated"
+            )
         }
         state.withLock { $0.requests.append(request) }
         update { $0.prepared += 1 }
@@ -248,14 +250,20 @@ public final class ScriptedBackend: InferenceBackend {
             }
             if !started {
                 started = true
-                backend.update { $0.started += 1; $0.running += 1 }
+                backend.update {
+                    $0.started += 1
+                    $0.running += 1
+                }
             }
             if Task.isCancelled {
                 return cancel(backend: backend)
             }
             if let failure = script.failure, emitted >= failure.after {
                 phase = .done
-                backend.update { $0.failed += 1; $0.running -= 1 }
+                backend.update {
+                    $0.failed += 1
+                    $0.running -= 1
+                }
                 throw failure.error
             }
             if let holdAfter = script.holdAfter, emitted == holdAfter {
@@ -287,13 +295,19 @@ public final class ScriptedBackend: InferenceBackend {
 
         private func finish(_ reason: FinishReason, backend: ScriptedBackend) -> InferenceEvent {
             phase = .done
-            backend.update { $0.finished += 1; $0.running -= 1 }
+            backend.update {
+                $0.finished += 1
+                $0.running -= 1
+            }
             return .finished(reason, InferenceUsage(promptTokens: prepared.promptTokenCount ?? 0, completionTokens: emitted))
         }
 
         private func cancel(backend: ScriptedBackend) -> InferenceEvent? {
             phase = .done
-            backend.update { $0.cancelled += 1; $0.running -= 1 }
+            backend.update {
+                $0.cancelled += 1
+                $0.running -= 1
+            }
             return nil
         }
 

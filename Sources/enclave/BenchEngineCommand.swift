@@ -7,7 +7,8 @@ import Foundation
 struct BenchEngineCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "engine",
-        abstract: "Measure prefill, decode, aggregate decode under concurrency, cached/uncached TTFT and peak RSS.")
+        abstract: "Measure prefill, decode, aggregate decode under concurrency, cached/uncached TTFT and peak RSS."
+    )
 
     @Option(name: .long, help: "Path to a GGUF model.")
     var model: String
@@ -60,15 +61,26 @@ struct BenchEngineCommand: AsyncParsableCommand {
             print(String(decoding: try encoder.encode(result), as: UTF8.self))
             return
         }
-        print("model                \(result.model) (\(String(format: "%.1f", result.modelFileMiB)) MiB), \(result.threads) threads, \(result.activationPrecision) activations")
+        print(
+            "model                \(result.model) (\(String(format: "%.1f", result.modelFileMiB)) MiB), \(result.threads) threads, \(result.activationPrecision) activations"
+        )
         print(String(format: "prefill (%d tokens)   %.1f tok/s", config.promptTokens, result.prefillTokS))
         print(String(format: "decode (batch 1)     %.1f tok/s", result.decodeTokS))
         for n in config.concurrency {
             let v = result.aggregateTokS[String(n)] ?? 0
             print(String(format: "aggregate x%-3d       %.1f tok/s  (%.2fx batch 1)", n, v, v / max(result.decodeTokS, 1e-9)))
         }
-        print(String(format: "TTFT %d-token prefix cached %.1f ms, uncached %.1f ms (%.2fx)", config.sharedPrefixTokens,
-                     result.ttftCachedMs, result.ttftUncachedMs, result.ttftCachedMs / max(result.ttftUncachedMs, 1e-9)))
-        print(String(format: "peak RSS             %.1f MiB (model %.1f + KV budget %.1f)", result.peakRssMiB, result.modelFileMiB, result.kvBudgetMiB))
+        print(
+            String(
+                format: "TTFT %d-token prefix cached %.1f ms, uncached %.1f ms (%.2fx)",
+                config.sharedPrefixTokens,
+                result.ttftCachedMs,
+                result.ttftUncachedMs,
+                result.ttftCachedMs / max(result.ttftUncachedMs, 1e-9)
+            )
+        )
+        print(
+            String(format: "peak RSS             %.1f MiB (model %.1f + KV budget %.1f)", result.peakRssMiB, result.modelFileMiB, result.kvBudgetMiB)
+        )
     }
 }

@@ -39,7 +39,13 @@ struct BenchKernelsCommand: AsyncParsableCommand {
 
     func run() async throws {
         let options = KernelBench.Options(
-            repetitions: reps, milliseconds: milliseconds, wallClock: wallClock, quick: quick, smollm2Path: smollm2, gemmaPath: gemma)
+            repetitions: reps,
+            milliseconds: milliseconds,
+            wallClock: wallClock,
+            quick: quick,
+            smollm2Path: smollm2,
+            gemmaPath: gemma
+        )
         let json = self.json
         let report = KernelBench(options: options).run { row in
             if !json { FileHandle.standardError.write(Data((row + "\n").utf8)) }

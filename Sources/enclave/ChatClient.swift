@@ -3,6 +3,7 @@
 import EnclaveCore
 import EnclaveOpenAI
 import Foundation
+
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -32,15 +33,23 @@ struct ChatClient {
 
     /// Streams a chat completion, calling `onText` with each piece; returns the whole reply.
     func streamChat(
-        model: String, messages: [ChatTurn], temperature: Double?, maxTokens: Int?, onText: (String) -> Void
+        model: String,
+        messages: [ChatTurn],
+        temperature: Double?,
+        maxTokens: Int?,
+        onText: (String) -> Void
     ) async throws -> String {
         var request = URLRequest(url: baseURL.appendingPathComponent("v1/chat/completions"))
         request.httpMethod = "POST"
         request.setValue("Bearer \(apiKey)", forHTTPHeaderField: "Authorization")
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         let body = ChatCompletionRequest(
-            model: model, messages: messages.map { .init(role: $0.role, content: .text($0.content)) }, temperature: temperature,
-            maxTokens: maxTokens, stream: true)
+            model: model,
+            messages: messages.map { .init(role: $0.role, content: .text($0.content)) },
+            temperature: temperature,
+            maxTokens: maxTokens,
+            stream: true
+        )
         request.httpBody = try JSONEncoder.openAI().encode(body)
 
         let stream = EventStream(request: request)

@@ -8,7 +8,8 @@ struct ChatCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "chat",
         abstract: "Chat with a model of a running Enclave server.",
-        discussion: "Type a message and press Enter; the reply streams in. The conversation is kept across turns. /exit or Ctrl-D ends it, /reset starts over."
+        discussion:
+            "Type a message and press Enter; the reply streams in. The conversation is kept across turns. /exit or Ctrl-D ends it, /reset starts over."
     )
 
     @Option(name: .long, help: "The server's URL (default: $ENCLAVE_URL, else http://127.0.0.1:8080).")
@@ -65,7 +66,10 @@ struct ChatCommand: AsyncParsableCommand {
             Console.write("\(model)> ")
             do {
                 let reply = try await client.streamChat(
-                    model: model, messages: conversation, temperature: temperature, maxTokens: maxTokens
+                    model: model,
+                    messages: conversation,
+                    temperature: temperature,
+                    maxTokens: maxTokens
                 ) { piece in
                     Console.write(piece)
                 }

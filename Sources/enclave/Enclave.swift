@@ -7,6 +7,8 @@ struct Enclave: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "enclave",
         abstract: "A private LLM server for a team, with its own CPU engine for GGUF models.",
-        subcommands: [ServeCommand.self, ChatCommand.self, KeysCommand.self, GenerateCommand.self, ModelsCommand.self, EvalCommand.self, BenchCommand.self]
+        subcommands: [
+            ServeCommand.self, ChatCommand.self, KeysCommand.self, GenerateCommand.self, ModelsCommand.self, EvalCommand.self, BenchCommand.self,
+        ]
     )
 }

@@ -1,6 +1,6 @@
 // Enclave: `enclave eval ...`.
 
-import ArgumentParser
+public import ArgumentParser
 import EnclaveEngine
 import Foundation
 
@@ -13,7 +13,8 @@ struct EvalCommand: AsyncParsableCommand {
 
     struct Perplexity: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Perplexity on a text file, with llama.cpp's protocol (512-token windows, second half scored).")
+            abstract: "Perplexity on a text file, with llama.cpp's protocol (512-token windows, second half scored)."
+        )
 
         @Option(name: .long, help: "Path to a GGUF model.")
         var model: String
@@ -53,8 +54,17 @@ struct EvalCommand: AsyncParsableCommand {
                 print(String(decoding: try encoder.encode(result), as: UTF8.self))
             } else {
                 FileHandle.standardError.write(Data("\n".utf8))
-                print(String(format: "perplexity %.4f over %d scored tokens (%d tokens, %d windows of %d) in %.1f s",
-                             result.perplexity, result.scored, result.tokens, result.windows, result.windowSize, result.seconds))
+                print(
+                    String(
+                        format: "perplexity %.4f over %d scored tokens (%d tokens, %d windows of %d) in %.1f s",
+                        result.perplexity,
+                        result.scored,
+                        result.tokens,
+                        result.windows,
+                        result.windowSize,
+                        result.seconds
+                    )
+                )
             }
         }
     }
@@ -63,7 +73,8 @@ struct EvalCommand: AsyncParsableCommand {
 extension EvalCommand {
     struct Logits: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Print the top next-token logits after a prompt (to compare with a reference implementation).")
+            abstract: "Print the top next-token logits after a prompt (to compare with a reference implementation)."
+        )
 
         @Option(name: .long, help: "Path to a GGUF model.")
         var model: String
@@ -92,7 +103,11 @@ extension EvalCommand {
             if let tokens {
                 ids = tokens.split(separator: " ").compactMap { Int32($0) }
             } else if let prompt {
-                ids = chat ? try Engine(model: loaded, configuration: RunnerConfiguration(kvBudgetBytes: 1 << 20, contextLength: 64)).chatPrompt([.user(prompt)])
+                ids =
+                    chat
+                    ? try Engine(model: loaded, configuration: RunnerConfiguration(kvBudgetBytes: 1 << 20, contextLength: 64)).chatPrompt([
+                        .user(prompt)
+                    ])
                     : loaded.tokenizer.encode(prompt, addSpecial: true, parseSpecial: false)
             } else {
                 throw ValidationError("give a prompt or --tokens")

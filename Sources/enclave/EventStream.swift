@@ -1,10 +1,11 @@
 // Enclave: a streaming HTTP response body with URLSession's delegate API (Linux has no `bytes(for:)`).
 
 import Foundation
+import Synchronization
+
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
-import Synchronization
 
 /// Runs one request and delivers its response body in chunks as they arrive.
 final class EventStream: NSObject, URLSessionDataDelegate, Sendable {
@@ -34,7 +35,9 @@ final class EventStream: NSObject, URLSessionDataDelegate, Sendable {
     }
 
     func urlSession(
-        _ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
+        _ session: URLSession,
+        dataTask: URLSessionDataTask,
+        didReceive response: URLResponse,
         completionHandler: @escaping (URLSession.ResponseDisposition) -> Void
     ) {
         statusCode.withLock { $0 = (response as? HTTPURLResponse)?.statusCode }

@@ -7,7 +7,8 @@ import Foundation
 struct GenerateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "generate",
-        abstract: "Generate text with a local GGUF model, streaming it to standard output.")
+        abstract: "Generate text with a local GGUF model, streaming it to standard output."
+    )
 
     @Option(name: .long, help: "Path to a GGUF model.")
     var model: String
@@ -78,10 +79,18 @@ struct GenerateCommand: AsyncParsableCommand {
         FileHandle.standardOutput.write(Data("\n".utf8))
         if verbose, let usage, let firstToken {
             let decode = Date().timeIntervalSince(firstToken)
-            FileHandle.standardError.write(Data(String(
-                format: "prompt %d tokens in %.0f ms; %d tokens in %.2f s (%.1f tok/s)\n",
-                usage.promptTokens, firstToken.timeIntervalSince(start) * 1000, usage.completionTokens, decode,
-                Double(max(usage.completionTokens - 1, 0)) / max(decode, 1e-9)).utf8))
+            FileHandle.standardError.write(
+                Data(
+                    String(
+                        format: "prompt %d tokens in %.0f ms; %d tokens in %.2f s (%.1f tok/s)\n",
+                        usage.promptTokens,
+                        firstToken.timeIntervalSince(start) * 1000,
+                        usage.completionTokens,
+                        decode,
+                        Double(max(usage.completionTokens - 1, 0)) / max(decode, 1e-9)
+                    ).utf8
+                )
+            )
         }
     }
 }

@@ -30,7 +30,8 @@ struct KeysCommand: AsyncParsableCommand {
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Create an API key and print it (alone on the last line). It is not shown again.")
+            abstract: "Create an API key and print it (alone on the last line). It is not shown again."
+        )
 
         @Option(name: .long, help: "A unique name for the key (letters, digits, '.', '_', '-', '@').")
         var name: String
@@ -43,7 +44,9 @@ struct KeysCommand: AsyncParsableCommand {
             help: ArgumentHelp(
                 "What the key may use; repeat for several (default: inference).",
                 discussion: "inference: the /v1 API. metrics: GET /metrics only, for a Prometheus scraper.",
-                valueName: "scope"))
+                valueName: "scope"
+            )
+        )
         var scope: [String] = []
 
         @OptionGroup var storage: StorageOptions
@@ -62,7 +65,8 @@ struct KeysCommand: AsyncParsableCommand {
             try await store.create(key)
             Console.print(
                 "Created the key '\(key.name)' (id \(key.id), role \(key.role), scopes \(List.scopes(of: key))). "
-                    + "Store it now; it is not shown again:")
+                    + "Store it now; it is not shown again:"
+            )
             Console.print(secret.value)
         }
     }
@@ -81,7 +85,8 @@ struct KeysCommand: AsyncParsableCommand {
                 Console.print(all ? "No keys." : "No active keys.")
                 return
             }
-            let rows = [["ID", "NAME", "ROLE", "SCOPES", "PREFIX", "CREATED", "LAST USED", "STATUS"]]
+            let rows =
+                [["ID", "NAME", "ROLE", "SCOPES", "PREFIX", "CREATED", "LAST USED", "STATUS"]]
                 + keys.map { key in
                     [
                         key.id, key.name, key.role.rawValue, Self.scopes(of: key), key.prefix + "…", Self.format(key.createdAt),
@@ -92,7 +97,8 @@ struct KeysCommand: AsyncParsableCommand {
             for row in rows {
                 Console.print(
                     row.enumerated().map { index, cell in cell.padding(toLength: widths[index], withPad: " ", startingAt: 0) }
-                        .joined(separator: "  ").trimmingCharacters(in: .whitespaces))
+                        .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+                )
             }
         }
 

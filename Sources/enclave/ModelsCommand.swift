@@ -14,7 +14,8 @@ struct ModelsCommand: AsyncParsableCommand {
 
     struct Inspect: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Print a GGUF model's architecture, parameters, tensor types, context, template family, size and SHA-256.")
+            abstract: "Print a GGUF model's architecture, parameters, tensor types, context, template family, size and SHA-256."
+        )
 
         @Argument(help: "Path to a GGUF file.")
         var path: String

@@ -61,12 +61,16 @@ struct ServeCommand: AsyncParsableCommand {
         let loader = BackendLoader(backends: backends, build: backendFactory.make, logger: logger)
         let host = configuration.listen.host
         let app = buildApplication(
-            configuration: configuration, backends: backends.map { RoutedBackend(models: [$0.model.id], backend: $0) },
-            keyStore: store, logger: logger, services: [loader],
+            configuration: configuration,
+            backends: backends.map { RoutedBackend(models: [$0.model.id], backend: $0) },
+            keyStore: store,
+            logger: logger,
+            services: [loader],
             onServerRunning: { port in
                 let shownHost = host.contains(":") ? "[\(host)]" : host
                 Console.print("Enclave is listening on http://\(shownHost):\(port.map(String.init) ?? "?")")
-            })
+            }
+        )
 
         try await ServerLifecycle.run(ServerLifecycle.serviceGroup(running: app, settings: configuration.server, logger: logger))
         logger.info("stopped")

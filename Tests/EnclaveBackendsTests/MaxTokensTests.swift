@@ -19,8 +19,12 @@ import Testing
     // With a 10-token prompt each of these overflows `prompt + max_tokens`.
     @Test(arguments: [Int.max, Int.max - 5, Int.max - 9])
     func hugeValuesAreRefusedByNameWithoutOverflow(requested: Int) throws {
-        #expect(throws: InferenceError.invalidParameter(
-            "max_tokens", "max_tokens is \(requested), but this model's context holds 8192 tokens (prompt plus completion)")) {
+        #expect(
+            throws: InferenceError.invalidParameter(
+                "max_tokens",
+                "max_tokens is \(requested), but this model's context holds 8192 tokens (prompt plus completion)"
+            )
+        ) {
             try maxTokens(requested)
         }
     }
@@ -45,8 +49,12 @@ import Testing
     }
 
     @Test func theKVCacheBoundsOneSequence() throws {
-        #expect(throws: InferenceError.invalidParameter(
-            "max_tokens", "max_tokens is 5000, but only 4086 tokens fit after this 10-token prompt in the KV cache")) {
+        #expect(
+            throws: InferenceError.invalidParameter(
+                "max_tokens",
+                "max_tokens is 5000, but only 4086 tokens fit after this 10-token prompt in the KV cache"
+            )
+        ) {
             try maxTokens(5000, kv: 4096)
         }
         #expect(throws: InferenceError.contextLengthExceeded(promptTokens: 10, limit: 10)) { try maxTokens(nil, context: 10) }

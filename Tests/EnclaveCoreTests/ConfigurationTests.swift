@@ -54,14 +54,16 @@ import Testing
               format: json
             server:
               shutdown_grace_seconds: 2.5
-            """)
+            """
+        )
         #expect(configuration.listen == ListenConfiguration(host: "0.0.0.0", port: 9000))
         #expect(configuration.storage.dataDirectory == "/var/lib/enclave")
         #expect(
             configuration.models == [
                 ModelConfiguration(id: "chat", file: "/models/a.gguf", contextLength: 2048, kvBudgetBytes: 256 << 20, threads: 2),
                 ModelConfiguration(id: "b-model", file: "/models/b-model.gguf"),
-            ])
+            ]
+        )
         #expect(configuration.limits == LimitsConfiguration(maxBodyBytes: 65536, maxTokens: 512, queueLength: 8, queueLengthPerPrincipal: 2))
         #expect(configuration.logging == LoggingConfiguration(level: "debug", format: .json))
         #expect(configuration.server.shutdownGraceSeconds == 2.5)
@@ -133,7 +135,8 @@ import Testing
     @Test func environmentVariablesAreSubstituted() throws {
         let configuration = try parse(
             "listen:\n  host: ${HOST}\n  port: ${PORT:-9999}\nstorage:\n  data_dir: /srv/${TEAM}/data\n",
-            environment: ["HOST": "10.0.0.1", "TEAM": "ops"])
+            environment: ["HOST": "10.0.0.1", "TEAM": "ops"]
+        )
         #expect(configuration.listen.host == "10.0.0.1")
         #expect(configuration.listen.port == 9999)
         #expect(configuration.storage.dataDirectory == "/srv/ops/data")
@@ -156,7 +159,9 @@ import Testing
 
     @Test func relativePathsResolveAgainstTheFilesDirectory() throws {
         let configuration = try parse(
-            "storage:\n  data_dir: state\nmodels:\n  - file: ../models/m.gguf\n  - file: /abs/n.gguf\n", base: "/etc/enclave")
+            "storage:\n  data_dir: state\nmodels:\n  - file: ../models/m.gguf\n  - file: /abs/n.gguf\n",
+            base: "/etc/enclave"
+        )
         #expect(configuration.storage.dataDirectory == "/etc/enclave/state")
         #expect(configuration.models.map(\.file) == ["/etc/models/m.gguf", "/abs/n.gguf"])
         #expect(configuration.models.map(\.id) == ["m", "n"])

@@ -34,8 +34,14 @@ import Testing
         #expect(
             settings
                 == ServerSettings(
-                    shutdownGraceSeconds: 5, requestHeadTimeoutSeconds: 2.5, requestBodyTimeoutSeconds: 30, idleTimeoutSeconds: 15,
-                    maxConnections: 300, maxConnectionsPerClient: 20))
+                    shutdownGraceSeconds: 5,
+                    requestHeadTimeoutSeconds: 2.5,
+                    requestBodyTimeoutSeconds: 30,
+                    idleTimeoutSeconds: 15,
+                    maxConnections: 300,
+                    maxConnectionsPerClient: 20
+                )
+        )
     }
 
     @Test(arguments: [

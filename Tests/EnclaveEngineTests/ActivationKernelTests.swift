@@ -61,7 +61,8 @@ import Testing
         Self.withEachISA { isa in
             for pairs in [1, 3, 4, 9, 32, 128] {
                 let angles = (0..<pairs).map { Double($0) * 0.37 + 0.1 }
-                let c = angles.map { Float(cos($0)) }, s = angles.map { Float(sin($0)) }
+                let c = angles.map { Float(cos($0)) }
+                let s = angles.map { Float(sin($0)) }
                 let input = (0..<(2 * pairs + 4)).map { Float(($0 * 29) % 17) - 8 }
                 var adjacent = input
                 enc_rope_adjacent(&adjacent, c, s, Int64(pairs))

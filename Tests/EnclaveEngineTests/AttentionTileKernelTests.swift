@@ -13,11 +13,13 @@ import Testing
             enc_isa_set(isa)
             defer { enc_isa_set(previous) }
             for dim in [64, 72, 256] {
-                let keys = 19, stride = 23
+                let keys = 19
+                let stride = 23
                 let q = (0..<(nq * dim)).map { Float(($0 * 7) % 13) * 0.1 - 0.6 }
                 let kFloats = (0..<(keys * dim)).map { Float(($0 * 11) % 17) * 0.05 - 0.4 }
                 let vFloats = (0..<(keys * dim)).map { Float(($0 * 5) % 19) * 0.07 - 0.6 }
-                let k = kFloats.map(Self.half), v = vFloats.map(Self.half)
+                let k = kFloats.map(Self.half)
+                let v = vFloats.map(Self.half)
                 var scores = [Float](repeating: -1, count: nq * stride)
                 enc_attn_tile_scores(q, Int64(nq), k, Int64(dim), Int64(keys), Int64(dim), &scores, Int64(stride))
                 for i in 0..<nq {

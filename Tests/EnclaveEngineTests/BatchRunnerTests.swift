@@ -6,16 +6,33 @@ import Foundation
 import Testing
 
 @Suite struct BatchRunnerTests {
-    static let spec = SyntheticSpec(architecture: "llama", layers: 2, embedding: 64, feedForward: 128, heads: 4, kvHeads: 2, headDim: 16, vocabulary: 48, weightType: .q8_0, seed: 5)
+    static let spec = SyntheticSpec(
+        architecture: "llama",
+        layers: 2,
+        embedding: 64,
+        feedForward: 128,
+        heads: 4,
+        kvHeads: 2,
+        headDim: 16,
+        vocabulary: 48,
+        weightType: .q8_0,
+        seed: 5
+    )
 
     static func model() throws -> Model {
         try Model(path: SyntheticModel.write(spec))
     }
 
     static func runner(_ model: Model, blocks: Int = 64, maxSequences: Int = 8, maxBatch: Int = 64, chunk: Int = 8) throws -> BatchRunner {
-        let config = RunnerConfiguration(threads: 2, kvBudgetBytes: KVCache.bytesPerPosition(model.configuration) * 16 * blocks,
-                                         contextLength: 256, maxBatchTokens: maxBatch, maxSequences: maxSequences,
-                                         prefillChunkWhileDecoding: chunk, blockSize: 16)
+        let config = RunnerConfiguration(
+            threads: 2,
+            kvBudgetBytes: KVCache.bytesPerPosition(model.configuration) * 16 * blocks,
+            contextLength: 256,
+            maxBatchTokens: maxBatch,
+            maxSequences: maxSequences,
+            prefillChunkWhileDecoding: chunk,
+            blockSize: 16
+        )
         return try BatchRunner(model: model, configuration: config)
     }
 
@@ -137,7 +154,9 @@ import Testing
         defer { r.shutdown() }
         let free = try await Self.collect(r.submit(Self.request(Self.prompt(4, length: 12), 10)))
         let stopAt = free.tokens[3]
-        let stopped = try await Self.collect(r.submit(TokenRequest(prompt: Self.prompt(4, length: 12), maxTokens: 10, sampling: .greedy, stopTokens: [stopAt])))
+        let stopped = try await Self.collect(
+            r.submit(TokenRequest(prompt: Self.prompt(4, length: 12), maxTokens: 10, sampling: .greedy, stopTokens: [stopAt]))
+        )
         let firstIndex = free.tokens.firstIndex(of: stopAt)!
         #expect(stopped.tokens == Array(free.tokens[...firstIndex]))
         #expect(stopped.reason == .stop)

@@ -32,8 +32,12 @@ import Testing
         let template = try ChatTemplate(source: fixture.template.source)
         let actual = outcome { () throws(ChatTemplateError) in
             try template.render(
-                messages: fixture.conversation.messages, addGenerationPrompt: fixture.conversation.addGenerationPrompt,
-                bosToken: fixture.template.bos, eosToken: fixture.template.eos, now: Self.fixedNow)
+                messages: fixture.conversation.messages,
+                addGenerationPrompt: fixture.conversation.addGenerationPrompt,
+                bosToken: fixture.template.bos,
+                eosToken: fixture.template.eos,
+                now: Self.fixedNow
+            )
         }
         check(actual, fixture.expected)
     }
@@ -52,8 +56,13 @@ import Testing
         let template = try ChatTemplate(source: fixture.template.source)
         let actual = outcome { () throws(ChatTemplateError) in
             try template.render(
-                messages: fixture.messages, addGenerationPrompt: true, bosToken: fixture.template.bos,
-                eosToken: fixture.template.eos, variables: fixture.variables, now: Self.fixedNow)
+                messages: fixture.messages,
+                addGenerationPrompt: true,
+                bosToken: fixture.template.bos,
+                eosToken: fixture.template.eos,
+                variables: fixture.variables,
+                now: Self.fixedNow
+            )
         }
         check(actual, fixture.expected)
     }
@@ -65,16 +74,26 @@ import Testing
         let template = try ChatTemplate(source: source)
         #expect(template.family == .chatml)
         let first = try template.render(
-            messages: [.user("Hi")], addGenerationPrompt: true, bosToken: "<|im_start|>", eosToken: "<|im_end|>")
+            messages: [.user("Hi")],
+            addGenerationPrompt: true,
+            bosToken: "<|im_start|>",
+            eosToken: "<|im_end|>"
+        )
         #expect(
             first == "<|im_start|>system\nYou are a helpful AI assistant named SmolLM, trained by Hugging Face<|im_end|>\n"
-                + "<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n")
+                + "<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n"
+        )
         let conversation: [ChatMessage] = [.system("S"), .user("Hi"), .assistant("Hello!"), .user("Bye")]
         let second = try template.render(
-            messages: conversation, addGenerationPrompt: true, bosToken: "<|im_start|>", eosToken: "<|im_end|>")
+            messages: conversation,
+            addGenerationPrompt: true,
+            bosToken: "<|im_start|>",
+            eosToken: "<|im_end|>"
+        )
         #expect(
             second == "<|im_start|>system\nS<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n"
-                + "Hello!<|im_end|>\n<|im_start|>user\nBye<|im_end|>\n<|im_start|>assistant\n")
+                + "Hello!<|im_end|>\n<|im_start|>user\nBye<|im_end|>\n<|im_start|>assistant\n"
+        )
     }
 
     @Test func familiesAreDetectedFromTheSource() throws {
@@ -94,22 +113,36 @@ import Testing
         #expect(template.family == .gemma)
         let prompt = try template.render(
             messages: [.system("Be brief."), .user(" Hi "), .assistant("Hello!"), .user("Bye")],
-            addGenerationPrompt: true, bosToken: "<bos>", eosToken: "<eos>")
+            addGenerationPrompt: true,
+            bosToken: "<bos>",
+            eosToken: "<eos>"
+        )
         #expect(
             prompt == "<bos><start_of_turn>user\nBe brief.\n\nHi<end_of_turn>\n<start_of_turn>model\nHello!<end_of_turn>\n"
-                + "<start_of_turn>user\nBye<end_of_turn>\n<start_of_turn>model\n")
+                + "<start_of_turn>user\nBye<end_of_turn>\n<start_of_turn>model\n"
+        )
         let plain = try template.render(
-            messages: [.user("Hi")], addGenerationPrompt: false, bosToken: "<bos>", eosToken: "<eos>")
+            messages: [.user("Hi")],
+            addGenerationPrompt: false,
+            bosToken: "<bos>",
+            eosToken: "<eos>"
+        )
         #expect(plain == "<bos><start_of_turn>user\nHi<end_of_turn>\n")
         // The fallback agrees with Gemma 3's own template wherever Gemma's accepts the conversation.
         let gemma3 = try ChatTemplate(source: ChatTemplateFixtures.gemma3.source)
         for conversation in ChatTemplateFixtures.conversations where conversation.name != "notAlternating" {
             let own = try gemma3.render(
-                messages: conversation.messages, addGenerationPrompt: conversation.addGenerationPrompt,
-                bosToken: "<bos>", eosToken: "<eos>")
+                messages: conversation.messages,
+                addGenerationPrompt: conversation.addGenerationPrompt,
+                bosToken: "<bos>",
+                eosToken: "<eos>"
+            )
             let fallback = try template.render(
-                messages: conversation.messages, addGenerationPrompt: conversation.addGenerationPrompt,
-                bosToken: "<bos>", eosToken: "<eos>")
+                messages: conversation.messages,
+                addGenerationPrompt: conversation.addGenerationPrompt,
+                bosToken: "<bos>",
+                eosToken: "<eos>"
+            )
             #expect(fallback == own, "\(conversation.name)")
         }
         #expect(ChatTemplate.fallback(forArchitecture: "gemma").family == .gemma)
@@ -121,7 +154,11 @@ import Testing
             let template = ChatTemplate.fallback(forArchitecture: architecture)
             #expect(template.family == .chatml)
             let prompt = try template.render(
-                messages: [.system("S"), .user("Hi")], addGenerationPrompt: true, bosToken: "<s>", eosToken: "</s>")
+                messages: [.system("S"), .user("Hi")],
+                addGenerationPrompt: true,
+                bosToken: "<s>",
+                eosToken: "</s>"
+            )
             #expect(prompt == "<|im_start|>system\nS<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n")
         }
     }
@@ -129,8 +166,12 @@ import Testing
     @Test func extraVariablesReachTheTemplate() throws {
         let template = try ChatTemplate(source: ChatTemplateFixtures.llama31.source)
         let prompt = try template.render(
-            messages: [.user("Hi")], addGenerationPrompt: true, bosToken: "<|begin_of_text|>", eosToken: "<|eot_id|>",
-            variables: ["date_string": "01 Jan 2025"])
+            messages: [.user("Hi")],
+            addGenerationPrompt: true,
+            bosToken: "<|begin_of_text|>",
+            eosToken: "<|eot_id|>",
+            variables: ["date_string": "01 Jan 2025"]
+        )
         #expect(prompt.contains("Today Date: 01 Jan 2025\n\n"))
         #expect(prompt.hasSuffix("<|start_header_id|>assistant<|end_header_id|>\n\n"))
     }
@@ -165,7 +206,11 @@ import Testing
         let template = try ChatTemplate(source: ChatTemplateFixtures.llama2.source)
         do {
             _ = try template.render(
-                messages: [.user("a"), .user("b")], addGenerationPrompt: true, bosToken: "<s>", eosToken: "</s>")
+                messages: [.user("a"), .user("b")],
+                addGenerationPrompt: true,
+                bosToken: "<s>",
+                eosToken: "</s>"
+            )
             Issue.record("rendered a conversation whose roles do not alternate")
         } catch {
             #expect(error.code == .raised)

@@ -11,14 +11,17 @@ import Testing
         return try Engine(model: model, configuration: RunnerConfiguration(threads: 2, kvBudgetBytes: 64 << 20, contextLength: 2048))
     }
 
-    static func run(_ engine: Engine, _ prompt: [Int32], _ options: GenerationOptions) async throws -> (String, SequenceEndReason?, GenerationUsage?) {
+    static func run(_ engine: Engine, _ prompt: [Int32], _ options: GenerationOptions) async throws -> (String, SequenceEndReason?, GenerationUsage?)
+    {
         var text = ""
         var reason: SequenceEndReason?
         var usage: GenerationUsage?
         for try await event in try engine.generate(prompt: prompt, options: options) {
             switch event {
             case .text(let t, _): text += t
-            case .finished(let r, let u): reason = r; usage = u
+            case .finished(let r, let u):
+                reason = r
+                usage = u
             case .started: break
             }
         }
@@ -29,7 +32,12 @@ import Testing
         let engine = try Self.engine()
         defer { engine.shutdown() }
         let prompt = try engine.chatPrompt([.user("What is the capital of France?")])
-        #expect(prompt == [1, 9690, 198, 2683, 359, 253, 5356, 5646, 11173, 3365, 3511, 308, 34519, 28, 7018, 411, 407, 19712, 8182, 2, 198, 1, 4093, 198, 1780, 314, 260, 3575, 282, 4649, 47, 2, 198, 1, 520, 9531, 198])
+        #expect(
+            prompt == [
+                1, 9690, 198, 2683, 359, 253, 5356, 5646, 11173, 3365, 3511, 308, 34519, 28, 7018, 411, 407, 19712, 8182, 2, 198, 1, 4093, 198, 1780,
+                314, 260, 3575, 282, 4649, 47, 2, 198, 1, 520, 9531, 198,
+            ]
+        )
         let (text, reason, usage) = try await Self.run(engine, prompt, GenerationOptions(maxTokens: 20, sampling: .greedy))
         #expect(text == "The capital of France is Paris.")
         #expect(reason == .stop)

@@ -7,8 +7,14 @@ import Testing
 @Suite(.serialized) struct ForwardTests {
     static func transformer(_ model: Model, threads: Int = 2, maxBatch: Int = 64) throws -> Transformer {
         let cache = try KVCache(configuration: model.configuration, budgetBytes: 64 << 20)
-        return Transformer(configuration: model.configuration, weights: model.weights, cache: cache,
-                           pool: ThreadPool(threads: threads), maxBatch: maxBatch, maxContext: 2048)
+        return Transformer(
+            configuration: model.configuration,
+            weights: model.weights,
+            cache: cache,
+            pool: ThreadPool(threads: threads),
+            maxBatch: maxBatch,
+            maxContext: 2048
+        )
     }
 
     /// Runs `tokens` as one sequence from position 0 and returns the logits of the last token.
@@ -32,7 +38,10 @@ import Testing
         Array(logits.enumerated().sorted { $0.element > $1.element }.prefix(k)).map { ($0.offset, $0.element) }
     }
 
-    static let francePrompt: [Int32] = [1, 9690, 198, 2683, 359, 253, 5356, 5646, 11173, 3365, 3511, 308, 34519, 28, 7018, 411, 407, 19712, 8182, 2, 198, 1, 4093, 198, 1780, 314, 260, 3575, 282, 4649, 47, 2, 198, 1, 520, 9531, 198]
+    static let francePrompt: [Int32] = [
+        1, 9690, 198, 2683, 359, 253, 5356, 5646, 11173, 3365, 3511, 308, 34519, 28, 7018, 411, 407, 19712, 8182, 2, 198, 1, 4093, 198, 1780, 314,
+        260, 3575, 282, 4649, 47, 2, 198, 1, 520, 9531, 198,
+    ]
 
     @Test func smolLM2FranceTop5() throws {
         let model = try Model(path: TestModels.require(TestModels.smolLM2))

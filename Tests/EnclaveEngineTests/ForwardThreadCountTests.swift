@@ -22,7 +22,8 @@ import Testing
             }
         }
         precondition(bs >= 3)
-        let d = t.configuration.embeddingLength, v = t.configuration.vocabularySize
+        let d = t.configuration.embeddingLength
+        let v = t.configuration.vocabularySize
         var hidden = [Float](repeating: 0, count: Self.sequences * d)
         var logits = [Float](repeating: 0, count: Self.sequences * v)
         hidden.withUnsafeMutableBufferPointer { h in

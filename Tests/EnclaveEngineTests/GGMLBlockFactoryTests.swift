@@ -14,8 +14,10 @@ import Testing
 
     @Test(arguments: [GGMLType.f32, .f16, .bf16] + GGMLBlockFactory.blockTypes)
     func blocksAreFiniteReproducibleAndCarryTheRequestedScales(type: GGMLType) {
-        let rows = 3, k = 512
-        var a = SplitMix64(seed: 11), b = SplitMix64(seed: 11)
+        let rows = 3
+        let k = 512
+        var a = SplitMix64(seed: 11)
+        var b = SplitMix64(seed: 11)
         let scale: (Int, inout SplitMix64) -> Float = { field, _ in field == 0 ? 0.25 : -0.5 }
         let bytes = GGMLBlockFactory.blocks(type, rows: rows, k: k, using: &a, scale: scale)
         #expect(bytes == GGMLBlockFactory.blocks(type, rows: rows, k: k, using: &b, scale: scale))

@@ -21,14 +21,17 @@ import Testing
         var a = KVBlockAllocator(blockSize: 4, blockCount: 4)
         let h1 = KVBlockAllocator.chainHash(parent: 0, tokens: [1, 2, 3, 4])
         let h2 = KVBlockAllocator.chainHash(parent: h1, tokens: [5, 6, 7, 8])
-        let b1 = a.allocate()!, b2 = a.allocate()!
-        let r1 = a.register(b1, hash: h1), r2 = a.register(b2, hash: h2)
+        let b1 = a.allocate()!
+        let b2 = a.allocate()!
+        let r1 = a.register(b1, hash: h1)
+        let r2 = a.register(b2, hash: h2)
         #expect(r1 && r2)
         a.release(b1)
         a.release(b2)
         #expect(a.cachedIdleBlocks == 2)
         #expect(a.availableBlocks == 4)
-        let got1 = a.acquireCached(hash: h1), got2 = a.acquireCached(hash: h2)
+        let got1 = a.acquireCached(hash: h1)
+        let got2 = a.acquireCached(hash: h2)
         #expect(got1 == b1 && got2 == b2)
         #expect(a.cachedIdleBlocks == 0)
         #expect(a.prefixHits == 2)
@@ -53,7 +56,9 @@ import Testing
             hashes.append(h)
         }
         // Release in order 1, 0, 2: block 1 is the oldest idle one.
-        a.release(blocks[1]); a.release(blocks[0]); a.release(blocks[2])
+        a.release(blocks[1])
+        a.release(blocks[0])
+        a.release(blocks[2])
         let fresh = a.allocate()
         #expect(fresh == blocks[1])
         #expect(a.evictions == 1)
@@ -70,8 +75,10 @@ import Testing
     @Test func duplicateRegistrationKeepsTheFirstBlock() {
         var a = KVBlockAllocator(blockSize: 4, blockCount: 2)
         let h = KVBlockAllocator.chainHash(parent: 0, tokens: [9, 9, 9, 9])
-        let b1 = a.allocate()!, b2 = a.allocate()!
-        let first = a.register(b1, hash: h), second = a.register(b2, hash: h)
+        let b1 = a.allocate()!
+        let b2 = a.allocate()!
+        let first = a.register(b1, hash: h)
+        let second = a.register(b2, hash: h)
         #expect(first && !second)
         a.release(b2)
         #expect(a.cachedIdleBlocks == 0)  // b2 was never cached: it went back to the free list

@@ -54,10 +54,16 @@ struct KernelQ16Fixture {
     /// m or dmin within ±0.05.
     static func weights(_ type: GGMLType, rows: Int, k: Int, seed: UInt64) -> KernelQ16Fixture {
         var rng = SplitMix64(seed: seed)
-        let bytes = GGMLBlockFactory.blocks(type, rows: rows, k: k, using: &rng, scale: { (field: Int, rng: inout SplitMix64) -> Float in
-            let size: Double = field == 0 ? 0.02 : 0.05
-            return Float((rng.unit() * 2 - 1) * size)
-        })
+        let bytes = GGMLBlockFactory.blocks(
+            type,
+            rows: rows,
+            k: k,
+            using: &rng,
+            scale: { (field: Int, rng: inout SplitMix64) -> Float in
+                let size: Double = field == 0 ? 0.02 : 0.05
+                return Float((rng.unit() * 2 - 1) * size)
+            }
+        )
         return KernelQ16Fixture(type: type, rows: rows, k: k, bytes: bytes)
     }
 
@@ -91,11 +97,34 @@ struct KernelQ16Fixture {
             let xp = q.baseAddress! + column * stride
             let t = Int32(type.rawValue)
             if let isa {
-                enc_q16_matmul_isa(isa, t, data, Int64(rowBytes), Int64(k), Int64(range.lowerBound), Int64(range.upperBound),
-                                   xp, Int64(stride), Int64(count), y, Int64(ldy))
+                enc_q16_matmul_isa(
+                    isa,
+                    t,
+                    data,
+                    Int64(rowBytes),
+                    Int64(k),
+                    Int64(range.lowerBound),
+                    Int64(range.upperBound),
+                    xp,
+                    Int64(stride),
+                    Int64(count),
+                    y,
+                    Int64(ldy)
+                )
             } else {
-                enc_q16_matmul(t, data, Int64(rowBytes), Int64(k), Int64(range.lowerBound), Int64(range.upperBound),
-                               xp, Int64(stride), Int64(count), y, Int64(ldy))
+                enc_q16_matmul(
+                    t,
+                    data,
+                    Int64(rowBytes),
+                    Int64(k),
+                    Int64(range.lowerBound),
+                    Int64(range.upperBound),
+                    xp,
+                    Int64(stride),
+                    Int64(count),
+                    y,
+                    Int64(ldy)
+                )
             }
         }
     }
@@ -103,7 +132,9 @@ struct KernelQ16Fixture {
     /// All rows times `columns` activation rows from `firstColumn`: y[c * rows + r].
     func product(_ x: Inputs, columns: Int, firstColumn: Int = 0, isa: Int32?) -> [Float] {
         var y = [Float](repeating: .nan, count: columns * rows)
-        y.withUnsafeMutableBufferPointer { multiply(x, column: firstColumn, count: columns, rows: 0..<rows, isa: isa, into: $0.baseAddress!, ldy: rows) }
+        y.withUnsafeMutableBufferPointer {
+            multiply(x, column: firstColumn, count: columns, rows: 0..<rows, isa: isa, into: $0.baseAddress!, ldy: rows)
+        }
         return y
     }
 
@@ -128,7 +159,8 @@ struct KernelQ16Fixture {
 
     /// value_i = d * qs[i] of enc_q16_32 or enc_q16_256 blocks.
     static func dequantizeActivations(_ p: UnsafeRawPointer, blockSize: Int, k: Int) -> [Double] {
-        let (size, qsOffset) = blockSize == 32
+        let (size, qsOffset) =
+            blockSize == 32
             ? (MemoryLayout<enc_q16_32>.stride, MemoryLayout<enc_q16_32>.offset(of: \.qs)!)
             : (MemoryLayout<enc_q16_256>.stride, MemoryLayout<enc_q16_256>.offset(of: \.qs)!)
         var out = [Double](repeating: 0, count: k)

@@ -30,17 +30,21 @@ import Testing
         #expect(w.output.data == w.tokenEmbedding.data, "both models tie the output to the embedding")
         #expect(w.output.packedRows === w.tokenEmbedding.packedRows)
         let e = w.tokenEmbedding
-        var fromPacked = [Float](repeating: 0, count: e.columns), fromFile = fromPacked
+        var fromPacked = [Float](repeating: 0, count: e.columns)
+        var fromFile = fromPacked
         for row in [0, 1, 7, 8, 4097, e.rows - 1] {
             fromPacked.withUnsafeMutableBufferPointer { e.dequantizeRow(row, into: $0.baseAddress!) }
             fromFile.withUnsafeMutableBufferPointer { Dequantize.row(e.type, e.data + row * e.rowBytes, count: e.columns, into: $0.baseAddress!) }
             #expect(bitIdentical(fromPacked, fromFile), "embedding row \(row)")
         }
         let down = w.layers[1].wDown
-        var a = [Float](repeating: 0, count: down.columns), b = a
+        var a = [Float](repeating: 0, count: down.columns)
+        var b = a
         for row in [0, down.rows - 3] {
             a.withUnsafeMutableBufferPointer { down.dequantizeRow(row, into: $0.baseAddress!) }
-            b.withUnsafeMutableBufferPointer { Dequantize.row(down.type, down.data + row * down.rowBytes, count: down.columns, into: $0.baseAddress!) }
+            b.withUnsafeMutableBufferPointer {
+                Dequantize.row(down.type, down.data + row * down.rowBytes, count: down.columns, into: $0.baseAddress!)
+            }
             #expect(bitIdentical(a, b), "\(down.name) (\(down.type)) row \(row)")
         }
     }
@@ -56,11 +60,18 @@ import Testing
         #expect(Self.matrices(plain).allSatisfy { $0.packedRows == nil })
         func run(_ weights: ModelWeights) throws -> [[Float]] {
             let cache = try KVCache(configuration: model.configuration, budgetBytes: 16 << 20)
-            let t = Transformer(configuration: model.configuration, weights: weights, cache: cache,
-                                pool: ThreadPool(threads: 2), maxBatch: 16, maxContext: 256)
+            let t = Transformer(
+                configuration: model.configuration,
+                weights: weights,
+                cache: cache,
+                pool: ThreadPool(threads: 2),
+                maxBatch: 16,
+                maxContext: 256
+            )
             return [Self.logits(t, prompt, from: 0), Self.logits(t, [prompt[1]], from: prompt.count)]
         }
-        let packed = try run(model.weights), reference = try run(plain)
+        let packed = try run(model.weights)
+        let reference = try run(plain)
         for (step, (a, b)) in zip(packed, reference).enumerated() {
             #expect(bitIdentical(a, b), "\(path) step \(step): logits differ")
         }

@@ -24,13 +24,31 @@ struct PackedQ16Fixture {
     /// Rows `range` times `count` activation columns from `column` into y (column c at y + c * ldy); returns the
     /// kernel's status.
     @discardableResult
-    func multiply(_ x: KernelQ16Fixture.Inputs, column: Int, count: Int, rows range: Range<Int>, isa: Int32,
-                  into y: UnsafeMutablePointer<Float>, ldy: Int) -> Int32 {
+    func multiply(
+        _ x: KernelQ16Fixture.Inputs,
+        column: Int,
+        count: Int,
+        rows range: Range<Int>,
+        isa: Int32,
+        into y: UnsafeMutablePointer<Float>,
+        ldy: Int
+    ) -> Int32 {
         let (q, stride) = plain.quantized(x, isa: Int32(ENC_ISA_SCALAR))
         return q.withUnsafeBytes { qp in
             bytes.withUnsafeBytes { w in
-                enc_q16_matmul_packed_isa(isa, Int32(plain.type.rawValue), w.baseAddress!, Int64(plain.k), Int64(range.lowerBound),
-                                          Int64(range.upperBound), qp.baseAddress! + column * stride, Int64(stride), Int64(count), y, Int64(ldy))
+                enc_q16_matmul_packed_isa(
+                    isa,
+                    Int32(plain.type.rawValue),
+                    w.baseAddress!,
+                    Int64(plain.k),
+                    Int64(range.lowerBound),
+                    Int64(range.upperBound),
+                    qp.baseAddress! + column * stride,
+                    Int64(stride),
+                    Int64(count),
+                    y,
+                    Int64(ldy)
+                )
             }
         }
     }
@@ -121,7 +139,9 @@ func bitIdentical(_ a: some Collection<Float>, _ b: some Collection<Float>) -> B
         let t = Int32(type.rawValue)
         var row = [UInt8](repeating: 0, count: w.rowBytes)
         for r in 0..<w.rows {
-            let ok = p.bytes.withUnsafeBytes { b in row.withUnsafeMutableBytes { enc_q16_packed_unpack_row(t, b.baseAddress!, Int64(k), Int64(r), $0.baseAddress!) } }
+            let ok = p.bytes.withUnsafeBytes { b in
+                row.withUnsafeMutableBytes { enc_q16_packed_unpack_row(t, b.baseAddress!, Int64(k), Int64(r), $0.baseAddress!) }
+            }
             #expect(ok == 1)
             #expect(row == Array(UnsafeRawBufferPointer(start: w.data + r * w.rowBytes, count: w.rowBytes)), "\(type) row \(r)")
         }

@@ -73,7 +73,8 @@ import Testing
                 w.multiply(x, column: 0, count: 9, rows: 2..<5, isa: isa, into: out.baseAddress!, ldy: w.rows)
             }
             for c in 0..<9 {
-                let got = Array(y[c * w.rows..<(c + 1) * w.rows]), ref = Array(reference[c * w.rows..<(c + 1) * w.rows])
+                let got = Array(y[c * w.rows..<(c + 1) * w.rows])
+                let ref = Array(reference[c * w.rows..<(c + 1) * w.rows])
                 #expect(KernelQ16Fixture.relativeError(got, ref) <= 1e-5, "\(type) isa \(isa) column \(c)")
             }
         }
@@ -88,12 +89,19 @@ import Testing
             x[41] = -3e-30
             x[k + 300] = .greatestFiniteMagnitude / 4
             let bytes = Int(enc_q16_activation_row_bytes(Int32(format), Int64(k)))
-            var scalar = [UInt8](repeating: 0, count: 3 * bytes), avx2 = [UInt8](repeating: 1, count: 3 * bytes)
+            var scalar = [UInt8](repeating: 0, count: 3 * bytes)
+            var avx2 = [UInt8](repeating: 1, count: 3 * bytes)
             x.withUnsafeBufferPointer { v in
                 scalar.withUnsafeMutableBytes { s in
                     avx2.withUnsafeMutableBytes { a in
                         for r in 0..<3 {
-                            enc_q16_quantize_row_isa(Int32(ENC_ISA_SCALAR), Int32(format), v.baseAddress! + r * k, Int64(k), s.baseAddress! + r * bytes)
+                            enc_q16_quantize_row_isa(
+                                Int32(ENC_ISA_SCALAR),
+                                Int32(format),
+                                v.baseAddress! + r * k,
+                                Int64(k),
+                                s.baseAddress! + r * bytes
+                            )
                             enc_q16_quantize_row_isa(Int32(ENC_ISA_AVX2), Int32(format), v.baseAddress! + r * k, Int64(k), a.baseAddress! + r * bytes)
                         }
                     }

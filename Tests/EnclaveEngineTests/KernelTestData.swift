@@ -34,9 +34,14 @@ enum KernelData {
     /// `rows` random rows of `k` elements (``GGMLBlockFactory``): random quant bytes with sane f16 scales (about
     /// `scale` in size, both signs); float types roughly normal with unit spread.
     static func weights(_ type: GGMLType, rows: Int, k: Int, scale: Float = 0.02, rng: inout SplitMix64) -> [UInt8] {
-        GGMLBlockFactory.blocks(type, rows: rows, k: k, using: &rng, element: { (rng: inout SplitMix64) -> Float in rng.normal(1) }) {
-            (_: Int, rng: inout SplitMix64) -> Float in Float.random(in: -1...1, using: &rng) * scale
-        }
+        GGMLBlockFactory.blocks(
+            type,
+            rows: rows,
+            k: k,
+            using: &rng,
+            element: { (rng: inout SplitMix64) -> Float in rng.normal(1) },
+            scale: { (_: Int, rng: inout SplitMix64) -> Float in Float.random(in: -1...1, using: &rng) * scale }
+        )
     }
 
     /// `count` floats like a hidden state: roughly normal with a few large outliers.
@@ -83,30 +88,57 @@ enum KernelData {
     }
 
     /// y[c * rows + r] for the weight rows [0, rows) with the active instruction set and the given tile.
-    static func matmul(_ type: GGMLType, _ w: UnsafeRawPointer, rowBytes: Int, k: Int, rows: Range<Int>,
-                       _ x: KernelActivations, tile: (Int32, Int32) = (0, 0)) -> (ok: Bool, y: [Float]) {
+    static func matmul(
+        _ type: GGMLType,
+        _ w: UnsafeRawPointer,
+        rowBytes: Int,
+        k: Int,
+        rows: Range<Int>,
+        _ x: KernelActivations,
+        tile: (Int32, Int32) = (0, 0)
+    ) -> (ok: Bool, y: [Float]) {
         let count = rows.count
         var y = [Float](repeating: .nan, count: count * x.n)
         let ok = x.bytes.withUnsafeBytes { xb in
             y.withUnsafeMutableBufferPointer { yb in
                 // Shift the row origin so that output row r0 lands at y[0].
-                enc_matmul_tiled(Int32(type.rawValue), tile.0, tile.1, w + rows.lowerBound * rowBytes, Int64(rowBytes), Int64(k),
-                                 0, Int64(count), xb.baseAddress!, Int64(x.stride), Int64(x.n), yb.baseAddress!, Int64(count))
+                enc_matmul_tiled(
+                    Int32(type.rawValue),
+                    tile.0,
+                    tile.1,
+                    w + rows.lowerBound * rowBytes,
+                    Int64(rowBytes),
+                    Int64(k),
+                    0,
+                    Int64(count),
+                    xb.baseAddress!,
+                    Int64(x.stride),
+                    Int64(x.n),
+                    yb.baseAddress!,
+                    Int64(count)
+                )
             }
         }
         return (ok != 0, y)
     }
 
     /// Float64 reference of the same product from `Dequantize.row`, and each output's magnitude sum |w_i x_i|.
-    static func reference(_ type: GGMLType, _ w: UnsafeRawPointer, rowBytes: Int, k: Int, rows: Range<Int>,
-                          _ x: KernelActivations) -> (y: [Double], magnitude: [Double]) {
+    static func reference(
+        _ type: GGMLType,
+        _ w: UnsafeRawPointer,
+        rowBytes: Int,
+        k: Int,
+        rows: Range<Int>,
+        _ x: KernelActivations
+    ) -> (y: [Double], magnitude: [Double]) {
         var y = [Double](repeating: 0, count: rows.count * x.n)
         var magnitude = y
         var row = [Float](repeating: 0, count: k)
         for (i, r) in rows.enumerated() {
             row.withUnsafeMutableBufferPointer { Dequantize.row(type, w + r * rowBytes, count: k, into: $0.baseAddress!) }
             for c in 0..<x.n {
-                var sum = 0.0, mag = 0.0
+                var sum = 0.0
+                var mag = 0.0
                 let xv = x.values[c]
                 for j in 0..<k {
                     let t = Double(row[j]) * xv[j]

@@ -37,7 +37,8 @@ extension KernelTests {
         let file = try GGUFFile(path: TestModels.require(tensor.path))
         let info = try #require(file.tensor(named: tensor.name))
         #expect(info.type == tensor.type)
-        let k = info.rowLength, rows = min(tensor.rows ?? info.rowCount, info.rowCount)
+        let k = info.rowLength
+        let rows = min(tensor.rows ?? info.rowCount, info.rowCount)
         let w = file.data(of: info)
         var rng = SplitMix64(seed: 0x3EA1 + UInt64(k))
         let floats = KernelData.floats(k * 5, rng: &rng)

@@ -16,7 +16,10 @@ extension KernelTests {
         negative[k / 2] = -1000
         rows.append(negative)
         var bothSigns = [Float](repeating: 0.25, count: k)
-        for i in stride(from: 0, to: k, by: 32) { bothSigns[i + 3] = -3; bothSigns[i + 9] = 3 }
+        for i in stride(from: 0, to: k, by: 32) {
+            bothSigns[i + 3] = -3
+            bothSigns[i + 9] = 3
+        }
         rows.append(bothSigns)
         rows.append((0..<k).map { i in i % 32 == 0 ? 127 : Float(i % 127) - 63.5 })
         rows.append((0..<k).map { i in i % 256 == 5 ? -127 : Float(i % 120) - 59.5 })
@@ -49,7 +52,8 @@ extension KernelTests {
             bytes.withUnsafeBytes { raw in
                 for b in 0..<(row.count / 32) {
                     let block = raw.baseAddress! + 40 * b
-                    let d = block.loadUnaligned(as: Float.self), s = block.loadUnaligned(fromByteOffset: 4, as: Float.self)
+                    let d = block.loadUnaligned(as: Float.self)
+                    let s = block.loadUnaligned(fromByteOffset: 4, as: Float.self)
                     let values = row[(32 * b)..<(32 * b + 32)]
                     let amax = values.map(abs).max()!
                     #expect(d == amax / 127)
@@ -78,8 +82,9 @@ extension KernelTests {
                     let qs = (0..<256).map { Int(block.load(fromByteOffset: 36 + $0, as: Int8.self)) }
                     let bsums = (0..<16).map { Int(block.loadUnaligned(fromByteOffset: 4 + 2 * $0, as: Int16.self)) }
                     for j in 0..<16 { #expect(bsums[j] == qs[(16 * j)..<(16 * j + 16)].reduce(0, +)) }
-                    guard let first = values.indices.max(by: { abs(values[$0]) < abs(values[$1]) || (abs(values[$0]) == abs(values[$1]) && $0 > $1) }),
-                          values[first] != 0
+                    guard
+                        let first = values.indices.max(by: { abs(values[$0]) < abs(values[$1]) || (abs(values[$0]) == abs(values[$1]) && $0 > $1) }),
+                        values[first] != 0
                     else {
                         #expect(d == 0 && qs.allSatisfy { $0 == 0 })
                         continue
@@ -140,7 +145,8 @@ extension KernelTests {
     func floatToHalfAgreesOnRandomBitPatterns() {
         var rng = SplitMix64(seed: 0xF16)
         let floats = (0..<100_003).map { _ in Float(bitPattern: UInt32(truncatingIfNeeded: rng.next())) }
-        var scalar = [UInt16](repeating: 0, count: floats.count), avx2 = scalar
+        var scalar = [UInt16](repeating: 0, count: floats.count)
+        var avx2 = scalar
         KernelISA.with(KernelISA.scalar) { enc_f32_to_f16(floats, &scalar, Int64(floats.count)) }
         KernelISA.with(KernelISA.avx2) { enc_f32_to_f16(floats, &avx2, Int64(floats.count)) }
         #expect(scalar == avx2)

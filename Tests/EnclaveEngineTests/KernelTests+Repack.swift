@@ -16,12 +16,29 @@ extension KernelTests {
         return packed
     }
 
-    static func matmulRepacked(_ type: GGMLType, _ packed: [UInt8], k: Int, rows: Range<Int>, _ x: KernelActivations, ldy: Int) -> (ok: Int32, y: [Float]) {
+    static func matmulRepacked(
+        _ type: GGMLType,
+        _ packed: [UInt8],
+        k: Int,
+        rows: Range<Int>,
+        _ x: KernelActivations,
+        ldy: Int
+    ) -> (ok: Int32, y: [Float]) {
         var y = [Float](repeating: -1234, count: ldy * x.n)
         let ok = packed.withUnsafeBytes { p in
             x.bytes.withUnsafeBytes { xb in
-                enc_matmul_repacked(Int32(type.rawValue), p.baseAddress!, Int64(k), Int64(rows.lowerBound), Int64(rows.upperBound),
-                                    xb.baseAddress!, Int64(x.stride), Int64(x.n), &y, Int64(ldy))
+                enc_matmul_repacked(
+                    Int32(type.rawValue),
+                    p.baseAddress!,
+                    Int64(k),
+                    Int64(rows.lowerBound),
+                    Int64(rows.upperBound),
+                    xb.baseAddress!,
+                    Int64(x.stride),
+                    Int64(x.n),
+                    &y,
+                    Int64(ldy)
+                )
             }
         }
         return (ok, y)
@@ -31,7 +48,8 @@ extension KernelTests {
     func repackRoundTripsEveryRow(type: GGMLType) {
         for k in [32, 640, 1536] {
             var rng = SplitMix64(seed: 0xEE00 + UInt64(k) + UInt64(type.rawValue))
-            let rows = 13, rowBytes = type.rowBytes(elements: k)!
+            let rows = 13
+            let rowBytes = type.rowBytes(elements: k)!
             let w = KernelData.weights(type, rows: rows, k: k, rng: &rng)
             #expect(enc_repack_bytes(Int32(type.rawValue), Int64(rows), Int64(k)) == Int64(16 * rowBytes))  // two groups of 8
             let packed = w.withUnsafeBytes { Self.repack(type, $0.baseAddress!, rowBytes: rowBytes, rows: rows, k: k) }
@@ -66,7 +84,11 @@ extension KernelTests {
     func repackedRowRangeWritesOnlyItsOutputs(level: Int32) {
         guard level == KernelISA.scalar || KernelISA.hasAVX2 else { return }
         var rng = SplitMix64(seed: 0x8008)
-        let type = GGMLType.q4_1, k = 96, rows = 13, n = 5, ldy = 17
+        let type = GGMLType.q4_1
+        let k = 96
+        let rows = 13
+        let n = 5
+        let ldy = 17
         let rowBytes = type.rowBytes(elements: k)!
         let w = KernelData.weights(type, rows: rows, k: k, rng: &rng)
         let x = KernelData.activations(for: type, k: k, n: n, floats: KernelData.floats(k * n, rng: &rng))
@@ -109,7 +131,8 @@ extension KernelTests {
         let file = try GGUFFile(path: TestModels.require(tensor.path))
         let info = try #require(file.tensor(named: tensor.name))
         #expect(info.type == tensor.type)
-        let k = info.rowLength, rows = min(tensor.rows ?? info.rowCount, info.rowCount)
+        let k = info.rowLength
+        let rows = min(tensor.rows ?? info.rowCount, info.rowCount)
         let w = file.data(of: info)
         var rng = SplitMix64(seed: 0x7E9A)
         let x = KernelISA.with(KernelISA.scalar) { KernelData.activations(for: info.type, k: k, n: 3, floats: KernelData.floats(k * 3, rng: &rng)) }

@@ -10,7 +10,8 @@ extension KernelTests {
     @Test(arguments: [32, 576, 1536])
     func swiftQ4_1KernelMatchesFloat64Reference(k: Int) {
         var rng = SplitMix64(seed: 0x5A1F + UInt64(k))
-        let rows = 13, blocks = k / 32
+        let rows = 13
+        let blocks = k / 32
         let rowBytes = GGMLType.q4_1.rowBytes(elements: k)!
         let w = KernelData.weights(.q4_1, rows: rows, k: k, rng: &rng)
         let x = KernelISA.with(KernelISA.scalar) { KernelData.activations(for: .q4_1, k: k, n: 1, floats: KernelData.floats(k, rng: &rng)) }

@@ -23,7 +23,12 @@ import Testing
     }
 
     /// Runs `type` at `k` over 13 rows (so 2- and 4-row tiles leave a remainder) for every column count.
-    static func compare(_ type: GGMLType, k: Int, seed: UInt64, check: (_ n: Int, _ w: UnsafeRawPointer, _ rowBytes: Int, _ x: KernelActivations) throws -> Void) rethrows {
+    static func compare(
+        _ type: GGMLType,
+        k: Int,
+        seed: UInt64,
+        check: (_ n: Int, _ w: UnsafeRawPointer, _ rowBytes: Int, _ x: KernelActivations) throws -> Void
+    ) rethrows {
         var rng = SplitMix64(seed: seed)
         let rows = 13
         let rowBytes = type.rowBytes(elements: k)!
@@ -91,7 +96,9 @@ import Testing
     @Test(.enabled(if: KernelISA.hasAVX2), arguments: [GGMLType.q4_1, .q8_0])
     func longRowsMatchScalar(type: GGMLType) {
         var rng = SplitMix64(seed: 0x1096)
-        let k = 16384, rows = 3, n = 5
+        let k = 16384
+        let rows = 3
+        let n = 5
         let rowBytes = type.rowBytes(elements: k)!
         let w = KernelData.weights(type, rows: rows, k: k, rng: &rng)
         let x = KernelData.activations(for: type, k: k, n: n, floats: KernelData.floats(k * n, rng: &rng))
@@ -110,7 +117,11 @@ import Testing
     func rowRangeWritesOnlyItsOutputs(level: Int32) {
         guard level == KernelISA.scalar || KernelISA.hasAVX2 else { return }
         var rng = SplitMix64(seed: 42)
-        let type = GGMLType.q4_1, k = 64, rows = 11, n = 6, ldy = 15
+        let type = GGMLType.q4_1
+        let k = 64
+        let rows = 11
+        let n = 6
+        let ldy = 15
         let rowBytes = type.rowBytes(elements: k)!
         let w = KernelData.weights(type, rows: rows, k: k, rng: &rng)
         let x = KernelData.activations(for: type, k: k, n: n, floats: KernelData.floats(k * n, rng: &rng))
@@ -119,8 +130,19 @@ import Testing
         KernelISA.with(level) {
             w.withUnsafeBytes { wb in
                 x.bytes.withUnsafeBytes { xb in
-                    enc_matmul(Int32(type.rawValue), wb.baseAddress!, Int64(rowBytes), Int64(k), 3, 9, xb.baseAddress!, Int64(x.stride),
-                               Int64(n), &y, Int64(ldy))
+                    enc_matmul(
+                        Int32(type.rawValue),
+                        wb.baseAddress!,
+                        Int64(rowBytes),
+                        Int64(k),
+                        3,
+                        9,
+                        xb.baseAddress!,
+                        Int64(x.stride),
+                        Int64(n),
+                        &y,
+                        Int64(ldy)
+                    )
                 }
             }
         }

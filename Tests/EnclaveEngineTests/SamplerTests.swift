@@ -15,7 +15,11 @@ import Testing
         return weights.map { $0 / total }
     }
 
-    private func distribution(_ parameters: SamplingParameters, _ logits: [Float], history: [Int32] = [])
+    private func distribution(
+        _ parameters: SamplingParameters,
+        _ logits: [Float],
+        history: [Int32] = []
+    )
         throws -> [(id: Int32, probability: Double)]
     {
         var sampler = try Sampler(parameters: parameters, vocabularySize: logits.count)

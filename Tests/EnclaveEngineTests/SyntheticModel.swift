@@ -9,9 +9,9 @@ struct TestRandom: RandomNumberGenerator {
     var state: UInt64
     init(seed: UInt64) { state = seed &+ 0x9E37_79B9_7F4A_7C15 }
     mutating func next() -> UInt64 {
-        state = state &* 6364136223846793005 &+ 1442695040888963407
+        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
         var z = state
-        z = (z ^ (z >> 33)) &* 0xff51afd7ed558ccd
+        z = (z ^ (z >> 33)) &* 0xff51_afd7_ed55_8ccd
         return z ^ (z >> 33)
     }
     mutating func uniform(_ lo: Float, _ hi: Float) -> Float {
@@ -39,17 +39,23 @@ struct SyntheticSpec {
 enum SyntheticModel {
     /// Valid random encoded bytes for `rows x columns` of `type` (``GGMLBlockFactory``) with small scales.
     static func encode(_ type: GGMLType, rows: Int, columns: Int, rng: inout TestRandom) -> [UInt8] {
-        GGMLBlockFactory.blocks(type, rows: rows, k: columns, using: &rng, element: { (rng: inout TestRandom) -> Float in rng.uniform(-0.1, 0.1) }) {
-            (field: Int, rng: inout TestRandom) -> Float in
-            switch (type, field) {
-            case (.q8_0, _): rng.uniform(0.0005, 0.001)
-            case (.q4_0, _), (.q5_0, _), (.q4_1, 0), (.q5_1, 0): rng.uniform(0.005, 0.01)
-            case (.q4_1, _), (.q5_1, _): rng.uniform(-0.08, -0.04)
-            case (.q4_K, _), (.q5_K, _): rng.uniform(0.0002, 0.0004)
-            case (.q6_K, _): rng.uniform(0.00005, 0.0001) * (rng.byte() & 1 == 0 ? 1 : -1)
-            default: fatalError("no encoder for \(type)")
+        GGMLBlockFactory.blocks(
+            type,
+            rows: rows,
+            k: columns,
+            using: &rng,
+            element: { (rng: inout TestRandom) -> Float in rng.uniform(-0.1, 0.1) },
+            scale: { (field: Int, rng: inout TestRandom) -> Float in
+                switch (type, field) {
+                case (.q8_0, _): rng.uniform(0.0005, 0.001)
+                case (.q4_0, _), (.q5_0, _), (.q4_1, 0), (.q5_1, 0): rng.uniform(0.005, 0.01)
+                case (.q4_1, _), (.q5_1, _): rng.uniform(-0.08, -0.04)
+                case (.q4_K, _), (.q5_K, _): rng.uniform(0.0002, 0.0004)
+                case (.q6_K, _): rng.uniform(0.00005, 0.0001) * (rng.byte() & 1 == 0 ? 1 : -1)
+                default: fatalError("no encoder for \(type)")
+                }
             }
-        }
+        )
     }
 
     /// Writes the model to a temporary GGUF file and returns its path.
@@ -87,7 +93,8 @@ enum SyntheticModel {
             let t = type ?? s.weightType
             w.addTensor(name, shape: [columns, rows], type: t, data: encode(t, rows: rows, columns: columns, rng: &rng))
         }
-        let q = s.heads * s.headDim, kv = s.kvHeads * s.headDim
+        let q = s.heads * s.headDim
+        let kv = s.kvHeads * s.headDim
         // Embeddings stay Q8_0 (as in real files) unless the type under test is a float type.
         let embeddingType: GGMLType = [.f32, .f16, .bf16].contains(s.weightType) ? s.weightType : .q8_0
         matrix("token_embd.weight", rows: s.vocabulary, columns: s.embedding, type: embeddingType)

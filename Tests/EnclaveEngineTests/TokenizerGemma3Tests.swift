@@ -6,12 +6,14 @@ import Testing
 
 @Suite struct TokenizerGemma3Tests {
     /// Rows 1–4 of the fact sheet encode the same with special parsing on or off.
-    @Test(arguments: [
-        ("Hello, world! How are you?", [2, 9259, 236764, 1902, 236888, 2088, 659, 611, 236881]),
-        ("The capital of France is", [2, 818, 5279, 529, 7001, 563]),
-        ("  multiple   spaces", [2, 138, 43819, 139, 35220]),
-        ("Café déjà vu.\n", [2, 160319, 236859, 29234, 11042, 236761, 107]),
-    ] as [(String, [Int32])])
+    @Test(
+        arguments: [
+            ("Hello, world! How are you?", [2, 9259, 236764, 1902, 236888, 2088, 659, 611, 236881]),
+            ("The capital of France is", [2, 818, 5279, 529, 7001, 563]),
+            ("  multiple   spaces", [2, 138, 43819, 139, 35220]),
+            ("Café déjà vu.\n", [2, 160319, 236859, 29234, 11042, 236761, 107]),
+        ] as [(String, [Int32])]
+    )
     func encodesFactSheetVectors(text: String, expected: [Int32]) throws {
         let tokenizer = try TokenizerFixtures.gemma3()
         #expect(tokenizer.encode(text, addSpecial: true, parseSpecial: false) == expected)
@@ -19,12 +21,14 @@ import Testing
         #expect(tokenizer.decode(expected, renderSpecial: false) == text)
     }
 
-    @Test(arguments: [
-        ("12345 67.89", [2, 236770, 236778, 236800, 236812, 236810, 236743, 236825, 236832, 236761, 236828, 236819]),
-        ("line1\nline2\n\nline3", [2, 1257, 236770, 107, 1257, 236778, 108, 1257, 236800]),
-        ("<b>bold</b> and </s>", [2, 200, 15640, 209, 532, 1454, 236751, 236813]),
-        ("", [2]),
-    ] as [(String, [Int32])])
+    @Test(
+        arguments: [
+            ("12345 67.89", [2, 236770, 236778, 236800, 236812, 236810, 236743, 236825, 236832, 236761, 236828, 236819]),
+            ("line1\nline2\n\nline3", [2, 1257, 236770, 107, 1257, 236778, 108, 1257, 236800]),
+            ("<b>bold</b> and </s>", [2, 200, 15640, 209, 532, 1454, 236751, 236813]),
+            ("", [2]),
+        ] as [(String, [Int32])]
+    )
     func encodesMoreFactSheetVectors(text: String, expected: [Int32]) throws {
         let tokenizer = try TokenizerFixtures.gemma3()
         #expect(tokenizer.encode(text, addSpecial: true, parseSpecial: false) == expected)
@@ -88,7 +92,10 @@ extension TokenizerGemma3Tests {
         let tokenizer = try TokenizerFixtures.gemma3()
         let ids = tokenizer.encode(String(repeating: " ", count: 100_000), addSpecial: false, parseSpecial: true)
         #expect(ids == [Int32](repeating: 167, count: 3_225) + [161])
-        #expect(tokenizer.encode("a" + String(repeating: " ", count: 33) + "b", addSpecial: false, parseSpecial: false)
-                == tokenizer.encode("a", addSpecial: false, parseSpecial: false) + [167, 138] + tokenizer.encode("b", addSpecial: false, parseSpecial: false))
+        #expect(
+            tokenizer.encode("a" + String(repeating: " ", count: 33) + "b", addSpecial: false, parseSpecial: false)
+                == tokenizer.encode("a", addSpecial: false, parseSpecial: false) + [167, 138]
+                + tokenizer.encode("b", addSpecial: false, parseSpecial: false)
+        )
     }
 }

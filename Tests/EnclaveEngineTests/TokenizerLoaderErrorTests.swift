@@ -82,9 +82,11 @@ import Testing
 
     /// Merges that name pieces missing from the vocabulary can never apply; they are skipped, not fatal.
     @Test func skipsMergesWithUnknownPieces() throws {
-        let tokenizer = try TokenizerFixtures.load(Self.bpe([
-            "tokenizer.ggml.merges": .array(["a z", "q b", "ba", "b a", "a b"].map { .string($0) }),
-        ]))
+        let tokenizer = try TokenizerFixtures.load(
+            Self.bpe([
+                "tokenizer.ggml.merges": .array(["a z", "q b", "ba", "b a", "a b"].map { .string($0) })
+            ])
+        )
         // "b a" names known pieces but "ba" is not a token, so only "a b" applies.
         #expect(tokenizer.encode("abba", addSpecial: false, parseSpecial: false) == [2, 1, 0])
     }

@@ -5,14 +5,16 @@ import Foundation
 import Testing
 
 @Suite struct TokenizerSmolLM2Tests {
-    @Test(arguments: [
-        ("Hello, world! How are you?", [19556, 28, 905, 17, 1073, 359, 346, 47]),
-        ("Hello world! 123", [19556, 905, 17, 216, 33, 34, 35]),
-        ("Café déjà vu.", [51, 1939, 2756, 32564, 90, 16739, 386, 101, 30]),
-        ("  multiple   spaces", [216, 2701, 256, 5600]),
-        ("The capital of France is", [504, 3575, 282, 4649, 314]),
-        ("\n", [198]),
-    ] as [(String, [Int32])])
+    @Test(
+        arguments: [
+            ("Hello, world! How are you?", [19556, 28, 905, 17, 1073, 359, 346, 47]),
+            ("Hello world! 123", [19556, 905, 17, 216, 33, 34, 35]),
+            ("Café déjà vu.", [51, 1939, 2756, 32564, 90, 16739, 386, 101, 30]),
+            ("  multiple   spaces", [216, 2701, 256, 5600]),
+            ("The capital of France is", [504, 3575, 282, 4649, 314]),
+            ("\n", [198]),
+        ] as [(String, [Int32])]
+    )
     func encodesFactSheetVectors(text: String, expected: [Int32]) throws {
         let tokenizer = try TokenizerFixtures.smolLM2()
         #expect(tokenizer.encode(text, addSpecial: true, parseSpecial: false) == expected)

@@ -22,13 +22,15 @@ import Testing
         return try TokenizerFixtures.load(writer)
     }
 
-    @Test(arguments: [
-        ("xyzw", [120, 257]),          // the longer `yzw` wins although `xy` starts first
-        ("aba", [258, 97]),            // equal lengths: the lower id (`ab`) first
-        ("xyxy", [256, 256]),
-        ("<ctl>", [261, 62]),          // the control token needs special parsing; the user-defined prefix does not
-        ("q<ctl>xyzw<ctl", [113, 261, 62, 120, 257, 261]),
-    ] as [(String, [Int32])])
+    @Test(
+        arguments: [
+            ("xyzw", [120, 257]),  // the longer `yzw` wins although `xy` starts first
+            ("aba", [258, 97]),  // equal lengths: the lower id (`ab`) first
+            ("xyxy", [256, 256]),
+            ("<ctl>", [261, 62]),  // the control token needs special parsing; the user-defined prefix does not
+            ("q<ctl>xyzw<ctl", [113, 261, 62, 120, 257, 261]),
+        ] as [(String, [Int32])]
+    )
     func cutsUserDefinedTokensLongestFirst(text: String, expected: [Int32]) throws {
         let tokenizer = try Self.tokenizer()
         #expect(tokenizer.encode(text, addSpecial: false, parseSpecial: false) == expected)
@@ -49,11 +51,16 @@ import Testing
     /// llama.cpp's algorithm, written directly: for each eligible token, longest text first (then lower id),
     /// cut every occurrence out of each remaining plain-text fragment, left to right.
     static func sequentialCut(_ text: [UInt8], parseSpecial: Bool) -> [Int32] {
-        enum Piece { case text([UInt8]), token(Int32) }
+        enum Piece {
+            case text([UInt8])
+            case token(Int32)
+        }
         let order = overlapping.indices
             .filter { parseSpecial || overlapping[$0] != "<ctl>" }
-            .sorted { a, b in overlapping[a].utf8.count != overlapping[b].utf8.count
-                ? overlapping[a].utf8.count > overlapping[b].utf8.count : a < b }
+            .sorted { a, b in
+                overlapping[a].utf8.count != overlapping[b].utf8.count
+                    ? overlapping[a].utf8.count > overlapping[b].utf8.count : a < b
+            }
         var pieces: [Piece] = text.isEmpty ? [] : [.text(text)]
         for index in order {
             let needle = Array(overlapping[index].utf8)
@@ -95,7 +102,9 @@ import Testing
 
         var state: UInt64 = 0x2545_F491_4F6C_DD1D
         func next(_ bound: Int) -> Int {
-            state ^= state << 13; state ^= state >> 7; state ^= state << 17
+            state ^= state << 13
+            state ^= state >> 7
+            state ^= state << 17
             return Int(state % UInt64(bound))
         }
         let alphabet = Array("xyzwab<ctl> ".utf8)
@@ -103,10 +112,12 @@ import Testing
             let text = (0..<next(40)).map { _ in alphabet[next(alphabet.count)] }
             let string = String(decoding: text, as: UTF8.self)
             for parseSpecial in [false, true] {
-                #expect(tokenizer.encode(string, addSpecial: false, parseSpecial: parseSpecial)
-                        == Self.sequentialCut(text, parseSpecial: parseSpecial), "\(string.debugDescription)")
+                #expect(
+                    tokenizer.encode(string, addSpecial: false, parseSpecial: parseSpecial)
+                        == Self.sequentialCut(text, parseSpecial: parseSpecial),
+                    "\(string.debugDescription)"
+                )
             }
         }
     }
 }
-

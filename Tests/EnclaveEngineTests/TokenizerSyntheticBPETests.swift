@@ -56,14 +56,16 @@ import Testing
 
     /// Llama 3: `[^\r\n\p{L}\p{N}]?\p{L}+`, digits in threes, case-insensitive contractions, `\s*[\r\n]+`,
     /// whole-word vocabulary hits skip merging, and BOS by default.
-    @Test(arguments: [
-        ("hello", [264, 258]),                    // the whole word is a token: emitted without merging
-        ("12345", [264, 260, 51, 52, 53]),        // "123" "45": (1 2) 3 | 4 5
-        ("DON'T", [264, 68, 79, 78, 261]),        // "DON" "'T"
-        ("a \n\nb", [264, 97, 32, 262, 98]),      // "a" " \n\n" "b"
-        ("$x", [264, 263]),                       // "$x" is one word
-        ("hellos", [264, 259, 111, 115]),         // "hellos" is not a token, so it merges: hell o s
-    ] as [(String, [Int32])])
+    @Test(
+        arguments: [
+            ("hello", [264, 258]),  // the whole word is a token: emitted without merging
+            ("12345", [264, 260, 51, 52, 53]),  // "123" "45": (1 2) 3 | 4 5
+            ("DON'T", [264, 68, 79, 78, 261]),  // "DON" "'T"
+            ("a \n\nb", [264, 97, 32, 262, 98]),  // "a" " \n\n" "b"
+            ("$x", [264, 263]),  // "$x" is one word
+            ("hellos", [264, 259, 111, 115]),  // "hellos" is not a token, so it merges: hell o s
+        ] as [(String, [Int32])]
+    )
     func llama3PreTokenizer(text: String, expected: [Int32]) throws {
         let tokenizer = try TokenizerFixtures.load(Self.vocabulary(pre: "llama-bpe"))
         #expect(tokenizer.addsBOS)
@@ -72,13 +74,15 @@ import Testing
     }
 
     /// Qwen2: the Llama-3 pattern with one digit per word, merges always run, no BOS by default.
-    @Test(arguments: [
-        ("hello", [259, 111]),
-        ("12345", [49, 50, 51, 52, 53]),
-        ("DON'T", [68, 79, 78, 261]),
-        ("a \n\nb", [97, 32, 262, 98]),
-        ("$x", [263]),
-    ] as [(String, [Int32])])
+    @Test(
+        arguments: [
+            ("hello", [259, 111]),
+            ("12345", [49, 50, 51, 52, 53]),
+            ("DON'T", [68, 79, 78, 261]),
+            ("a \n\nb", [97, 32, 262, 98]),
+            ("$x", [263]),
+        ] as [(String, [Int32])]
+    )
     func qwen2PreTokenizer(text: String, expected: [Int32]) throws {
         let tokenizer = try TokenizerFixtures.load(Self.vocabulary(pre: "qwen2"))
         #expect(!tokenizer.addsBOS)
@@ -87,13 +91,15 @@ import Testing
     }
 
     /// GPT-2: ` ?\p{N}+`, case-sensitive contractions, `\s+(?!\S)`, punctuation apart from letters.
-    @Test(arguments: [
-        ("hello", [259, 111]),
-        ("12345", [260, 51, 52, 53]),             // one word "12345": (1 2) 3 4 5
-        ("DON'T", [68, 79, 78, 39, 84]),          // "DON" "'" "T"
-        ("a \n\nb", [97, 32, 10, 10, 98]),        // "a" " \n" "\n" "b"
-        ("$x", [36, 120]),                        // "$" "x"
-    ] as [(String, [Int32])])
+    @Test(
+        arguments: [
+            ("hello", [259, 111]),
+            ("12345", [260, 51, 52, 53]),  // one word "12345": (1 2) 3 4 5
+            ("DON'T", [68, 79, 78, 39, 84]),  // "DON" "'" "T"
+            ("a \n\nb", [97, 32, 10, 10, 98]),  // "a" " \n" "\n" "b"
+            ("$x", [36, 120]),  // "$" "x"
+        ] as [(String, [Int32])]
+    )
     func gpt2PreTokenizer(text: String, expected: [Int32]) throws {
         let tokenizer = try TokenizerFixtures.load(Self.vocabulary(pre: "gpt2"))
         #expect(tokenizer.encode(text, addSpecial: true, parseSpecial: false) == expected)
@@ -125,9 +131,14 @@ import Testing
         let noBOS = try TokenizerFixtures.load(Self.vocabulary(pre: "llama-bpe", extra: [("tokenizer.ggml.add_bos_token", .bool(false))]))
         #expect(!noBOS.addsBOS)
         #expect(noBOS.encode("hello", addSpecial: true, parseSpecial: false) == [258])
-        let withBoth = try TokenizerFixtures.load(Self.vocabulary(pre: "qwen2", extra: [
-            ("tokenizer.ggml.add_bos_token", .bool(true)), ("tokenizer.ggml.add_eos_token", .bool(true)),
-        ]))
+        let withBoth = try TokenizerFixtures.load(
+            Self.vocabulary(
+                pre: "qwen2",
+                extra: [
+                    ("tokenizer.ggml.add_bos_token", .bool(true)), ("tokenizer.ggml.add_eos_token", .bool(true)),
+                ]
+            )
+        )
         #expect(withBoth.encode("$x", addSpecial: true, parseSpecial: false) == [264, 263, 266])
         #expect(withBoth.encode("$x", addSpecial: false, parseSpecial: false) == [263])
     }

@@ -51,16 +51,18 @@ import Testing
         #expect(tokenizer.encode("", addSpecial: false, parseSpecial: false).isEmpty)
     }
 
-    @Test(arguments: [
-        // "▁abc": bc (−1) beats ab (−2) although ab is further left and has the lower id; then ▁a (−50).
-        ("abc", [1, 272, 269]),
-        // "▁xyz": xy and yz tie at −3, so the leftmost pair merges.
-        ("xyz", [1, 259, 270, 267]),
-        // "▁hi▁é": h+i, then ▁+hi; "é" has no token and falls back to its bytes C3 A9 (ids 3 + byte).
-        ("hi é", [1, 273, 259, 3 + 0xC3, 3 + 0xA9]),
-        // The user-defined token is cut out first, and the text after it gets its own space prefix.
-        ("a<sep>b", [1, 272, 274, 259, 261]),
-    ] as [(String, [Int32])])
+    @Test(
+        arguments: [
+            // "▁abc": bc (−1) beats ab (−2) although ab is further left and has the lower id; then ▁a (−50).
+            ("abc", [1, 272, 269]),
+            // "▁xyz": xy and yz tie at −3, so the leftmost pair merges.
+            ("xyz", [1, 259, 270, 267]),
+            // "▁hi▁é": h+i, then ▁+hi; "é" has no token and falls back to its bytes C3 A9 (ids 3 + byte).
+            ("hi é", [1, 273, 259, 3 + 0xC3, 3 + 0xA9]),
+            // The user-defined token is cut out first, and the text after it gets its own space prefix.
+            ("a<sep>b", [1, 272, 274, 259, 261]),
+        ] as [(String, [Int32])]
+    )
     func encodesWithSpacePrefix(text: String, expected: [Int32]) throws {
         let tokenizer = try TokenizerFixtures.load(Self.vocabulary())
         #expect(tokenizer.encode(text, addSpecial: true, parseSpecial: false) == expected)
@@ -79,9 +81,11 @@ import Testing
     }
 
     @Test func metadataTurnsTheSpacePrefixOff() throws {
-        let tokenizer = try TokenizerFixtures.load(Self.vocabulary(extra: [
-            ("tokenizer.ggml.add_space_prefix", .bool(false)), ("tokenizer.ggml.add_bos_token", .bool(false)),
-        ]))
+        let tokenizer = try TokenizerFixtures.load(
+            Self.vocabulary(extra: [
+                ("tokenizer.ggml.add_space_prefix", .bool(false)), ("tokenizer.ggml.add_bos_token", .bool(false)),
+            ])
+        )
         #expect(!tokenizer.addsBOS)
         // "abc" without ▁: bc first, then a stays alone.
         #expect(tokenizer.encode("abc", addSpecial: true, parseSpecial: false) == [260, 269])

@@ -9,7 +9,9 @@ import Testing
 @Suite struct LoadingBackendTests {
     @Test func reportsLoadingThenDelegates() async throws {
         let loading = LoadingBackend(
-            model: ModelConfiguration(id: "m", file: "m.gguf", contextLength: 128), now: { Date(timeIntervalSince1970: 1_234) })
+            model: ModelConfiguration(id: "m", file: "m.gguf", contextLength: 128),
+            now: { Date(timeIntervalSince1970: 1_234) }
+        )
         #expect(await loading.state(of: "m") == .loading)
         #expect(await loading.state(of: "other") == nil)
         #expect(await loading.models().map(\.id) == ["m"])
@@ -47,7 +49,9 @@ import Testing
     @Test func aHealthCheckThatDoesNotFinishInTimeFailsTheModel() async throws {
         let clock = ManualClock()
         let loading = LoadingBackend(
-            model: ModelConfiguration(id: "m", file: "m.gguf"), configuration: .init(healthCheckTimeout: .seconds(30)))
+            model: ModelConfiguration(id: "m", file: "m.gguf"),
+            configuration: .init(healthCheckTimeout: .seconds(30))
+        )
         let real = ScriptedBackend(models: [.init(id: "m")])
         // A check that never ends on its own (it sleeps on the same manual clock, which is never moved that far).
         real.setHealthCheck { try await clock.sleep(for: .seconds(3600)) }

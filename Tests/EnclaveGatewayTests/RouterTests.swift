@@ -12,7 +12,8 @@ import Testing
         let bad = LoadingBackend(model: ModelConfiguration(id: "bad", file: "/private/models/bad.gguf"))
         let gateway = InferenceGateway(
             backends: [RoutedBackend(models: ["good"], backend: good), RoutedBackend(models: ["bad"], backend: bad)],
-            limits: .init(queueLength: 4))
+            limits: .init(queueLength: 4)
+        )
         return (gateway, good, bad)
     }
 

@@ -75,7 +75,12 @@ import Testing
             for index in 0..<12 {
                 group.addTask {
                     let request = InferenceRequest(
-                        id: "r\(index)", model: "test-model", prompt: .text("hi"), parameters: .init(), principal: "p\(index % 3)")
+                        id: "r\(index)",
+                        model: "test-model",
+                        prompt: .text("hi"),
+                        parameters: .init(),
+                        principal: "p\(index % 3)"
+                    )
                     let submission = try gateway.submit(try await gateway.prepare(request))
                     _ = try await submission.run { events in
                         for try await _ in events {}

@@ -12,9 +12,12 @@ import Testing
 
     @Test func chatMessagesCarryANullRefusal() throws {
         let response = ChatCompletionResponse(
-            id: "chatcmpl-1", created: 1, model: "m",
+            id: "chatcmpl-1",
+            created: 1,
+            model: "m",
             choices: [.init(index: 0, message: .init(content: "hi"), logprobs: ChatLogprobs([]), finishReason: "stop")],
-            usage: Usage(promptTokens: 1, completionTokens: 2))
+            usage: Usage(promptTokens: 1, completionTokens: 2)
+        )
         let object = try json(response)
         let choice = try #require((object["choices"] as? [[String: Any]])?.first)
         let message = try #require(choice["message"] as? [String: Any])
@@ -56,7 +59,13 @@ import Testing
     @Test func streamsParseIntoChunksAndErrors() throws {
         var parser = ServerSentEventParser()
         let chunk = ChatCompletionChunk(
-            id: "c", created: 1, model: "m", choices: [.init(delta: .init(content: "é"))], usage: nil, includeUsage: false)
+            id: "c",
+            created: 1,
+            model: "m",
+            choices: [.init(delta: .init(content: "é"))],
+            usage: nil,
+            includeUsage: false
+        )
         var bytes = try ServerSentEvents.frame(chunk, encoder: .openAI())
         bytes.append(ServerSentEvents.errorFrame(.invalidRequest("bad", param: "x")))
         bytes.append(ServerSentEvents.done)
@@ -84,7 +93,10 @@ import Testing
         #expect(prompt.message.contains("82 tokens"))
         #expect(prompt.code == "context_length_exceeded")
         #expect(prompt.param == "messages")
-        let huge = OpenAIError.from(InferenceError.contextLengthExceeded(promptTokens: 3, completionTokens: .max, limit: 64), promptParameter: "prompt")
+        let huge = OpenAIError.from(
+            InferenceError.contextLengthExceeded(promptTokens: 3, completionTokens: .max, limit: 64),
+            promptParameter: "prompt"
+        )
         #expect(huge.param == "prompt")
         #expect(huge.message.contains("\(Int.max) in the completion"))
         #expect(!InferenceError.contextLengthExceeded(promptTokens: 82, limit: 64).message.contains("maximum context length"))

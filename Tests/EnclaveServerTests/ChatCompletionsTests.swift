@@ -46,7 +46,10 @@ import Testing
             let streamed = try await client.post("/v1/chat/completions", json: stream, headers: server.headers())
             #expect(streamed.headers[.connection] == nil)
             let completion = try await client.post(
-                "/v1/completions", json: #"{"model":"test-model","prompt":"Say hello"}"#, headers: server.headers())
+                "/v1/completions",
+                json: #"{"model":"test-model","prompt":"Say hello"}"#,
+                headers: server.headers()
+            )
             #expect(completion.headers[.connection] == nil)
         }
     }
@@ -71,7 +74,8 @@ import Testing
                 == .chat([
                     ChatTurn(role: "system", content: "Be brief"), ChatTurn(role: "user", content: "part one\npart two"),
                     ChatTurn(role: "assistant", content: ""), ChatTurn(role: "user", content: "go"),
-                ]))
+                ])
+        )
         let parameters = request.parameters
         #expect(parameters.temperature == 0.5)
         #expect(parameters.topP == 0.9)

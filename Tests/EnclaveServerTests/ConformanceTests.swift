@@ -23,7 +23,11 @@ import Testing
     @Test func aNullPromptIsAnEmptyPrompt() async throws {
         let server = try await TestServer()
         try await server.test { client in
-            let response = try await client.post("/v1/completions", json: #"{"model":"test-model","prompt":null,"max_tokens":2}"#, headers: server.headers())
+            let response = try await client.post(
+                "/v1/completions",
+                json: #"{"model":"test-model","prompt":null,"max_tokens":2}"#,
+                headers: server.headers()
+            )
             #expect(response.status == .ok)
             guard case .text(let text) = server.backend.preparedRequests.last?.prompt else {
                 Issue.record("no text prompt reached the backend")
@@ -63,8 +67,10 @@ import Testing
         let server = try await TestServer()
         try await server.test { client in
             let response = try await client.post(
-                "/v1/chat/completions", json: #"{"model":"test-model","messages":[{"role":"user","content":"hi"}],\#(field)}"#,
-                headers: server.headers())
+                "/v1/chat/completions",
+                json: #"{"model":"test-model","messages":[{"role":"user","content":"hi"}],\#(field)}"#,
+                headers: server.headers()
+            )
             #expect(response.status == .badRequest)
             let error = try response.openAIError()
             #expect(error["param"] as? String == param)

@@ -9,37 +9,39 @@ import HummingbirdTesting
 import Testing
 
 @Suite(.timeLimit(.minutes(1))) struct ErrorResponseTests {
-    @Test(arguments: [
-        ("{not json", nil),
-        ("", nil),
-        ("[1, 2]", nil),
-        (#"{"messages":[{"role":"user","content":"hi"}]}"#, "model"),
-        (#"{"model":"test-model"}"#, "messages"),
-        (#"{"model":"test-model","messages":[]}"#, "messages"),
-        (#"{"model":"test-model","messages":[{"content":"hi"}]}"#, "messages[0].role"),
-        (#"{"model":"test-model","messages":[{"role":"tool","content":"hi"}]}"#, "messages[0].role"),
-        (#"{"model":"test-model","messages":[{"role":"user"}]}"#, "messages[0].content"),
-        (#"{"model":"test-model","messages":[{"role":"user","content":42}]}"#, "messages[0].content"),
-        (#"{"model":"test-model","messages":[{"role":"user","content":[{"type":"image_url"}]}]}"#, "messages[0].content[0].type"),
-        (#"{"model":"test-model","messages":[{"role":"user","content":"hi"}],"temperature":"hot"}"#, "temperature"),
-        (#"{"model":"test-model","messages":[{"role":"user","content":"hi"}],"temperature":2.5}"#, "temperature"),
-        (#"{"model":"test-model","messages":[{"role":"user","content":"hi"}],"top_p":0}"#, "top_p"),
-        (#"{"model":"test-model","messages":[{"role":"user","content":"hi"}],"n":2}"#, "n"),
-        (#"{"model":"test-model","messages":[{"role":"user","content":"hi"}],"max_tokens":0}"#, "max_tokens"),
-        (#"{"model":"test-model","messages":[{"role":"user","content":"hi"}],"max_tokens":1000}"#, "max_tokens"),
-        (#"{"model":"test-model","messages":[{"role":"user","content":"hi"}],"presence_penalty":3}"#, "presence_penalty"),
-        (#"{"model":"test-model","messages":[{"role":"user","content":"hi"}],"frequency_penalty":-3}"#, "frequency_penalty"),
-        (#"{"model":"test-model","messages":[{"role":"user","content":"hi"}],"stop":["a","b","c","d","e"]}"#, "stop"),
-        (#"{"model":"test-model","messages":[{"role":"user","content":"hi"}],"stop":[""]}"#, "stop"),
-        (#"{"model":"test-model","messages":[{"role":"user","content":"hi"}],"stop":7}"#, "stop"),
-        (#"{"model":"test-model","messages":[{"role":"user","content":"hi"}],"top_logprobs":2}"#, "top_logprobs"),
-        (#"{"model":"test-model","messages":[{"role":"user","content":"hi"}],"logprobs":true,"top_logprobs":21}"#, "top_logprobs"),
-        (#"{"model":"test-model","messages":[{"role":"user","content":"hi"}],"stream_options":{"include_usage":true}}"#, "stream_options"),
-        (#"{"model":"test-model","messages":[{"role":"user","content":"hi"}],"tools":[{"type":"function"}]}"#, "tools"),
-        (#"{"model":"test-model","messages":[{"role":"user","content":"hi"}],"response_format":{"type":"json_object"}}"#, "response_format"),
-        (#"{"model":"test-model","messages":[{"role":"user","content":"hi"}],"logit_bias":{"42":5}}"#, "logit_bias"),
-        (#"{"model":"test-model","messages":[{"role":"user","content":"hi"}],"seed":"x"}"#, "seed"),
-    ] as [(String, String?)])
+    @Test(
+        arguments: [
+            ("{not json", nil),
+            ("", nil),
+            ("[1, 2]", nil),
+            (#"{"messages":[{"role":"user","content":"hi"}]}"#, "model"),
+            (#"{"model":"test-model"}"#, "messages"),
+            (#"{"model":"test-model","messages":[]}"#, "messages"),
+            (#"{"model":"test-model","messages":[{"content":"hi"}]}"#, "messages[0].role"),
+            (#"{"model":"test-model","messages":[{"role":"tool","content":"hi"}]}"#, "messages[0].role"),
+            (#"{"model":"test-model","messages":[{"role":"user"}]}"#, "messages[0].content"),
+            (#"{"model":"test-model","messages":[{"role":"user","content":42}]}"#, "messages[0].content"),
+            (#"{"model":"test-model","messages":[{"role":"user","content":[{"type":"image_url"}]}]}"#, "messages[0].content[0].type"),
+            (#"{"model":"test-model","messages":[{"role":"user","content":"hi"}],"temperature":"hot"}"#, "temperature"),
+            (#"{"model":"test-model","messages":[{"role":"user","content":"hi"}],"temperature":2.5}"#, "temperature"),
+            (#"{"model":"test-model","messages":[{"role":"user","content":"hi"}],"top_p":0}"#, "top_p"),
+            (#"{"model":"test-model","messages":[{"role":"user","content":"hi"}],"n":2}"#, "n"),
+            (#"{"model":"test-model","messages":[{"role":"user","content":"hi"}],"max_tokens":0}"#, "max_tokens"),
+            (#"{"model":"test-model","messages":[{"role":"user","content":"hi"}],"max_tokens":1000}"#, "max_tokens"),
+            (#"{"model":"test-model","messages":[{"role":"user","content":"hi"}],"presence_penalty":3}"#, "presence_penalty"),
+            (#"{"model":"test-model","messages":[{"role":"user","content":"hi"}],"frequency_penalty":-3}"#, "frequency_penalty"),
+            (#"{"model":"test-model","messages":[{"role":"user","content":"hi"}],"stop":["a","b","c","d","e"]}"#, "stop"),
+            (#"{"model":"test-model","messages":[{"role":"user","content":"hi"}],"stop":[""]}"#, "stop"),
+            (#"{"model":"test-model","messages":[{"role":"user","content":"hi"}],"stop":7}"#, "stop"),
+            (#"{"model":"test-model","messages":[{"role":"user","content":"hi"}],"top_logprobs":2}"#, "top_logprobs"),
+            (#"{"model":"test-model","messages":[{"role":"user","content":"hi"}],"logprobs":true,"top_logprobs":21}"#, "top_logprobs"),
+            (#"{"model":"test-model","messages":[{"role":"user","content":"hi"}],"stream_options":{"include_usage":true}}"#, "stream_options"),
+            (#"{"model":"test-model","messages":[{"role":"user","content":"hi"}],"tools":[{"type":"function"}]}"#, "tools"),
+            (#"{"model":"test-model","messages":[{"role":"user","content":"hi"}],"response_format":{"type":"json_object"}}"#, "response_format"),
+            (#"{"model":"test-model","messages":[{"role":"user","content":"hi"}],"logit_bias":{"42":5}}"#, "logit_bias"),
+            (#"{"model":"test-model","messages":[{"role":"user","content":"hi"}],"seed":"x"}"#, "seed"),
+        ] as [(String, String?)]
+    )
     func badRequestsAre400sNamingTheParameter(json: String, param: String?) async throws {
         let server = try await TestServer()
         try await server.test { client in
@@ -59,7 +61,8 @@ import Testing
     @Test func invalidUTF8Is400SayingSo() async throws {
         let server = try await TestServer()
         let body = ByteBuffer(
-            bytes: Array(#"{"model":"test-model","messages":[{"role":"user","content":""#.utf8) + [0xFF, 0xFE, 0x41] + Array(#""}]}"#.utf8))
+            bytes: Array(#"{"model":"test-model","messages":[{"role":"user","content":""#.utf8) + [0xFF, 0xFE, 0x41] + Array(#""}]}"#.utf8)
+        )
         try await server.test { client in
             let response = try await client.execute(uri: "/v1/chat/completions", method: .post, headers: server.headers(), body: body)
             #expect(response.status == .badRequest)
@@ -74,7 +77,10 @@ import Testing
         let server = try await TestServer()
         try await server.test { client in
             let response = try await client.post(
-                "/v1/chat/completions", json: #"{"model":"gpt-9","messages":[{"role":"user","content":"hi"}]}"#, headers: server.headers())
+                "/v1/chat/completions",
+                json: #"{"model":"gpt-9","messages":[{"role":"user","content":"hi"}]}"#,
+                headers: server.headers()
+            )
             #expect(response.status == .notFound)
             let error = try response.openAIError()
             #expect(error["code"] as? String == "model_not_found")
@@ -88,8 +94,10 @@ import Testing
         let big = String(repeating: "x", count: 4096)
         try await server.test { client in
             let response = try await client.post(
-                "/v1/chat/completions", json: #"{"model":"test-model","messages":[{"role":"user","content":"\#(big)"}]}"#,
-                headers: server.headers())
+                "/v1/chat/completions",
+                json: #"{"model":"test-model","messages":[{"role":"user","content":"\#(big)"}]}"#,
+                headers: server.headers()
+            )
             #expect(response.status == .contentTooLarge)
             let error = try response.openAIError()
             #expect(error["code"] as? String == "request_too_large")
@@ -102,8 +110,10 @@ import Testing
         let prompt = Array(repeating: "word", count: 80).joined(separator: " ")
         try await server.test { client in
             let response = try await client.post(
-                "/v1/chat/completions", json: #"{"model":"test-model","messages":[{"role":"user","content":"\#(prompt)"}]}"#,
-                headers: server.headers())
+                "/v1/chat/completions",
+                json: #"{"model":"test-model","messages":[{"role":"user","content":"\#(prompt)"}]}"#,
+                headers: server.headers()
+            )
             #expect(response.status == .badRequest)
             let error = try response.openAIError()
             #expect(error["code"] as? String == "context_length_exceeded")

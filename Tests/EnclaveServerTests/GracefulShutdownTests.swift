@@ -18,14 +18,25 @@ import Testing
     /// Runs the server as `enclave serve` does (without signal handlers), calls `body` with the group
     /// and the port, and waits for the group to finish.
     func withServer(
-        _ server: TestServer, grace: Double, _ body: @Sendable (ServiceGroupHandle, Int) async throws -> Void
+        _ server: TestServer,
+        grace: Double,
+        _ body: @Sendable (ServiceGroupHandle, Int) async throws -> Void
     ) async throws {
         let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
         let app = buildApplication(
-            configuration: server.configuration, backend: server.backend, keyStore: server.store, metrics: server.metrics,
-            logger: Logger(label: "shutdown-test"), onServerRunning: { port in portContinuation.yield(port ?? 0) })
+            configuration: server.configuration,
+            backend: server.backend,
+            keyStore: server.store,
+            metrics: server.metrics,
+            logger: Logger(label: "shutdown-test"),
+            onServerRunning: { port in portContinuation.yield(port ?? 0) }
+        )
         let group = ServerLifecycle.serviceGroup(
-            running: app, settings: ServerSettings(shutdownGraceSeconds: grace), logger: Logger(label: "shutdown-test"), signals: [])
+            running: app,
+            settings: ServerSettings(shutdownGraceSeconds: grace),
+            logger: Logger(label: "shutdown-test"),
+            signals: []
+        )
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await ServerLifecycle.run(group) }
             var iterator = ports.makeAsyncIterator()

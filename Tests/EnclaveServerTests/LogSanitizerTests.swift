@@ -13,7 +13,8 @@ import Testing
         #expect(sanitizer.escape(hostile, style: .text) == #"a\nb\rc\td\u{0}e\u{1B}[31mf\u{7F}g\u{85}h\u{2028}i\u{202E}j\u{200B}k\\l"#)
         #expect(
             sanitizer.escape(hostile, style: .json)
-                == #"a\nb\rc\td\u0000e\u001b[31mf\u007fg\u0085h\u2028i\u202ej\u200bk\\l"#)
+                == #"a\nb\rc\td\u0000e\u001b[31mf\u007fg\u0085h\u2028i\u202ej\u200bk\\l"#
+        )
         // Above the BMP the JSON escape is a surrogate pair (U+E0041 TAG LATIN CAPITAL LETTER A is a format character).
         #expect(sanitizer.escape("\u{E0041}", style: .json) == #"\udb40\udc41"#)
     }
@@ -55,8 +56,13 @@ import Testing
 
     @Test func jsonLinesStayOneLineAndSmall() throws {
         let line = JSONLogHandler.render(
-            time: Date(), level: .info, label: "enclave", message: "unknown model \(Self.forged) \(Self.huge)", metadata: Self.metadata,
-            source: "test")
+            time: Date(),
+            level: .info,
+            label: "enclave",
+            message: "unknown model \(Self.forged) \(Self.huge)",
+            metadata: Self.metadata,
+            source: "test"
+        )
         #expect(!line.contains("\n"))
         #expect(line.utf8.count < 4096)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
@@ -72,8 +78,13 @@ import Testing
 
     @Test func textLinesStayOneLineAndSmall() {
         let line = TextLogHandler.render(
-            time: Date(timeIntervalSince1970: 0), level: .info, label: "enclave", message: "unknown model \(Self.forged)",
-            metadata: Self.metadata, source: "EnclaveServer")
+            time: Date(timeIntervalSince1970: 0),
+            level: .info,
+            label: "enclave",
+            message: "unknown model \(Self.forged)",
+            metadata: Self.metadata,
+            source: "EnclaveServer"
+        )
         #expect(!line.contains("\n") && !line.contains("\r"))
         #expect(line.utf8.count < 4096)
         #expect(line.hasPrefix(#"1970-01-01T00:00:00.000Z info enclave : big="mmm"#))
@@ -86,8 +97,13 @@ import Testing
 
     @Test func textValuesWithSpacesOrQuotesAreQuoted() {
         let line = TextLogHandler.render(
-            time: Date(timeIntervalSince1970: 0), level: .warning, label: "enclave", message: "m",
-            metadata: ["a": "x", "b": "two words", "c": #"say "hi""#, "d": ""], source: "S")
+            time: Date(timeIntervalSince1970: 0),
+            level: .warning,
+            label: "enclave",
+            message: "m",
+            metadata: ["a": "x", "b": "two words", "c": #"say "hi""#, "d": ""],
+            source: "S"
+        )
         #expect(line == #"1970-01-01T00:00:00.000Z warning enclave : a=x b="two words" c="say \"hi\"" d="" [S] m"#)
     }
 }

@@ -59,7 +59,11 @@ import Testing
             ]
             for (uri, method, body) in requests {
                 let response = try await client.execute(
-                    uri: uri, method: method, headers: server.headers(key: scraper), body: body.map { ByteBuffer(string: $0) })
+                    uri: uri,
+                    method: method,
+                    headers: server.headers(key: scraper),
+                    body: body.map { ByteBuffer(string: $0) }
+                )
                 #expect(response.status == .forbidden, "\(uri)")
                 let error = try response.openAIError()
                 #expect(error["code"] as? String == "insufficient_permissions")

@@ -16,7 +16,10 @@ import Testing
         try await server.test { client in
             _ = try await client.post("/v1/chat/completions", json: ChatCompletionsTests.hello, headers: server.headers())
             _ = try await client.post(
-                "/v1/chat/completions", json: #"{"model":"nope","messages":[{"role":"user","content":"hi"}]}"#, headers: server.headers())
+                "/v1/chat/completions",
+                json: #"{"model":"nope","messages":[{"role":"user","content":"hi"}]}"#,
+                headers: server.headers()
+            )
             let response = try await client.execute(uri: "/metrics", method: .get, headers: server.headers())
             #expect(response.status == .ok)
             #expect(response.headers[.contentType]?.hasPrefix("text/plain") == true)
@@ -77,8 +80,10 @@ extension ObservabilityTests {
         let longPath = "/v1/" + String(repeating: "a", count: 1000)
         try await server.test { client in
             let refused = try await client.post(
-                "/v1/chat/completions", json: #"{"model":"test-model","messages":[{"role":"user","content":"SECRET"}],"seed":18446744073709551616}"#,
-                headers: server.headers())
+                "/v1/chat/completions",
+                json: #"{"model":"test-model","messages":[{"role":"user","content":"SECRET"}],"seed":18446744073709551616}"#,
+                headers: server.headers()
+            )
             #expect(refused.status == .badRequest)
             #expect(try refused.openAIError()["param"] as? String == "seed")
             _ = try await client.execute(uri: "/v1/missing-route", method: .get, headers: server.headers())
@@ -103,8 +108,13 @@ extension ObservabilityTests {
 @Suite struct JSONLogHandlerTests {
     @Test func rendersOneJSONObjectPerLine() throws {
         let line = JSONLogHandler.render(
-            time: Date(timeIntervalSince1970: 0), level: .warning, label: "enclave", message: "quote \" and\nnewline",
-            metadata: ["z": "last", "a": .dictionary(["k": .array(["v", .stringConvertible(42)])]), "ctrl": "\u{1}"], source: "test")
+            time: Date(timeIntervalSince1970: 0),
+            level: .warning,
+            label: "enclave",
+            message: "quote \" and\nnewline",
+            metadata: ["z": "last", "a": .dictionary(["k": .array(["v", .stringConvertible(42)])]), "ctrl": "\u{1}"],
+            source: "test"
+        )
         #expect(!line.contains("\n"))
         let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
         #expect(object["message"] as? String == "quote \" and\nnewline")

@@ -32,13 +32,16 @@ struct TestServer {
         self.logs = InMemoryLogHandler()
         self.adminKey = try #require(try await AdminKeyBootstrap.ensureAdminKey(in: store)).value
         self.configuration = EnclaveConfiguration(
-            listen: .init(host: "127.0.0.1", port: 0), models: models.map { ModelConfiguration(id: $0, file: "\($0).gguf") },
-            limits: limits)
+            listen: .init(host: "127.0.0.1", port: 0),
+            models: models.map { ModelConfiguration(id: $0, file: "\($0).gguf") },
+            limits: limits
+        )
     }
 
     /// Runs `body` against the application.
     func test<Value: Sendable>(
-        _ setup: TestingSetup = .router, _ body: @Sendable (any TestClientProtocol) async throws -> Value
+        _ setup: TestingSetup = .router,
+        _ body: @Sendable (any TestClientProtocol) async throws -> Value
     ) async throws -> Value {
         let handler = logs
         var logger = Logger(label: "enclave-test") { _ in handler }

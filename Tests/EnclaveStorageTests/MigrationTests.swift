@@ -9,7 +9,8 @@ import Testing
 @Suite struct MigrationTests {
     /// A database exactly as the first schema (migration 001, before key scopes) left it, with two keys.
     static func makeVersion1Database(at path: String) throws -> (admin: APIKeySecret, user: APIKeySecret) {
-        let admin = APIKeySecret.generate(), user = APIKeySecret.generate()
+        let admin = APIKeySecret.generate()
+        let user = APIKeySecret.generate()
         let queue = try DatabaseQueue(path: path)
         var migrator = DatabaseMigrator()
         migrator.registerMigration("001-api-keys") { db in
@@ -30,7 +31,8 @@ import Testing
             for (id, name, secret, role) in [("k_00000000000000a1", "admin", admin, "admin"), ("k_00000000000000b2", "alice", user, "user")] {
                 try db.execute(
                     sql: "INSERT INTO apiKey (id, name, prefix, hash, role, createdAt) VALUES (?, ?, ?, ?, ?, ?)",
-                    arguments: [id, name, secret.displayPrefix, Data(secret.hash.bytes), role, Date(timeIntervalSince1970: 1_700_000_000)])
+                    arguments: [id, name, secret.displayPrefix, Data(secret.hash.bytes), role, Date(timeIntervalSince1970: 1_700_000_000)]
+                )
             }
         }
         try queue.close()

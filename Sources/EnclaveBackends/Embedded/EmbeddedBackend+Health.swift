@@ -21,7 +21,8 @@ extension EmbeddedBackend {
         let events: AsyncThrowingStream<TokenEvent, any Error>
         do {
             events = try engine.runner.submit(
-                TokenRequest(prompt: prompt, maxTokens: Self.sanityTokens, sampling: sampling, stopTokens: []))
+                TokenRequest(prompt: prompt, maxTokens: Self.sanityTokens, sampling: sampling, stopTokens: [])
+            )
         } catch {
             throw ModelLoadFailure(reason: "the model's sanity generation could not start", detail: "\(error)")
         }
@@ -34,7 +35,8 @@ extension EmbeddedBackend {
                 guard values.allSatisfy(\.isFinite) else {
                     throw ModelLoadFailure(
                         reason: "the model's sanity generation produced non-finite logits",
-                        detail: "token \(generated) of the sanity generation has log probabilities \(values)")
+                        detail: "token \(generated) of the sanity generation has log probabilities \(values)"
+                    )
                 }
             }
         } catch let failure as ModelLoadFailure {
@@ -48,7 +50,8 @@ extension EmbeddedBackend {
         guard generated == Self.sanityTokens else {
             throw ModelLoadFailure(
                 reason: "the model's sanity generation ended early",
-                detail: "the sanity generation produced \(generated) of \(Self.sanityTokens) tokens")
+                detail: "the sanity generation produced \(generated) of \(Self.sanityTokens) tokens"
+            )
         }
     }
 }

@@ -32,12 +32,16 @@ extension EmbeddedBackend {
         let (total, overflow) = promptTokens.addingReportingOverflow(requested)
         if overflow {
             throw InferenceError.invalidParameter(
-                "max_tokens", "max_tokens is \(requested), but this model's context holds \(context) tokens (prompt plus completion)")
+                "max_tokens",
+                "max_tokens is \(requested), but this model's context holds \(context) tokens (prompt plus completion)"
+            )
         }
         if total > context {
             throw InferenceError.contextLengthExceeded(promptTokens: promptTokens, completionTokens: requested, limit: context)
         }
         throw InferenceError.invalidParameter(
-            "max_tokens", "max_tokens is \(requested), but only \(room) tokens fit after this \(promptTokens)-token prompt in the KV cache")
+            "max_tokens",
+            "max_tokens is \(requested), but only \(room) tokens fit after this \(promptTokens)-token prompt in the KV cache"
+        )
     }
 }

@@ -52,14 +52,21 @@ public final class EmbeddedBackend: InferenceBackend {
             throw Self.loadFailure(error)
         }
         descriptor = ModelDescriptor(
-            id: model.id, ownedBy: "enclave", contextLength: engine.contextLength, created: Int(now().timeIntervalSince1970))
-        logger.info("model loaded", metadata: [
-            "model": "\(model.id)", "file": "\(model.file)", "architecture": "\(loaded.configuration.architecture.rawValue)",
-            "context": "\(engine.contextLength)", "kv_positions": "\(engine.runner.kvCapacity)",
-            "threads": "\(engine.runner.configuration.threads)",
-            "template": "\(engine.usesFallbackTemplate ? "fallback" : engine.template.family.rawValue)",
-            "duration": "\(ContinuousClock.now - start)",
-        ])
+            id: model.id,
+            ownedBy: "enclave",
+            contextLength: engine.contextLength,
+            created: Int(now().timeIntervalSince1970)
+        )
+        logger.info(
+            "model loaded",
+            metadata: [
+                "model": "\(model.id)", "file": "\(model.file)", "architecture": "\(loaded.configuration.architecture.rawValue)",
+                "context": "\(engine.contextLength)", "kv_positions": "\(engine.runner.kvCapacity)",
+                "threads": "\(engine.runner.configuration.threads)",
+                "template": "\(engine.usesFallbackTemplate ? "fallback" : engine.template.family.rawValue)",
+                "duration": "\(ContinuousClock.now - start)",
+            ]
+        )
     }
 
     public func models() async -> [ModelDescriptor] { [descriptor] }
@@ -112,8 +119,11 @@ public final class EmbeddedBackend: InferenceBackend {
             tokens = engine.textPrompt(text)
         }
         let maxTokens = try Self.maxTokens(
-            requested: request.parameters.maxTokens, promptTokens: tokens.count, context: engine.contextLength,
-            kvCapacity: engine.runner.kvCapacity)
+            requested: request.parameters.maxTokens,
+            promptTokens: tokens.count,
+            context: engine.contextLength,
+            kvCapacity: engine.runner.kvCapacity
+        )
         // Sampling values and stop strings fail here, before the request takes a place in the queue.
         do {
             try Self.sampling(request.parameters).validate()
@@ -147,7 +157,10 @@ public final class EmbeddedBackend: InferenceBackend {
 
     /// The engine's events in the gateway's terms.
     static func events(
-        of engine: Engine, prompt: [Int32], options: GenerationOptions, logprobs wantLogprobs: Bool
+        of engine: Engine,
+        prompt: [Int32],
+        options: GenerationOptions,
+        logprobs wantLogprobs: Bool
     ) -> AsyncThrowingStream<InferenceEvent, any Error> {
         let (stream, continuation) = AsyncThrowingStream<InferenceEvent, any Error>.makeStream()
         let task = Task {
@@ -159,8 +172,12 @@ public final class EmbeddedBackend: InferenceBackend {
                     case .text(let text, let tokens):
                         continuation.yield(.delta(text: text, logprobs: wantLogprobs ? tokens.map(Self.logprob) : []))
                     case .finished(let reason, let usage):
-                        continuation.yield(.finished(reason == .length ? .length : .stop,
-                                                     InferenceUsage(promptTokens: usage.promptTokens, completionTokens: usage.completionTokens)))
+                        continuation.yield(
+                            .finished(
+                                reason == .length ? .length : .stop,
+                                InferenceUsage(promptTokens: usage.promptTokens, completionTokens: usage.completionTokens)
+                            )
+                        )
                     }
                 }
                 continuation.finish()
@@ -179,7 +196,8 @@ public final class EmbeddedBackend: InferenceBackend {
             logprob: Double(token.logprob),
             top: token.alternatives.map {
                 TopLogprob(token: String(decoding: $0.bytes, as: UTF8.self), bytes: $0.bytes, logprob: Double($0.logprob))
-            })
+            }
+        )
     }
 
     /// Engine errors in the gateway's terms.

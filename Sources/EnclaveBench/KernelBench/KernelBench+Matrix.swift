@@ -53,8 +53,21 @@ extension KernelBench {
         }
 
         func multiply(_ w: UnsafeRawPointer, rows: Int, x: Activations, n: Int, y: UnsafeMutablePointer<Float>, tile: (Int32, Int32) = (0, 0)) {
-            _ = enc_matmul_tiled(Int32(type.rawValue), tile.0, tile.1, w, Int64(rowBytes), Int64(k), 0, Int64(rows),
-                                 x.bytes, Int64(x.stride), Int64(n), y, Int64(rows))
+            _ = enc_matmul_tiled(
+                Int32(type.rawValue),
+                tile.0,
+                tile.1,
+                w,
+                Int64(rowBytes),
+                Int64(k),
+                0,
+                Int64(rows),
+                x.bytes,
+                Int64(x.stride),
+                Int64(n),
+                y,
+                Int64(rows)
+            )
         }
     }
 }

@@ -30,8 +30,12 @@ public struct KernelBench {
 
         /// Creates options; the defaults are those of `enclave bench kernels`.
         public init(
-            repetitions: Int = 5, milliseconds: Double = 6, wallClock: Bool = false, quick: Bool = false,
-            smollm2Path: String = "models/SmolLM2-135M-Instruct.Q4_1.gguf", gemmaPath: String = "models/gemma-3-270m-q4_k_m.gguf"
+            repetitions: Int = 5,
+            milliseconds: Double = 6,
+            wallClock: Bool = false,
+            quick: Bool = false,
+            smollm2Path: String = "models/SmolLM2-135M-Instruct.Q4_1.gguf",
+            gemmaPath: String = "models/gemma-3-270m-q4_k_m.gguf"
         ) {
             self.repetitions = repetitions
             self.milliseconds = milliseconds
@@ -57,9 +61,11 @@ public struct KernelBench {
         let models = Models(smollm2: try? GGUFFile(path: options.smollm2Path), gemma: try? GGUFFile(path: options.gemmaPath))
         var report = KernelBenchReport(progress: progress)
         let milliseconds = options.milliseconds
-        report.note("CPU ISA detected: \(enc_isa_detected() == Int32(ENC_ISA_AVX2) ? "AVX2+FMA+F16C" : "scalar only"); "
-            + "single thread; \(options.wallClock ? "wall-clock" : "thread CPU") time, median of \(options.repetitions) repetitions of >= \(milliseconds) ms; SmolLM2 \(models.smollm2 == nil ? "missing (random data)" : "loaded"), "
-            + "Gemma 3 \(models.gemma == nil ? "missing (random data)" : "loaded")")
+        report.note(
+            "CPU ISA detected: \(enc_isa_detected() == Int32(ENC_ISA_AVX2) ? "AVX2+FMA+F16C" : "scalar only"); "
+                + "single thread; \(options.wallClock ? "wall-clock" : "thread CPU") time, median of \(options.repetitions) repetitions of >= \(milliseconds) ms; SmolLM2 \(models.smollm2 == nil ? "missing (random data)" : "loaded"), "
+                + "Gemma 3 \(models.gemma == nil ? "missing (random data)" : "loaded")"
+        )
 
         report.section("Model tensors (real data)")
         for matrix in models.modelMatrices() { report.add(Self.measureAll(matrix, timer: timer)) }

@@ -1,7 +1,7 @@
 // Enclave bench: the tables and records `KernelBench` produces, as Markdown or JSON.
 
-public import Foundation
 import EnclaveEngine
+public import Foundation
 
 /// The results of a ``KernelBench`` run: a note, then sections of one table each (Markdown), or the flat list of
 /// records (JSON).

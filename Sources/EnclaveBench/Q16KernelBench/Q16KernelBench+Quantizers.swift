@@ -7,7 +7,9 @@ extension Q16KernelBench {
     /// Quantisation of one row of k floats to the int16 block formats, AVX2 and portable.
     public func measureQuantizers() -> [QuantizerResult] {
         var results: [QuantizerResult] = []
-        for (format, name, lengths) in [(Int32(ENC_ACT_Q16_32), "q16x32", [576, 640, 1536, 2048]), (Int32(ENC_ACT_Q16_256), "q16x256", [1024, 1536, 2048])] {
+        for (format, name, lengths) in [
+            (Int32(ENC_ACT_Q16_32), "q16x32", [576, 640, 1536, 2048]), (Int32(ENC_ACT_Q16_256), "q16x256", [1024, 1536, 2048]),
+        ] {
             for k in lengths {
                 let x = (0..<k).map { Float(($0 * 7919) % 1000) / 500 - 1 }
                 var out = [UInt8](repeating: 0, count: Int(enc_q16_activation_row_bytes(format, Int64(k))))

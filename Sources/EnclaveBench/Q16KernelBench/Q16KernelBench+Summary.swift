@@ -19,10 +19,13 @@ extension Q16KernelBench {
             let scalar = gflops(.int16Scalar, 1).map { r.gflops / $0 } ?? .nan
             let int8 = gflops(.int8, 1).map { r.gflops / $0 } ?? .nan
             let batched = (gflops(.int16AVX2, largest) ?? .nan) / r.gflops
-            lines.append("  " + key.padding(toLength: 30, withPad: " ", startingAt: 0) + String(format: " x%6.1f | x%6.1f | x%5.2f", scalar, int8, batched))
+            lines.append(
+                "  " + key.padding(toLength: 30, withPad: " ", startingAt: 0) + String(format: " x%6.1f | x%6.1f | x%5.2f", scalar, int8, batched)
+            )
             let sizes = Array(Set(same.filter { $0.kernel == .int16Packed && $0.n > 1 }.map(\.n))).sorted()
             guard let hot = gflops(.int16Packed, 1), let cold = gflops(.int16Packed, 1, cold: true) else { continue }
-            var line = "  " + key.padding(toLength: 30, withPad: " ", startingAt: 0)
+            var line =
+                "  " + key.padding(toLength: 30, withPad: " ", startingAt: 0)
                 + String(format: " x%5.2f | x%5.2f |", hot / r.gflops, cold / (gflops(.int16AVX2, 1, cold: true) ?? .nan))
             for n in sizes {
                 line += String(format: " n=%d x%5.2f", n, (gflops(.int16Packed, n) ?? .nan) / (gflops(.int16AVX2, n) ?? .nan))

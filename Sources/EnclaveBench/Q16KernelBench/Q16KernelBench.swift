@@ -75,7 +75,8 @@ public final class Q16KernelBench {
         var sink = SIMD4<UInt64>()
         for _ in 0..<5 {
             let start = DispatchTime.now().uptimeNanoseconds
-            var a = SIMD4<UInt64>(), b = SIMD4<UInt64>()
+            var a = SIMD4<UInt64>()
+            var b = SIMD4<UInt64>()
             var i = 0
             while i + 1 < count {
                 a &+= words[i]
@@ -125,10 +126,19 @@ public final class Q16KernelBench {
     private func packCopies(_ shape: Shape, copies: Int) -> Bool {
         let bytes = packedBytes(shape)
         guard bytes > 0, copies * bytes <= packedBufferBytes else { return false }
-        let type = Int32(shape.type.rawValue), rowBytes = Int64(shape.type.rowBytes(elements: shape.k)!)
+        let type = Int32(shape.type.rawValue)
+        let rowBytes = Int64(shape.type.rowBytes(elements: shape.k)!)
         for c in 0..<copies {
-            let ok = enc_q16_pack(type, buffer + c * shape.matrixBytes, rowBytes, Int64(shape.rows), Int64(shape.k), 0,
-                                  Int64(shape.rows), packedBuffer + c * bytes)
+            let ok = enc_q16_pack(
+                type,
+                buffer + c * shape.matrixBytes,
+                rowBytes,
+                Int64(shape.rows),
+                Int64(shape.k),
+                0,
+                Int64(shape.rows),
+                packedBuffer + c * bytes
+            )
             guard ok == 1 else { return false }
         }
         return true
@@ -150,16 +160,19 @@ public final class Q16KernelBench {
         let int8Stride: Int
 
         init(shape: Shape, columns: Int) {
-            let k = shape.k, type = Int32(shape.type.rawValue)
+            let k = shape.k
+            let type = Int32(shape.type.rawValue)
             var state: UInt32 = 77
             let x = (0..<k * columns).map { _ -> Float in
                 state = state &* 1_664_525 &+ 1_013_904_223
                 return Float(Int32(bitPattern: state) >> 8) / Float(1 << 23)
             }
-            let f16 = enc_q16_activation_format(type), f8 = enc_activation_format(type)
+            let f16 = enc_q16_activation_format(type)
+            let f8 = enc_activation_format(type)
             int16Stride = Int(enc_q16_activation_row_bytes(f16, Int64(k)))
             int8Stride = Int(enc_activation_row_bytes(f8, Int64(k)))
-            var a = [UInt8](repeating: 0, count: int16Stride * columns), b = [UInt8](repeating: 0, count: int8Stride * columns)
+            var a = [UInt8](repeating: 0, count: int16Stride * columns)
+            var b = [UInt8](repeating: 0, count: int8Stride * columns)
             let (s16, s8) = (int16Stride, int8Stride)
             x.withUnsafeBufferPointer { xs in
                 a.withUnsafeMutableBytes { out in
@@ -178,11 +191,13 @@ public final class Q16KernelBench {
         let limit = kernel == .int16AVX2 || kernel == .int16Packed ? Self.batchedRowLimit : Self.slowBatchedRowLimit
         let rows = n > 1 ? min(shape.rows, limit) : shape.rows
         let rowBytes = shape.type.rowBytes(elements: shape.k)!
-        let type = Int32(shape.type.rawValue), k = Int64(shape.k)
+        let type = Int32(shape.type.rawValue)
+        let k = Int64(shape.k)
         var y = [Float](repeating: 0, count: rows * n)
         var times: [Double] = []
         var copy = 0
-        let budget = UInt64(seconds * 1e9), begin = DispatchTime.now().uptimeNanoseconds
+        let budget = UInt64(seconds * 1e9)
+        let begin = DispatchTime.now().uptimeNanoseconds
         let input = kernel == .int8 ? inputs.int8 : inputs.int16
         let stride = Int64(kernel == .int8 ? inputs.int8Stride : inputs.int16Stride)
         y.withUnsafeMutableBufferPointer { out in
@@ -194,14 +209,49 @@ public final class Q16KernelBench {
                     let start = DispatchTime.now().uptimeNanoseconds
                     switch kernel {
                     case .int16AVX2:
-                        enc_q16_matmul_isa(Int32(ENC_ISA_AVX2), type, w, Int64(rowBytes), k, 0, Int64(rows), x.baseAddress!, stride,
-                                           Int64(n), out.baseAddress!, Int64(rows))
+                        enc_q16_matmul_isa(
+                            Int32(ENC_ISA_AVX2),
+                            type,
+                            w,
+                            Int64(rowBytes),
+                            k,
+                            0,
+                            Int64(rows),
+                            x.baseAddress!,
+                            stride,
+                            Int64(n),
+                            out.baseAddress!,
+                            Int64(rows)
+                        )
                     case .int16Packed:
-                        _ = enc_q16_matmul_packed_isa(Int32(ENC_ISA_AVX2), type, packed, k, 0, Int64(rows), x.baseAddress!, stride,
-                                                      Int64(n), out.baseAddress!, Int64(rows))
+                        _ = enc_q16_matmul_packed_isa(
+                            Int32(ENC_ISA_AVX2),
+                            type,
+                            packed,
+                            k,
+                            0,
+                            Int64(rows),
+                            x.baseAddress!,
+                            stride,
+                            Int64(n),
+                            out.baseAddress!,
+                            Int64(rows)
+                        )
                     case .int16Scalar:
-                        enc_q16_matmul_isa(Int32(ENC_ISA_SCALAR), type, w, Int64(rowBytes), k, 0, Int64(rows), x.baseAddress!, stride,
-                                           Int64(n), out.baseAddress!, Int64(rows))
+                        enc_q16_matmul_isa(
+                            Int32(ENC_ISA_SCALAR),
+                            type,
+                            w,
+                            Int64(rowBytes),
+                            k,
+                            0,
+                            Int64(rows),
+                            x.baseAddress!,
+                            stride,
+                            Int64(n),
+                            out.baseAddress!,
+                            Int64(rows)
+                        )
                     case .int8:
                         enc_matmul(type, w, Int64(rowBytes), k, 0, Int64(rows), x.baseAddress!, stride, Int64(n), out.baseAddress!, Int64(rows))
                     }
@@ -210,9 +260,21 @@ public final class Q16KernelBench {
             }
         }
         let t = Statistics.median(times)
-        return Result(model: shape.model, matrix: shape.matrix, type: shape.type.name, rows: rows, k: shape.k, kernel: kernel, n: n,
-                      cold: cold, microseconds: t * 1e6, p10Microseconds: Statistics.percentile(times, 10) * 1e6, repetitions: times.count,
-                      gflops: 2 * Double(rows * shape.k * n) / t / 1e9, weightGBps: Double(rows * rowBytes) / t / 1e9)
+        return Result(
+            model: shape.model,
+            matrix: shape.matrix,
+            type: shape.type.name,
+            rows: rows,
+            k: shape.k,
+            kernel: kernel,
+            n: n,
+            cold: cold,
+            microseconds: t * 1e6,
+            p10Microseconds: Statistics.percentile(times, 10) * 1e6,
+            repetitions: times.count,
+            gflops: 2 * Double(rows * shape.k * n) / t / 1e9,
+            weightGBps: Double(rows * rowBytes) / t / 1e9
+        )
     }
 
     /// Every measurement: the memory bandwidth, the quantisers, then each shape in ``Shape/all``. `line` gets

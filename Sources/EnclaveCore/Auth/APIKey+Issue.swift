@@ -21,13 +21,23 @@ extension APIKey {
     /// - Throws: ``KeyStoreError`` `invalidName` for a name that ``validateName(_:)`` rejects, `invalidScope`
     ///   for an empty set of scopes.
     public static func issue(
-        name: String, role: Role, scopes: Set<KeyScope> = KeyScope.defaultScopes, at date: Date = Date()
+        name: String,
+        role: Role,
+        scopes: Set<KeyScope> = KeyScope.defaultScopes,
+        at date: Date = Date()
     ) throws -> (key: APIKey, secret: APIKeySecret) {
         try validateName(name)
         guard !scopes.isEmpty else { throw KeyStoreError.invalidScope("(none)", known: KeyScope.all.map(\.rawValue)) }
         let secret = APIKeySecret.generate()
         let key = APIKey(
-            id: makeID(), name: name, prefix: secret.displayPrefix, hash: secret.hash, role: role, scopes: scopes, createdAt: date)
+            id: makeID(),
+            name: name,
+            prefix: secret.displayPrefix,
+            hash: secret.hash,
+            role: role,
+            scopes: scopes,
+            createdAt: date
+        )
         return (key, secret)
     }
 

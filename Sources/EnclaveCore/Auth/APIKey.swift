@@ -26,8 +26,15 @@ public struct APIKey: Sendable, Hashable, Identifiable {
 
     /// Creates a key record.
     public init(
-        id: String, name: String, prefix: String, hash: KeyHash, role: Role, scopes: Set<KeyScope> = KeyScope.defaultScopes,
-        createdAt: Date, lastUsedAt: Date? = nil, revokedAt: Date? = nil
+        id: String,
+        name: String,
+        prefix: String,
+        hash: KeyHash,
+        role: Role,
+        scopes: Set<KeyScope> = KeyScope.defaultScopes,
+        createdAt: Date,
+        lastUsedAt: Date? = nil,
+        revokedAt: Date? = nil
     ) {
         self.id = id
         self.name = name

@@ -1,7 +1,7 @@
 // Enclave: the SHA-256 of an API key secret.
 
-import Foundation
 import Crypto
+import Foundation
 
 /// The SHA-256 digest of an API key's secret. Equality is constant-time, so comparing a presented key's
 /// hash with a stored one leaks nothing through timing.

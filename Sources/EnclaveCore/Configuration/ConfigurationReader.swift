@@ -23,8 +23,12 @@ struct ConfigurationReader {
             let keyPath = path.isEmpty ? key : "\(path).\(key)"
             guard allowed.contains(key) else {
                 throw ConfigurationError(
-                    .unknownKey, source: source, line: keyNode.mark?.line, key: keyPath,
-                    problem: "unknown key (known keys here: \(allowed.joined(separator: ", ")))")
+                    .unknownKey,
+                    source: source,
+                    line: keyNode.mark?.line,
+                    key: keyPath,
+                    problem: "unknown key (known keys here: \(allowed.joined(separator: ", ")))"
+                )
             }
             guard entries[key] == nil else {
                 throw ConfigurationError(.invalidValue, source: source, line: keyNode.mark?.line, key: keyPath, problem: "duplicate key")
@@ -57,8 +61,12 @@ struct ConfigurationReader {
             return try EnvironmentSubstitution.apply(to: scalar.string, environment: environment)
         } catch .undefined(let name) {
             throw ConfigurationError(
-                .undefinedVariable, source: source, line: node.mark?.line, key: path,
-                problem: "the environment variable \(name) is not set (write ${\(name):-default} for a fallback)")
+                .undefinedVariable,
+                source: source,
+                line: node.mark?.line,
+                key: path,
+                problem: "the environment variable \(name) is not set (write ${\(name):-default} for a fallback)"
+            )
         } catch .malformed(let problem) {
             throw invalid(node, path, problem)
         }
@@ -94,8 +102,10 @@ struct ConfigurationReader {
         let text = try string(node, at: path)
         guard let value = ByteCount.parse(text), range.contains(value) else {
             throw invalid(
-                node, path,
-                "expected a size in bytes from \(range.lowerBound) to \(range.upperBound), such as 1048576 or 1MiB, got '\(text)'")
+                node,
+                path,
+                "expected a size in bytes from \(range.lowerBound) to \(range.upperBound), such as 1048576 or 1MiB, got '\(text)'"
+            )
         }
         return value
     }

@@ -29,7 +29,10 @@ extension EnclaveConfiguration {
         }
         if let value = entries["max_connections_per_client"] {
             server.maxConnectionsPerClient = try reader.int(
-                value, at: "server.max_connections_per_client", in: ServerSettings.connectionRange)
+                value,
+                at: "server.max_connections_per_client",
+                in: ServerSettings.connectionRange
+            )
         }
         guard server.maxConnectionsPerClient > server.maxConnections else { return }
         guard let perClient = entries["max_connections_per_client"] else {
@@ -38,7 +41,9 @@ extension EnclaveConfiguration {
             return
         }
         throw reader.invalid(
-            perClient, "server.max_connections_per_client",
-            "must not be larger than server.max_connections (\(server.maxConnections)), got \(server.maxConnectionsPerClient)")
+            perClient,
+            "server.max_connections_per_client",
+            "must not be larger than server.max_connections (\(server.maxConnections)), got \(server.maxConnectionsPerClient)"
+        )
     }
 }

@@ -20,7 +20,11 @@ extension EnclaveConfiguration {
             throw ConfigurationError(.unreadable, source: path, line: nil, key: nil, problem: "cannot read the file (\(error.localizedDescription))")
         }
         return try EnclaveConfiguration(
-            yaml: text, source: path, baseDirectory: url.deletingLastPathComponent().path, environment: environment)
+            yaml: text,
+            source: path,
+            baseDirectory: url.deletingLastPathComponent().path,
+            environment: environment
+        )
     }
 
     /// Parses a configuration from YAML text. Keys that are absent keep their defaults.
@@ -90,7 +94,13 @@ extension EnclaveConfiguration {
             let path = "models[\(index)]"
             let entries = try reader.mapping(element, at: path, allowed: ["id", "file", "context_length", "kv_budget", "threads"])
             guard let fileNode = entries["file"] else {
-                throw ConfigurationError(.missingKey, source: reader.source, line: element.mark?.line, key: "\(path).file", problem: "every model needs a file")
+                throw ConfigurationError(
+                    .missingKey,
+                    source: reader.source,
+                    line: element.mark?.line,
+                    key: "\(path).file",
+                    problem: "every model needs a file"
+                )
             }
             var model = ModelConfiguration(file: resolve(try reader.nonEmptyString(fileNode, at: "\(path).file")))
             if let idNode = entries["id"] {
@@ -120,7 +130,10 @@ extension EnclaveConfiguration {
 
     private static func readLimits(_ node: Node, into limits: inout LimitsConfiguration, reader: ConfigurationReader) throws {
         let entries = try reader.mapping(
-            node, at: "limits", allowed: ["max_body_bytes", "max_tokens", "queue_length", "queue_length_per_principal"])
+            node,
+            at: "limits",
+            allowed: ["max_body_bytes", "max_tokens", "queue_length", "queue_length_per_principal"]
+        )
         if let value = entries["max_body_bytes"] {
             limits.maxBodyBytes = try reader.byteCount(value, at: "limits.max_body_bytes", in: 1024...(1 << 30))
         }

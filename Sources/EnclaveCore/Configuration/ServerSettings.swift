@@ -37,8 +37,12 @@ public struct ServerSettings: Sendable, Hashable {
     /// Creates settings: 30 s of shutdown grace, 10 s for a head, 60 s for a body, 60 s idle, 1024
     /// connections, 256 per client address.
     public init(
-        shutdownGraceSeconds: Double = 30, requestHeadTimeoutSeconds: Double = 10, requestBodyTimeoutSeconds: Double = 60,
-        idleTimeoutSeconds: Double = 60, maxConnections: Int = 1024, maxConnectionsPerClient: Int = 256
+        shutdownGraceSeconds: Double = 30,
+        requestHeadTimeoutSeconds: Double = 10,
+        requestBodyTimeoutSeconds: Double = 60,
+        idleTimeoutSeconds: Double = 60,
+        maxConnections: Int = 1024,
+        maxConnectionsPerClient: Int = 256
     ) {
         self.shutdownGraceSeconds = shutdownGraceSeconds
         self.requestHeadTimeoutSeconds = requestHeadTimeoutSeconds

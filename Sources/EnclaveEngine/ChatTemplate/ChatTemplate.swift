@@ -1,6 +1,6 @@
 // Enclave: a model's chat template, parsed once and rendered per request.
 
-import Foundation
+public import Foundation
 
 /// A model's chat template: the Jinja program in `tokenizer.chat_template` that turns a conversation into the prompt
 /// text the model was trained on.
@@ -49,9 +49,14 @@ public struct ChatTemplate: Sendable {
     /// - Returns: The prompt text.
     /// - Throws: ``ChatTemplateError``: ``ChatTemplateError/Code/raised`` with the template's own message when it
     ///   refuses the conversation (e.g. roles that do not alternate), otherwise a runtime or limit error.
-    public func render(messages: [ChatMessage], addGenerationPrompt: Bool, bosToken: String, eosToken: String,
-        variables: [String: ChatTemplateValue] = [:], now: Date = Date()) throws(ChatTemplateError) -> String
-    {
+    public func render(
+        messages: [ChatMessage],
+        addGenerationPrompt: Bool,
+        bosToken: String,
+        eosToken: String,
+        variables: [String: ChatTemplateValue] = [:],
+        now: Date = Date()
+    ) throws(ChatTemplateError) -> String {
         var context: [String: ChatTemplateValue] = [
             "messages": .array(messages.map { .object([.init("role", .string($0.role)), .init("content", .string($0.content))]) }),
             "add_generation_prompt": .bool(addGenerationPrompt),

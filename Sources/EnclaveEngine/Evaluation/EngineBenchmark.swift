@@ -69,9 +69,12 @@ public struct EngineBenchmark: Sendable {
         let c = configuration
         let maxConcurrency = c.concurrency.max() ?? 1
         var runnerConfig = RunnerConfiguration(
-            threads: c.threads, kvBudgetBytes: c.kvBudgetBytes,
+            threads: c.threads,
+            kvBudgetBytes: c.kvBudgetBytes,
             contextLength: max(2048, c.sharedPrefixTokens + 64, c.promptTokens + c.decodeTokens + 8),
-            maxBatchTokens: max(512, maxConcurrency), maxSequences: maxConcurrency)
+            maxBatchTokens: max(512, maxConcurrency),
+            maxSequences: maxConcurrency
+        )
         runnerConfig.activationPrecision = c.activationPrecision
         let runner = try BatchRunner(model: model, configuration: runnerConfig)
         defer { runner.shutdown() }
@@ -129,12 +132,18 @@ public struct EngineBenchmark: Sendable {
         log(String(format: "TTFT with a %d-token prefix: cached %.1f ms, uncached %.1f ms", c.sharedPrefixTokens, median(cached), median(uncached)))
 
         return Result(
-            model: model.name, threads: c.threads, activationPrecision: c.activationPrecision.rawValue,
-            prefillTokS: median(prefill), decodeTokS: median(decode), aggregateTokS: aggregate,
-            ttftCachedMs: median(cached), ttftUncachedMs: median(uncached),
+            model: model.name,
+            threads: c.threads,
+            activationPrecision: c.activationPrecision.rawValue,
+            prefillTokS: median(prefill),
+            decodeTokS: median(decode),
+            aggregateTokS: aggregate,
+            ttftCachedMs: median(cached),
+            ttftUncachedMs: median(uncached),
             peakRssMiB: Double(Self.peakResidentBytes()) / 1_048_576,
             modelFileMiB: Double(model.file.fileSize) / 1_048_576,
-            kvBudgetMiB: Double(c.kvBudgetBytes) / 1_048_576)
+            kvBudgetMiB: Double(c.kvBudgetBytes) / 1_048_576
+        )
     }
 
     /// Seconds to the first token and to the end of one request.
@@ -170,7 +179,7 @@ struct PromptSource {
 
     mutating func next(_ count: Int) -> [Int32] {
         (0..<count).map { _ in
-            state = state &* 6364136223846793005 &+ 1442695040888963407
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
             let low = min(1000, vocabularySize / 2)
             return Int32(low + Int((state >> 33) % UInt64(vocabularySize - low)))
         }

@@ -83,8 +83,14 @@ public struct PerplexityEvaluator {
             }
             progress(w + 1, windows)
         }
-        return PerplexityResult(perplexity: exp(nll / Double(count)), tokens: tokens.count, scored: count, windows: windows,
-                                windowSize: n, seconds: Date().timeIntervalSince(start))
+        return PerplexityResult(
+            perplexity: exp(nll / Double(count)),
+            tokens: tokens.count,
+            scored: count,
+            windows: windows,
+            windowSize: n,
+            seconds: Date().timeIntervalSince(start)
+        )
     }
 
     /// log(softmax(logits)[index]), computed in double precision.

@@ -11,7 +11,11 @@ struct GGUFCursor {
 
     mutating func need(_ n: Int, _ what: @autoclosure () -> String) throws {
         guard n >= 0, n <= remaining else {
-            throw GGUFError(.truncated, "file ends at byte \(end) while reading \(what()) at byte \(offset) (needs \(n) bytes); the download may be incomplete", file: file)
+            throw GGUFError(
+                .truncated,
+                "file ends at byte \(end) while reading \(what()) at byte \(offset) (needs \(n) bytes); the download may be incomplete",
+                file: file
+            )
         }
     }
 

@@ -58,12 +58,18 @@ public final class GGUFFile: Sendable {
         // Each key-value pair takes at least 8 (key length) + 4 (type) + 1 bytes; each tensor info at least 8+4+8+4+8.
         // A plausible count that does not fit means a cut-off download; an absurd one means corruption.
         guard kvCount <= UInt64(cursor.remaining / 13) else {
-            throw GGUFError(kvCount < 1 << 20 ? .truncated : .corrupt,
-                            "metadata count \(kvCount) cannot fit in a \(mapping.count)-byte file; the download may be incomplete or the file corrupt", file: file)
+            throw GGUFError(
+                kvCount < 1 << 20 ? .truncated : .corrupt,
+                "metadata count \(kvCount) cannot fit in a \(mapping.count)-byte file; the download may be incomplete or the file corrupt",
+                file: file
+            )
         }
         guard tensorCount <= UInt64(cursor.remaining / 32) else {
-            throw GGUFError(tensorCount < 1 << 20 ? .truncated : .corrupt,
-                            "tensor count \(tensorCount) cannot fit in a \(mapping.count)-byte file; the download may be incomplete or the file corrupt", file: file)
+            throw GGUFError(
+                tensorCount < 1 << 20 ? .truncated : .corrupt,
+                "tensor count \(tensorCount) cannot fit in a \(mapping.count)-byte file; the download may be incomplete or the file corrupt",
+                file: file
+            )
         }
 
         var keys = [String]()
@@ -88,7 +94,12 @@ public final class GGUFFile: Sendable {
         }
         self.alignment = alignment
 
-        struct RawInfo { let name: String; let shape: [Int]; let type: GGMLType; let offset: UInt64 }
+        struct RawInfo {
+            let name: String
+            let shape: [Int]
+            let type: GGMLType
+            let offset: UInt64
+        }
         var raw = [RawInfo]()
         raw.reserveCapacity(Int(tensorCount))
         for i in 0..<Int(tensorCount) {
@@ -121,7 +132,11 @@ public final class GGUFFile: Sendable {
         self.dataOffset = dataOffset
         let dataSize = mapping.count - dataOffset
         guard dataSize >= 0 || raw.isEmpty else {
-            throw GGUFError(.truncated, "file ends at byte \(mapping.count) before tensor data starts at \(dataOffset); the download may be incomplete", file: file)
+            throw GGUFError(
+                .truncated,
+                "file ends at byte \(mapping.count) before tensor data starts at \(dataOffset); the download may be incomplete",
+                file: file
+            )
         }
 
         var tensors = [GGUFTensorInfo]()
@@ -135,7 +150,11 @@ public final class GGUFFile: Sendable {
                 throw GGUFError(.unsupportedType, "tensor '\(info.name)' has unknown ggml type id \(info.type.rawValue)", file: file)
             }
             guard let rowBytes = info.type.rowBytes(elements: info.shape[0]) else {
-                throw GGUFError(.corrupt, "tensor '\(info.name)' (\(info.type)) has a row length \(info.shape[0]) that is not a multiple of the block size \(info.type.blockSize)", file: file)
+                throw GGUFError(
+                    .corrupt,
+                    "tensor '\(info.name)' (\(info.type)) has a row length \(info.shape[0]) that is not a multiple of the block size \(info.type.blockSize)",
+                    file: file
+                )
             }
             let rows = info.shape.dropFirst().reduce(1, *)
             let (bytes, overflow) = rowBytes.multipliedReportingOverflow(by: rows)
@@ -146,11 +165,22 @@ public final class GGUFFile: Sendable {
                 throw GGUFError(.corrupt, "tensor '\(info.name)' offset \(info.offset) is not aligned to \(alignment)", file: file)
             }
             guard info.offset <= UInt64(max(dataSize, 0)), bytes <= max(dataSize, 0) - Int(info.offset) else {
-                throw GGUFError(.truncated, "tensor '\(info.name)' (\(bytes) bytes at data offset \(info.offset)) extends past the end of the file (\(mapping.count) bytes); the download may be incomplete", file: file)
+                throw GGUFError(
+                    .truncated,
+                    "tensor '\(info.name)' (\(bytes) bytes at data offset \(info.offset)) extends past the end of the file (\(mapping.count) bytes); the download may be incomplete",
+                    file: file
+                )
             }
             index[info.name] = tensors.count
-            tensors.append(GGUFTensorInfo(name: info.name, shape: info.shape, type: info.type,
-                                          fileOffset: dataOffset + Int(info.offset), byteCount: bytes))
+            tensors.append(
+                GGUFTensorInfo(
+                    name: info.name,
+                    shape: info.shape,
+                    type: info.type,
+                    fileOffset: dataOffset + Int(info.offset),
+                    byteCount: bytes
+                )
+            )
         }
         self.tensors = tensors
         self.index = index

@@ -1,6 +1,6 @@
 // Enclave: writes GGUF version 3 files (used by tests and tools to make synthetic models).
 
-import Foundation
+public import Foundation
 
 /// Builds a GGUF v3 file in memory: metadata, tensor infos and aligned tensor data.
 ///
@@ -39,7 +39,10 @@ public struct GGUFWriter: Sendable {
         var out = Data()
         func u32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) } }
         func u64(_ v: UInt64) { withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) } }
-        func str(_ s: String) { u64(UInt64(s.utf8.count)); out.append(contentsOf: Array(s.utf8)) }
+        func str(_ s: String) {
+            u64(UInt64(s.utf8.count))
+            out.append(contentsOf: Array(s.utf8))
+        }
         func typeID(_ v: GGUFValue) -> UInt32 {
             switch v {
             case .uint8: 0

@@ -3,6 +3,7 @@
 import Dispatch
 import Foundation
 import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -48,8 +49,14 @@ public final class BatchRunner: Sendable {
         modelConfiguration = model.configuration
         let cache = try KVCache(configuration: model.configuration, budgetBytes: config.kvBudgetBytes, blockSize: config.blockSize)
         let pool = ThreadPool(threads: config.threads)
-        let transformer = Transformer(configuration: model.configuration, weights: model.weights, cache: cache, pool: pool,
-                                      maxBatch: config.maxBatchTokens, maxContext: config.contextLength)
+        let transformer = Transformer(
+            configuration: model.configuration,
+            weights: model.weights,
+            cache: cache,
+            pool: pool,
+            maxBatch: config.maxBatchTokens,
+            maxContext: config.contextLength
+        )
         transformer.activationPrecision = config.activationPrecision
         core = RunnerCore(transformer: transformer, configuration: config)
         state = Mutex(State())
@@ -81,10 +88,16 @@ public final class BatchRunner: Sendable {
         // Overflow-safe: `maxTokens` may come from a client (this target is built without overflow checks).
         let (needed, overflow) = request.prompt.count.addingReportingOverflow(request.maxTokens)
         guard !overflow, needed <= configuration.contextLength else {
-            throw ModelError(.contextLengthExceeded, "the prompt has \(request.prompt.count) tokens and \(request.maxTokens) more were requested, but the context holds \(configuration.contextLength)")
+            throw ModelError(
+                .contextLengthExceeded,
+                "the prompt has \(request.prompt.count) tokens and \(request.maxTokens) more were requested, but the context holds \(configuration.contextLength)"
+            )
         }
         guard needed <= kvCapacity else {
-            throw ModelError(.outOfMemory, "the prompt and completion need \(needed) positions but the whole KV cache holds \(kvCapacity); raise the KV budget")
+            throw ModelError(
+                .outOfMemory,
+                "the prompt and completion need \(needed) positions but the whole KV cache holds \(kvCapacity); raise the KV budget"
+            )
         }
         let sampler = try Sampler(parameters: request.sampling, vocabularySize: vocabulary)
         guard !stopping.load(ordering: .relaxed) else {

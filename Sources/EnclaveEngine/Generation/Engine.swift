@@ -49,12 +49,20 @@ public final class Engine: Sendable {
         let bos = tokenizer.bosTokenID.map { tokenizer.tokenText($0) } ?? ""
         let eos = tokenizer.eosTokenID.map { tokenizer.tokenText($0) } ?? ""
         do {
-            _ = try template.render(messages: [.system("s"), .user("u"), .assistant("a"), .user("u")],
-                                    addGenerationPrompt: true, bosToken: bos, eosToken: eos)
+            _ = try template.render(
+                messages: [.system("s"), .user("u"), .assistant("a"), .user("u")],
+                addGenerationPrompt: true,
+                bosToken: bos,
+                eosToken: eos
+            )
         } catch {
             // Some templates refuse system messages; a plain conversation must work.
-            _ = try template.render(messages: [.user("u"), .assistant("a"), .user("u")],
-                                    addGenerationPrompt: true, bosToken: bos, eosToken: eos)
+            _ = try template.render(
+                messages: [.user("u"), .assistant("a"), .user("u")],
+                addGenerationPrompt: true,
+                bosToken: bos,
+                eosToken: eos
+            )
         }
     }
 
@@ -99,7 +107,10 @@ public final class Engine: Sendable {
     ///   the context (before any compute), and the runner's other admission errors.
     public func generate(prompt: [Int32], options: GenerationOptions) throws -> AsyncThrowingStream<GenerationEvent, any Error> {
         guard prompt.count < contextLength else {
-            throw ModelError(.contextLengthExceeded, "the prompt has \(prompt.count) tokens but the context holds \(contextLength) (prompt plus completion)")
+            throw ModelError(
+                .contextLengthExceeded,
+                "the prompt has \(prompt.count) tokens but the context holds \(contextLength) (prompt plus completion)"
+            )
         }
         let maxTokens = options.maxTokens ?? (contextLength - prompt.count)
         let stopTokens = tokenizer.endOfGenerationTokenIDs
@@ -121,13 +132,16 @@ public final class Engine: Sendable {
                     case .token(let sampled):
                         if stopTokens.contains(sampled.id) { continue }
                         usage.completionTokens += 1
-                        pending.append(GeneratedToken(
-                            id: sampled.id,
-                            bytes: tokenizer.tokenBytes(sampled.id, renderSpecial: false),
-                            logprob: sampled.logprob,
-                            alternatives: sampled.topLogprobs.map {
-                                .init(id: $0.id, bytes: tokenizer.tokenBytes($0.id, renderSpecial: false), logprob: $0.logprob)
-                            }))
+                        pending.append(
+                            GeneratedToken(
+                                id: sampled.id,
+                                bytes: tokenizer.tokenBytes(sampled.id, renderSpecial: false),
+                                logprob: sampled.logprob,
+                                alternatives: sampled.topLogprobs.map {
+                                    .init(id: $0.id, bytes: tokenizer.tokenBytes($0.id, renderSpecial: false), logprob: $0.logprob)
+                                }
+                            )
+                        )
                         let output = matcher.feed(detokenizer.append(sampled.id))
                         if !output.text.isEmpty || output.stopString != nil {
                             continuation.yield(.text(output.text, tokens: pending))

@@ -75,11 +75,17 @@ final class RunnerCore: @unchecked Sendable {
 
     private func dropCancelled() {
         running.removeAll { s in
-            if s.isCancelled { finish(s, .cancelled); return true }
+            if s.isCancelled {
+                finish(s, .cancelled)
+                return true
+            }
             return false
         }
         waiting.removeAll { s in
-            if s.isCancelled { finish(s, .cancelled, release: false); return true }
+            if s.isCancelled {
+                finish(s, .cancelled, release: false)
+                return true
+            }
             return false
         }
     }
@@ -134,7 +140,11 @@ final class RunnerCore: @unchecked Sendable {
                 s.blocks.append(b)
                 continue
             }
-            guard let victim = running.filter({ $0 !== s && $0.admissionTicket > s.admissionTicket }).max(by: { $0.admissionTicket < $1.admissionTicket }) else {
+            guard
+                let victim = running.filter({ $0 !== s && $0.admissionTicket > s.admissionTicket }).max(by: {
+                    $0.admissionTicket < $1.admissionTicket
+                })
+            else {
                 return false
             }
             preempt(victim)

@@ -36,20 +36,31 @@ public enum SwiftQ4_1Kernel {
     public static func expand(_ x: UnsafeRawPointer, blocks: Int, into out: UnsafeMutablePointer<ExpandedBlock>) {
         for b in 0..<blocks {
             let p = x + b * activationBlockBytes
-            var even = SIMD16<Int16>(), odd = SIMD16<Int16>()
+            var even = SIMD16<Int16>()
+            var odd = SIMD16<Int16>()
             for i in 0..<16 {
                 even[i] = Int16(p.load(fromByteOffset: 8 + 2 * i, as: Int8.self))
                 odd[i] = Int16(p.load(fromByteOffset: 9 + 2 * i, as: Int8.self))
             }
-            out[b] = ExpandedBlock(even: even, odd: odd, d: p.loadUnaligned(as: Float.self),
-                                   s: p.loadUnaligned(fromByteOffset: 4, as: Float.self))
+            out[b] = ExpandedBlock(
+                even: even,
+                odd: odd,
+                d: p.loadUnaligned(as: Float.self),
+                s: p.loadUnaligned(fromByteOffset: 4, as: Float.self)
+            )
         }
     }
 
     /// y[r] = dot(weight row r, x) for r in `rows` (`w` points at row 0, rows `rowBytes` apart, `blocks` Q4_1
     /// blocks per row), two rows per pass.
-    public static func matvec(_ w: UnsafeRawPointer, rowBytes: Int, blocks: Int, rows: Range<Int>,
-                              x: UnsafePointer<ExpandedBlock>, y: UnsafeMutablePointer<Float>) {
+    public static func matvec(
+        _ w: UnsafeRawPointer,
+        rowBytes: Int,
+        blocks: Int,
+        rows: Range<Int>,
+        x: UnsafePointer<ExpandedBlock>,
+        y: UnsafeMutablePointer<Float>
+    ) {
         var r = rows.lowerBound
         while r + 2 <= rows.upperBound {
             let (a, b) = dot2(w + r * rowBytes, w + (r + 1) * rowBytes, blocks: blocks, x: x)
@@ -94,11 +105,14 @@ public enum SwiftQ4_1Kernel {
 
     @inline(__always)
     static func dot2(_ w0: UnsafeRawPointer, _ w1: UnsafeRawPointer, blocks: Int, x: UnsafePointer<ExpandedBlock>) -> (Float, Float) {
-        var acc0 = SIMD8<Float>(), acc1 = SIMD8<Float>()
-        var min0: Float = 0, min1: Float = 0
+        var acc0 = SIMD8<Float>()
+        var acc1 = SIMD8<Float>()
+        var min0: Float = 0
+        var min1: Float = 0
         for b in 0..<blocks {
             let xb = x[b]
-            let p0 = w0 + b * weightBlockBytes, p1 = w1 + b * weightBlockBytes
+            let p0 = w0 + b * weightBlockBytes
+            let p1 = w1 + b * weightBlockBytes
             acc0 += blockDot(p0, xb) * SIMD8<Float>(repeating: half(p0, 0) * xb.d)
             acc1 += blockDot(p1, xb) * SIMD8<Float>(repeating: half(p1, 0) * xb.d)
             min0 += half(p0, 2) * xb.s

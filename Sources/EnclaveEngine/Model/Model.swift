@@ -24,7 +24,10 @@ public final class Model: Sendable {
         weights = try ModelWeights(file: file, configuration: configuration)
         tokenizer = try TokenizerLoader.load(from: file.metadata)
         guard tokenizer.vocabularySize <= configuration.vocabularySize else {
-            throw ModelError(.invalidHyperparameter, "\(path): the tokenizer has \(tokenizer.vocabularySize) tokens but the embedding table only \(configuration.vocabularySize) rows")
+            throw ModelError(
+                .invalidHyperparameter,
+                "\(path): the tokenizer has \(tokenizer.vocabularySize) tokens but the embedding table only \(configuration.vocabularySize) rows"
+            )
         }
     }
 

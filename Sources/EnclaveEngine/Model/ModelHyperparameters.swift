@@ -110,7 +110,8 @@ public struct ModelHyperparameters: Sendable, Equatable {
             slidingWindowPattern = try m.optionalInt("\(p).attention.sliding_window_pattern", in: 1...64) ?? 6
             embeddingScale = Float(embeddingLength).squareRoot()
             // 27B (62 layers) scales by n_embd/n_head; the others by head_dim (HF query_pre_attn_scalar).
-            attentionScale = layerCount == 62
+            attentionScale =
+                layerCount == 62
                 ? 1 / (Float(embeddingLength) / Float(headCount)).squareRoot()
                 : 1 / Float(headDim).squareRoot()
         }

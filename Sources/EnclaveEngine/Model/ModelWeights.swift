@@ -50,24 +50,26 @@ public struct ModelWeights: Sendable {
         for i in 0..<c.layerCount {
             let p = "blk.\(i)."
             let gemma = c.architecture == .gemma3
-            layers.append(LayerWeights(
-                attentionNorm: try file.vector(p + "attn_norm.weight", count: d),
-                wq: try file.matrix(p + "attn_q.weight", rows: c.queryLength, columns: d),
-                wk: try file.matrix(p + "attn_k.weight", rows: c.kvLength, columns: d),
-                wv: try file.matrix(p + "attn_v.weight", rows: c.kvLength, columns: d),
-                wo: try file.matrix(p + "attn_output.weight", rows: d, columns: c.queryLength),
-                qBias: try file.optionalVector(p + "attn_q.bias", count: c.queryLength),
-                kBias: try file.optionalVector(p + "attn_k.bias", count: c.kvLength),
-                vBias: try file.optionalVector(p + "attn_v.bias", count: c.kvLength),
-                qNorm: gemma ? try file.vector(p + "attn_q_norm.weight", count: c.headDim) : nil,
-                kNorm: gemma ? try file.vector(p + "attn_k_norm.weight", count: c.headDim) : nil,
-                postAttentionNorm: gemma ? try file.vector(p + "post_attention_norm.weight", count: d) : nil,
-                ffnNorm: try file.vector(p + "ffn_norm.weight", count: d),
-                wGate: try file.matrix(p + "ffn_gate.weight", rows: c.feedForwardLength, columns: d),
-                wUp: try file.matrix(p + "ffn_up.weight", rows: c.feedForwardLength, columns: d),
-                wDown: try file.matrix(p + "ffn_down.weight", rows: d, columns: c.feedForwardLength),
-                postFFNNorm: gemma ? try file.vector(p + "post_ffw_norm.weight", count: d) : nil
-            ))
+            layers.append(
+                LayerWeights(
+                    attentionNorm: try file.vector(p + "attn_norm.weight", count: d),
+                    wq: try file.matrix(p + "attn_q.weight", rows: c.queryLength, columns: d),
+                    wk: try file.matrix(p + "attn_k.weight", rows: c.kvLength, columns: d),
+                    wv: try file.matrix(p + "attn_v.weight", rows: c.kvLength, columns: d),
+                    wo: try file.matrix(p + "attn_output.weight", rows: d, columns: c.queryLength),
+                    qBias: try file.optionalVector(p + "attn_q.bias", count: c.queryLength),
+                    kBias: try file.optionalVector(p + "attn_k.bias", count: c.kvLength),
+                    vBias: try file.optionalVector(p + "attn_v.bias", count: c.kvLength),
+                    qNorm: gemma ? try file.vector(p + "attn_q_norm.weight", count: c.headDim) : nil,
+                    kNorm: gemma ? try file.vector(p + "attn_k_norm.weight", count: c.headDim) : nil,
+                    postAttentionNorm: gemma ? try file.vector(p + "post_attention_norm.weight", count: d) : nil,
+                    ffnNorm: try file.vector(p + "ffn_norm.weight", count: d),
+                    wGate: try file.matrix(p + "ffn_gate.weight", rows: c.feedForwardLength, columns: d),
+                    wUp: try file.matrix(p + "ffn_up.weight", rows: c.feedForwardLength, columns: d),
+                    wDown: try file.matrix(p + "ffn_down.weight", rows: d, columns: c.feedForwardLength),
+                    postFFNNorm: gemma ? try file.vector(p + "post_ffw_norm.weight", count: d) : nil
+                )
+            )
         }
         self.layers = layers
         if packMatrices && enc_isa_detected() >= Int32(ENC_ISA_AVX2) {
@@ -108,9 +110,11 @@ public struct ModelWeights: Sendable {
             let step = max(8, packingJobBytes / max(1, t.matrix.rowBytes) / 8 * 8)
             for r0 in stride(from: 0, to: t.matrix.rows, by: step) { jobs.append((i, r0..<min(t.matrix.rows, r0 + step))) }
         }
-        let work = jobs, all = targets
+        let work = jobs
+        let all = targets
         DispatchQueue.concurrentPerform(iterations: work.count) { j in
-            let job = work[j], target = all[job.target]
+            let job = work[j]
+            let target = all[job.target]
             target.storage.fill(from: target.matrix, rows: job.rows)
             target.matrix.releaseMappedPages(rows: job.rows)
         }
@@ -123,9 +127,23 @@ public struct ModelWeights: Sendable {
 extension LayerWeights {
     /// The same layer with `transform` applied to each of its seven matrices.
     func replacingMatrices(_ transform: (WeightMatrix) -> WeightMatrix) -> LayerWeights {
-        LayerWeights(attentionNorm: attentionNorm, wq: transform(wq), wk: transform(wk), wv: transform(wv), wo: transform(wo),
-                     qBias: qBias, kBias: kBias, vBias: vBias, qNorm: qNorm, kNorm: kNorm,
-                     postAttentionNorm: postAttentionNorm, ffnNorm: ffnNorm,
-                     wGate: transform(wGate), wUp: transform(wUp), wDown: transform(wDown), postFFNNorm: postFFNNorm)
+        LayerWeights(
+            attentionNorm: attentionNorm,
+            wq: transform(wq),
+            wk: transform(wk),
+            wv: transform(wv),
+            wo: transform(wo),
+            qBias: qBias,
+            kBias: kBias,
+            vBias: vBias,
+            qNorm: qNorm,
+            kNorm: kNorm,
+            postAttentionNorm: postAttentionNorm,
+            ffnNorm: ffnNorm,
+            wGate: transform(wGate),
+            wUp: transform(wUp),
+            wDown: transform(wDown),
+            postFFNNorm: postFFNNorm
+        )
     }
 }

@@ -1,6 +1,7 @@
 // Enclave: a weight matrix read in place from the mapped model file, with an optional packed copy.
 
 import CEnclaveKernels
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -44,7 +45,8 @@ public struct WeightMatrix: @unchecked Sendable {
         init?(type: GGMLType, rows: Int, columns: Int) {
             let count = Int(enc_q16_packed_bytes(Int32(type.rawValue), Int64(rows), Int64(columns)))
             guard count > 0, let pointer = mmap(nil, count, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
-                  pointer != MAP_FAILED else { return nil }
+                pointer != MAP_FAILED
+            else { return nil }
             storage = pointer
             bytes = UnsafeRawPointer(pointer)
             byteCount = count
@@ -60,8 +62,16 @@ public struct WeightMatrix: @unchecked Sendable {
             let start = range.lowerBound / 8 * groupBytes / page * page
             let end = min(byteCount, (range.upperBound + 7) / 8 * groupBytes)
             if end > start { _ = madvise(storage + start, end - start, Self.populateWrite) }
-            let ok = enc_q16_pack(Int32(matrix.type.rawValue), matrix.data, Int64(matrix.rowBytes), Int64(matrix.rows),
-                                  Int64(matrix.columns), Int64(range.lowerBound), Int64(range.upperBound), storage)
+            let ok = enc_q16_pack(
+                Int32(matrix.type.rawValue),
+                matrix.data,
+                Int64(matrix.rowBytes),
+                Int64(matrix.rows),
+                Int64(matrix.columns),
+                Int64(range.lowerBound),
+                Int64(range.upperBound),
+                storage
+            )
             precondition(ok == 1, "\(matrix.name): packing rows \(range) failed")
         }
 
@@ -108,7 +118,8 @@ public struct WeightMatrix: @unchecked Sendable {
         let page = Int(sysconf(Int32(_SC_PAGESIZE)))
         let start = Int(bitPattern: data) + range.lowerBound * rowBytes
         let end = Int(bitPattern: data) + range.upperBound * rowBytes
-        let first = (start + page - 1) / page * page, last = end / page * page
+        let first = (start + page - 1) / page * page
+        let last = end / page * page
         guard last > first, let pointer = UnsafeMutableRawPointer(bitPattern: first) else { return }
         madvise(pointer, last - first, MADV_DONTNEED)
     }
@@ -138,10 +149,16 @@ extension GGUFFile {
 
     func matrix(_ info: GGUFTensorInfo, rows: Int, columns: Int) throws -> WeightMatrix {
         guard info.shape == [columns, rows] || (rows == 1 && info.shape == [columns]) else {
-            throw ModelError(.badTensorShape, "\(path): tensor '\(info.name)' has shape \(info.shape), expected [\(columns), \(rows)] from the hyperparameters")
+            throw ModelError(
+                .badTensorShape,
+                "\(path): tensor '\(info.name)' has shape \(info.shape), expected [\(columns), \(rows)] from the hyperparameters"
+            )
         }
         guard info.type.isSupported else {
-            throw ModelError(.unsupportedTensorType, "\(path): tensor '\(info.name)' uses type \(info.type), which is not supported (supported: F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, Q4_K, Q5_K, Q6_K)")
+            throw ModelError(
+                .unsupportedTensorType,
+                "\(path): tensor '\(info.name)' uses type \(info.type), which is not supported (supported: F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, Q4_K, Q5_K, Q6_K)"
+            )
         }
         return WeightMatrix(type: info.type, data: data(of: info), rows: rows, columns: columns, name: info.name)
     }
@@ -155,7 +172,10 @@ extension GGUFFile {
             throw ModelError(.badTensorShape, "\(path): tensor '\(name)' has shape \(info.shape), expected [\(count)]")
         }
         guard [.f32, .f16, .bf16].contains(info.type) else {
-            throw ModelError(.unsupportedTensorType, "\(path): tensor '\(name)' uses type \(info.type); norm and bias vectors must be F32, F16 or BF16")
+            throw ModelError(
+                .unsupportedTensorType,
+                "\(path): tensor '\(name)' uses type \(info.type); norm and bias vectors must be F32, F16 or BF16"
+            )
         }
         var out = [Float](repeating: 0, count: count)
         out.withUnsafeMutableBufferPointer { Dequantize.row(info.type, data(of: info), count: count, into: $0.baseAddress!) }

@@ -112,8 +112,10 @@ public struct KVBlockAllocator: Sendable {
             h ^= UInt64(UInt32(bitPattern: t))
             h = h &* 0x100_0000_01b3
         }
-        h ^= h >> 30; h = h &* 0xbf58_476d_1ce4_e5b9
-        h ^= h >> 27; h = h &* 0x94d0_49bb_1331_11eb
+        h ^= h >> 30
+        h = h &* 0xbf58_476d_1ce4_e5b9
+        h ^= h >> 27
+        h = h &* 0x94d0_49bb_1331_11eb
         h ^= h >> 31
         return h == 0 ? 1 : h
     }
@@ -129,7 +131,8 @@ public struct KVBlockAllocator: Sendable {
 
     private mutating func lruRemove(_ block: Int32) {
         let b = Int(block)
-        let p = lruPrev[b], n = lruNext[b]
+        let p = lruPrev[b]
+        let n = lruNext[b]
         if p >= 0 { lruNext[Int(p)] = n } else { lruHead = n }
         if n >= 0 { lruPrev[Int(n)] = p } else { lruTail = p }
         lruPrev[b] = -1

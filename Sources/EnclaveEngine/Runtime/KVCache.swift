@@ -44,7 +44,10 @@ public final class KVCache: @unchecked Sendable {
         let blockBytes = blockStride * 2
         blockCount = budgetBytes / blockBytes
         guard blockCount >= 1 else {
-            throw ModelError(.outOfMemory, "the KV budget of \(budgetBytes) bytes cannot hold one block of \(blockSize) positions (\(blockBytes) bytes)")
+            throw ModelError(
+                .outOfMemory,
+                "the KV budget of \(budgetBytes) bytes cannot hold one block of \(blockSize) positions (\(blockBytes) bytes)"
+            )
         }
         mappedBytes = blockCount * blockBytes
         let p = mmap(nil, mappedBytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)

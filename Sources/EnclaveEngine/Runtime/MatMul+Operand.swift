@@ -23,8 +23,15 @@ extension MatMul {
         let input: UnsafeRawPointer
         let inputStride: Int
 
-        init(_ t: LinearTarget, groupEnd: Int, input: UnsafePointer<Float>, columns k: Int, precision: ActivationPrecision,
-             buffers: [UnsafeMutableRawPointer], strides: [Int]) {
+        init(
+            _ t: LinearTarget,
+            groupEnd: Int,
+            input: UnsafePointer<Float>,
+            columns k: Int,
+            precision: ActivationPrecision,
+            buffers: [UnsafeMutableRawPointer],
+            strides: [Int]
+        ) {
             format = MatMul.format(of: t.weight, precision: precision)
             type = Int32(t.weight.type.rawValue)
             self.precision = precision
@@ -46,16 +53,39 @@ extension MatMul {
 
         /// Output rows `rows` (starting at a multiple of 8) for `batch` input rows of `columns` values.
         func multiply(rows: Range<Int>, columns k: Int, batch n: Int) {
-            let r0 = Int64(rows.lowerBound), r1 = Int64(rows.upperBound)
+            let r0 = Int64(rows.lowerBound)
+            let r1 = Int64(rows.upperBound)
             if let packed {
                 // Chunks start at multiples of 8 rows, as the packed layout requires.
                 enc_q16_matmul_packed(type, packed, Int64(k), r0, r1, input, Int64(inputStride), Int64(n), output, Int64(ldy))
             } else if precision == .int16 {
-                enc_q16_matmul(type, data, Int64(rowBytes), Int64(k), r0, r1, input, Int64(inputStride), Int64(n), output,
-                               Int64(ldy))
+                enc_q16_matmul(
+                    type,
+                    data,
+                    Int64(rowBytes),
+                    Int64(k),
+                    r0,
+                    r1,
+                    input,
+                    Int64(inputStride),
+                    Int64(n),
+                    output,
+                    Int64(ldy)
+                )
             } else {
-                enc_matmul(type, data, Int64(rowBytes), Int64(k), r0, r1, input, Int64(inputStride), Int64(n), output,
-                           Int64(ldy))
+                enc_matmul(
+                    type,
+                    data,
+                    Int64(rowBytes),
+                    Int64(k),
+                    r0,
+                    r1,
+                    input,
+                    Int64(inputStride),
+                    Int64(n),
+                    output,
+                    Int64(ldy)
+                )
             }
         }
     }

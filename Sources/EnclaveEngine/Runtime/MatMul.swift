@@ -91,8 +91,13 @@ final class MatMul {
     /// It runs in the same parallel region as the product: the region's first chunks split the rows between the
     /// threads, prepare and quantise them, and the product chunks start once all of them are done (a batch of 8
     /// decoding sequences would otherwise pay this row work on one thread, the others idle, before every product).
-    func callAsFunction(_ input: UnsafePointer<Float>, rows n: Int, columns k: Int, _ targets: LinearTarget...,
-                        prepare: (Range<Int>) -> Void = { _ in }) {
+    func callAsFunction(
+        _ input: UnsafePointer<Float>,
+        rows n: Int,
+        columns k: Int,
+        _ targets: LinearTarget...,
+        prepare: (Range<Int>) -> Void = { _ in }
+    ) {
         precondition(n <= maxRows && k <= maxColumns && targets.count <= 4)
         if exact {
             prepare(0..<n)
@@ -106,8 +111,15 @@ final class MatMul {
         for (i, t) in targets.enumerated() {
             precondition(t.weight.columns == k, "\(t.weight.name) expects \(t.weight.columns) inputs, got \(k)")
             totalGroups += (t.weight.rows + 7) / 8
-            operands[i] = Operand(t, groupEnd: totalGroups, input: input, columns: k, precision: precision,
-                                  buffers: buffers, strides: strides)
+            operands[i] = Operand(
+                t,
+                groupEnd: totalGroups,
+                input: input,
+                columns: k,
+                precision: precision,
+                buffers: buffers,
+                strides: strides
+            )
             needed |= 1 << UInt8(operands[i].format)
         }
         let formats = needed & ~1
@@ -115,10 +127,17 @@ final class MatMul {
         // Prologue chunks: the rows in `prologue` parts. Then the 8-row groups of all targets, end to end, split
         // into chunks of decreasing size (a chunk may end one target and start the next).
         let prologue = min(n, pool.threadCount * (n >= 32 ? 2 : 1))
-        let chunks = MatMul.guidedChunks(groups: totalGroups, threads: pool.threadCount, minimum: max(1, 8 / n),
-                                         starts: chunkStarts)
-        let operands = self.operands, count = targets.count, starts = chunkStarts
-        let buffers = self.buffers, strides = self.strides
+        let chunks = MatMul.guidedChunks(
+            groups: totalGroups,
+            threads: pool.threadCount,
+            minimum: max(1, 8 / n),
+            starts: chunkStarts
+        )
+        let operands = self.operands
+        let count = targets.count
+        let starts = chunkStarts
+        let buffers = self.buffers
+        let strides = self.strides
         unowned(unsafe) let prepared = self.prepared
         prepared.value.store(0, ordering: .relaxed)
         pool.run(chunks: prologue + chunks) { chunk in
@@ -130,7 +149,8 @@ final class MatMul {
                 return
             }
             while prepared.value.load(ordering: .acquiring) < prologue { enc_cpu_relax() }
-            let g0 = starts[chunk - prologue], g1 = starts[chunk - prologue + 1]
+            let g0 = starts[chunk - prologue]
+            let g1 = starts[chunk - prologue + 1]
             var first = 0
             for i in 0..<count {
                 let o = operands[i]
@@ -148,8 +168,13 @@ final class MatMul {
     /// everyone left a thread idle for half a chunk at the end of each product: 3-4% of a decoding step).
     /// Writes the first group of chunk i to `starts[i]` and the end to `starts[count]`; returns the count (at most
     /// `limit`: the last chunk takes what is left).
-    static func guidedChunks(groups: Int, threads: Int, minimum: Int, starts: UnsafeMutablePointer<Int>,
-                             limit: Int = maxChunks) -> Int {
+    static func guidedChunks(
+        groups: Int,
+        threads: Int,
+        minimum: Int,
+        starts: UnsafeMutablePointer<Int>,
+        limit: Int = maxChunks
+    ) -> Int {
         var count = 0
         var done = 0
         starts[0] = 0
@@ -165,8 +190,14 @@ final class MatMul {
     }
 
     /// Quantises input rows `rows` into every format whose bit is set in `formats`.
-    private static func quantize(_ input: UnsafePointer<Float>, rows: Range<Int>, columns k: Int, formats: UInt8,
-                                 buffers: [UnsafeMutableRawPointer], strides: [Int]) {
+    private static func quantize(
+        _ input: UnsafePointer<Float>,
+        rows: Range<Int>,
+        columns k: Int,
+        formats: UInt8,
+        buffers: [UnsafeMutableRawPointer],
+        strides: [Int]
+    ) {
         guard formats != 0 else { return }
         for format in 1..<MatMul.formatCount where formats & (1 << UInt8(format)) != 0 {
             for r in rows {

@@ -18,7 +18,10 @@ enum Ops {
             i += 8
         }
         var sum = acc.sum()
-        while i < n { sum += x[i] * x[i]; i += 1 }
+        while i < n {
+            sum += x[i] * x[i]
+            i += 1
+        }
         let scale = 1 / (sum / Float(n) + eps).squareRoot()
         let s = SIMD8<Float>(repeating: scale)
         i = 0
@@ -28,7 +31,10 @@ enum Ops {
             UnsafeMutableRawPointer(out + i).storeBytes(of: v * s * w, as: SIMD8<Float>.self)
             i += 8
         }
-        while i < n { out[i] = x[i] * scale * weight[i]; i += 1 }
+        while i < n {
+            out[i] = x[i] * scale * weight[i]
+            i += 1
+        }
     }
 
     /// `x += y` over `n` values.
@@ -41,7 +47,10 @@ enum Ops {
             UnsafeMutableRawPointer(x + i).storeBytes(of: a + b, as: SIMD8<Float>.self)
             i += 8
         }
-        while i < n { x[i] += y[i]; i += 1 }
+        while i < n {
+            x[i] += y[i]
+            i += 1
+        }
     }
 
     /// `x *= s` over `n` values.
@@ -83,15 +92,20 @@ extension Ops {
     /// Dot product of `n` values.
     @inline(__always)
     static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Float {
-        var acc0 = SIMD8<Float>(), acc1 = SIMD8<Float>()
+        var acc0 = SIMD8<Float>()
+        var acc1 = SIMD8<Float>()
         var i = 0
         while i + 16 <= n {
             acc0 += UnsafeRawPointer(a + i).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(b + i).loadUnaligned(as: SIMD8<Float>.self)
-            acc1 += UnsafeRawPointer(a + i + 8).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(b + i + 8).loadUnaligned(as: SIMD8<Float>.self)
+            acc1 +=
+                UnsafeRawPointer(a + i + 8).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(b + i + 8).loadUnaligned(as: SIMD8<Float>.self)
             i += 16
         }
         var sum = (acc0 + acc1).sum()
-        while i < n { sum += a[i] * b[i]; i += 1 }
+        while i < n {
+            sum += a[i] * b[i]
+            i += 1
+        }
         return sum
     }
 
@@ -106,6 +120,9 @@ extension Ops {
             UnsafeMutableRawPointer(y + i).storeBytes(of: yv + s * xv, as: SIMD8<Float>.self)
             i += 8
         }
-        while i < n { y[i] += a * x[i]; i += 1 }
+        while i < n {
+            y[i] += a * x[i]
+            i += 1
+        }
     }
 }

@@ -2,6 +2,7 @@
 
 import CEnclaveKernels
 import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -52,15 +53,20 @@ public final class ThreadPool: @unchecked Sendable {
         for index in 1..<threadCount {
             let context = Unmanaged.passRetained(WorkerStart(pool: self, index: index)).toOpaque()
             var thread = pthread_t()
-            let rc = pthread_create(&thread, nil, { raw in
-                #if canImport(Glibc)
-                let start = Unmanaged<WorkerStart>.fromOpaque(raw!).takeRetainedValue()
-                #else
-                let start = Unmanaged<WorkerStart>.fromOpaque(raw).takeRetainedValue()
-                #endif
-                start.pool.workerLoop(index: start.index)
-                return nil
-            }, context)
+            let rc = pthread_create(
+                &thread,
+                nil,
+                { raw in
+                    #if canImport(Glibc)
+                    let start = Unmanaged<WorkerStart>.fromOpaque(raw!).takeRetainedValue()
+                    #else
+                    let start = Unmanaged<WorkerStart>.fromOpaque(raw).takeRetainedValue()
+                    #endif
+                    start.pool.workerLoop(index: start.index)
+                    return nil
+                },
+                context
+            )
             if rc == 0 {
                 workers.append(thread)
             } else {
@@ -145,7 +151,10 @@ public final class ThreadPool: @unchecked Sendable {
             let chunk = s & 0xFFFF_FFFF
             if chunk >= count { return }
             let (exchanged, original) = state.compareExchange(
-                expected: s, desired: s &+ 1, ordering: .acquiringAndReleasing)
+                expected: s,
+                desired: s &+ 1,
+                ordering: .acquiringAndReleasing
+            )
             if exchanged {
                 runChunk(slot, Int(chunk), thread)
                 slot.pending.subtract(1, ordering: .releasing)
@@ -164,7 +173,10 @@ public final class ThreadPool: @unchecked Sendable {
     private final class WorkerStart {
         let pool: ThreadPool
         let index: Int
-        init(pool: ThreadPool, index: Int) { self.pool = pool; self.index = index }
+        init(pool: ThreadPool, index: Int) {
+            self.pool = pool
+            self.index = index
+        }
     }
 
     private func workerLoop(index: Int) {

@@ -11,9 +11,18 @@ extension Transformer {
     func attentionBlock(layer: Int, weights w: LayerWeights, batch: ForwardBatch, prepare: (Range<Int>) -> Void) {
         let c = configuration
         let n = batch.count
-        let qLen = c.queryLength, kvLen = c.kvLength, hd = c.headDim
-        matmul(xn, rows: n, columns: c.embeddingLength, LinearTarget(w.wq, q), LinearTarget(w.wk, k), LinearTarget(w.wv, v),
-               prepare: prepare)
+        let qLen = c.queryLength
+        let kvLen = c.kvLength
+        let hd = c.headDim
+        matmul(
+            xn,
+            rows: n,
+            columns: c.embeddingLength,
+            LinearTarget(w.wq, q),
+            LinearTarget(w.wk, k),
+            LinearTarget(w.wv, v),
+            prepare: prepare
+        )
         for i in 0..<n {
             if let b = w.qBias { Ops.add(q + i * qLen, b, qLen) }
             if let b = w.kBias { Ops.add(k + i * kvLen, b, kvLen) }
@@ -23,7 +32,8 @@ extension Transformer {
         let pairs = c.ropeDimensions / 2
         for i in 0..<n {
             let table = (local ? n + i : i) * pairs
-            let cosT = UnsafePointer(ropeCos + table), sinT = UnsafePointer(ropeSin + table)
+            let cosT = UnsafePointer(ropeCos + table)
+            let sinT = UnsafePointer(ropeSin + table)
             for h in 0..<c.headCount {
                 let head = q + i * qLen + h * hd
                 if let g = w.qNorm { Ops.rmsNorm(head, g, head, hd, c.rmsEpsilon) }
@@ -42,7 +52,9 @@ extension Transformer {
 
     private func storeKeysAndValues(layer: Int, batch: ForwardBatch) {
         let c = configuration
-        let bs = cache.blockSize, hd = c.headDim, kvLen = c.kvLength
+        let bs = cache.blockSize
+        let hd = c.headDim
+        let kvLen = c.kvLength
         for i in 0..<batch.count {
             let pos = batch.positions[i]
             let block = batch.blockTables[batch.sequences[i]][pos / bs]
@@ -63,7 +75,8 @@ extension Transformer {
     /// takes the softmax per query, and accumulates the values the same way.
     private func attend(layer: Int, batch: ForwardBatch, window: Int) {
         let c = configuration
-        let hd = c.headDim, qLen = c.queryLength
+        let hd = c.headDim
+        let qLen = c.queryLength
         let group = c.headCount / c.kvHeadCount
         let kvHeads = c.kvHeadCount
         let bs = cache.blockSize
@@ -74,15 +87,21 @@ extension Transformer {
         while row < batch.count {
             var count = 1
             while count < attentionTileTokens, row + count < batch.count,
-                  batch.sequences[row + count] == batch.sequences[row] {
+                batch.sequences[row + count] == batch.sequences[row]
+            {
                 count += 1
             }
             attentionTiles.append((row, count))
             row += count
         }
         let tiles = attentionTiles
-        let q = self.q, attn = self.attn, cache = self.cache, maxContext = self.maxContext
-        let tileQueries = self.tileQueries, tileScores = self.tileScores, tileOutputs = self.tileOutputs
+        let q = self.q
+        let attn = self.attn
+        let cache = self.cache
+        let maxContext = self.maxContext
+        let tileQueries = self.tileQueries
+        let tileScores = self.tileScores
+        let tileOutputs = self.tileOutputs
         pool.run(chunks: tiles.count * kvHeads) { chunk, thread in
             let (start, count) = tiles[chunk / kvHeads]
             let kvHead = chunk % kvHeads
@@ -91,7 +110,8 @@ extension Transformer {
             let S = tileScores + thread * queriesPerTile * maxContext
             let O = tileOutputs + thread * queriesPerTile * hd
             let table = batch.blockTables[batch.sequences[start]]
-            var lo = Int.max, hi = 0
+            var lo = Int.max
+            var hi = 0
             for t in 0..<count {
                 let pos = batch.positions[start + t]
                 lo = min(lo, window > 0 ? max(0, pos - window + 1) : 0)
@@ -106,12 +126,16 @@ extension Transformer {
             // Keys then values are read block by block; the block `prefetchDistance` ahead in that stream is
             // fetched meanwhile (a decode tile's few blocks are scattered across the cache and come from memory).
             let rowBytes = Int64(hd * MemoryLayout<UInt16>.size)
-            let firstBlock = lo / bs, blockCount = hi / bs - firstBlock + 1
+            let firstBlock = lo / bs
+            let blockCount = hi / bs - firstBlock + 1
             func prefetch(_ i: Int) {
                 guard i < 2 * blockCount else { return }
                 let b = firstBlock + i % blockCount
-                let from = max(lo, b * bs), to = min(hi, b * bs + bs - 1)
-                let base = i < blockCount ? cache.keys(block: table[b], layer: layer, head: kvHead)
+                let from = max(lo, b * bs)
+                let to = min(hi, b * bs + bs - 1)
+                let base =
+                    i < blockCount
+                    ? cache.keys(block: table[b], layer: layer, head: kvHead)
                     : cache.values(block: table[b], layer: layer, head: kvHead)
                 enc_prefetch(base + (from - b * bs) * hd, rowBytes * Int64(to - from + 1))
             }
@@ -126,8 +150,16 @@ extension Transformer {
                 var qi = 0
                 while qi < nq {
                     let m = min(4, nq - qi)
-                    enc_attn_tile_scores(Q + qi * hd, Int64(m), keys, Int64(hd), Int64(slots), Int64(hd),
-                                         S + qi * stride + (p - lo), Int64(stride))
+                    enc_attn_tile_scores(
+                        Q + qi * hd,
+                        Int64(m),
+                        keys,
+                        Int64(hd),
+                        Int64(slots),
+                        Int64(hd),
+                        S + qi * stride + (p - lo),
+                        Int64(stride)
+                    )
                     qi += m
                 }
                 p += slots
@@ -138,7 +170,8 @@ extension Transformer {
                 let first = window > 0 ? max(0, pos - window + 1) : 0
                 for h in 0..<group {
                     let scores = S + (t * group + h) * stride
-                    let a = first - lo, b = pos - lo
+                    let a = first - lo
+                    let b = pos - lo
                     if a > 0 { scores.update(repeating: 0, count: a) }
                     Ops.softmax(scores + a, b - a + 1)
                     if b + 1 < stride { (scores + b + 1).update(repeating: 0, count: stride - b - 1) }
@@ -156,8 +189,16 @@ extension Transformer {
                 var qi = 0
                 while qi < nq {
                     let m = min(4, nq - qi)
-                    enc_attn_tile_accumulate(S + qi * stride + (p - lo), Int64(stride), Int64(m), values, Int64(hd),
-                                             Int64(slots), Int64(hd), O + qi * hd)
+                    enc_attn_tile_accumulate(
+                        S + qi * stride + (p - lo),
+                        Int64(stride),
+                        Int64(m),
+                        values,
+                        Int64(hd),
+                        Int64(slots),
+                        Int64(hd),
+                        O + qi * hd
+                    )
                     qi += m
                 }
                 p += slots

@@ -17,15 +17,15 @@ public final class Transformer: @unchecked Sendable {
     let matmul: MatMul
 
     // Scratch, sized for `maxBatch` tokens.
-    let x: UnsafeMutablePointer<Float>        // residual stream [B x d]
-    let xn: UnsafeMutablePointer<Float>       // normed input [B x d]
-    let q: UnsafeMutablePointer<Float>        // [B x qLen]
-    let k: UnsafeMutablePointer<Float>        // [B x kvLen]
-    let v: UnsafeMutablePointer<Float>        // [B x kvLen]
-    let attn: UnsafeMutablePointer<Float>     // attention output [B x qLen]
-    let proj: UnsafeMutablePointer<Float>     // projection output [B x d]
-    let gate: UnsafeMutablePointer<Float>     // [B x ff]
-    let up: UnsafeMutablePointer<Float>       // [B x ff]
+    let x: UnsafeMutablePointer<Float>  // residual stream [B x d]
+    let xn: UnsafeMutablePointer<Float>  // normed input [B x d]
+    let q: UnsafeMutablePointer<Float>  // [B x qLen]
+    let k: UnsafeMutablePointer<Float>  // [B x kvLen]
+    let v: UnsafeMutablePointer<Float>  // [B x kvLen]
+    let attn: UnsafeMutablePointer<Float>  // attention output [B x qLen]
+    let proj: UnsafeMutablePointer<Float>  // projection output [B x d]
+    let gate: UnsafeMutablePointer<Float>  // [B x ff]
+    let up: UnsafeMutablePointer<Float>  // [B x ff]
     let ropeCos: UnsafeMutablePointer<Float>  // [2 (global, local) x B x pairs]
     let ropeSin: UnsafeMutablePointer<Float>
     let inverseFrequencies: [Float]
@@ -140,8 +140,12 @@ public final class Transformer: @unchecked Sendable {
         var done = 0
         while done < rows {
             let n = min(maxBatch, rows - done)
-            matmul(hidden + done * configuration.embeddingLength, rows: n, columns: configuration.embeddingLength,
-                   LinearTarget(weights.output, logits + done * configuration.vocabularySize))
+            matmul(
+                hidden + done * configuration.embeddingLength,
+                rows: n,
+                columns: configuration.embeddingLength,
+                LinearTarget(weights.output, logits + done * configuration.vocabularySize)
+            )
             done += n
         }
     }
@@ -179,10 +183,12 @@ public final class Transformer: @unchecked Sendable {
         let c = configuration
         let ff = c.feedForwardLength
         matmul(xn, rows: n, columns: c.embeddingLength, LinearTarget(w.wGate, gate), LinearTarget(w.wUp, up), prepare: prepare)
-        let gate = self.gate, up = self.up
+        let gate = self.gate
+        let up = self.up
         let gelu = c.architecture == .gemma3
         matmul(gate, rows: n, columns: ff, LinearTarget(w.wDown, proj)) { rows in
-            let start = rows.lowerBound * ff, count = rows.count * ff
+            let start = rows.lowerBound * ff
+            let count = rows.count * ff
             if gelu {
                 Ops.geluMul(gate + start, up + start, count)
             } else {
@@ -193,7 +199,8 @@ public final class Transformer: @unchecked Sendable {
 
     /// Adds a block's output (`proj`, after `postNorm` when the architecture has one) to the residual stream.
     func addBlockOutput(rows: Range<Int>, postNorm: [Float]?) {
-        let d = configuration.embeddingLength, eps = configuration.rmsEpsilon
+        let d = configuration.embeddingLength
+        let eps = configuration.rmsEpsilon
         for i in rows {
             if let postNorm { Ops.rmsNorm(proj + i * d, postNorm, proj + i * d, d, eps) }
             Ops.add(x + i * d, proj + i * d, d)

@@ -75,8 +75,12 @@ public struct Sampler: Sendable {
         penaltyIDs = Array(repeating: 0, count: window)
         penaltyCounts = Array(repeating: 0, count: window)
         penaltyOriginals = Array(repeating: 0, count: window)
-        let candidates = parameters.temperature <= 0 ? 0 : parameters.topK <= 0 ? vocabularySize
-            : min(parameters.topK, vocabularySize)
+        let candidates =
+            parameters.temperature <= 0
+            ? 0
+            : parameters.topK <= 0
+                ? vocabularySize
+                : min(parameters.topK, vocabularySize)
         candidateIDs = Array(repeating: 0, count: candidates)
         candidateLogits = Array(repeating: 0, count: candidates)
         candidateWeights = Array(repeating: 0, count: candidates)
@@ -132,7 +136,9 @@ public struct Sampler: Sendable {
     /// their probabilities after temperature, best first. With `temperature <= 0`, the greedy choice with
     /// probability 1. For diagnostics and tests; it allocates the returned array and does not advance the generator.
     /// - Parameter logits: The logits, as for ``sample(logits:)`` (restored before returning).
-    public mutating func distribution(logits: UnsafeMutableBufferPointer<Float>) throws(SamplingError)
+    public mutating func distribution(
+        logits: UnsafeMutableBufferPointer<Float>
+    ) throws(SamplingError)
         -> [(id: Int32, probability: Double)]
     {
         guard logits.count == vocabularySize else {
@@ -178,7 +184,10 @@ public struct Sampler: Sendable {
     }
 
     /// The `topLogprobs` best raw logits (ties: lower id first) as log-probabilities.
-    private mutating func collectTopLogprobs(_ logits: UnsafeMutableBufferPointer<Float>, logNormalizer: Double)
+    private mutating func collectTopLogprobs(
+        _ logits: UnsafeMutableBufferPointer<Float>,
+        logNormalizer: Double
+    )
         -> [ScoredToken]
     {
         let wanted = topIDs.count

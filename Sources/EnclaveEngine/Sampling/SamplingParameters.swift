@@ -43,10 +43,18 @@ public struct SamplingParameters: Sendable, Hashable {
     public init() {}
 
     /// Creates parameters; unspecified values take the llama.cpp defaults.
-    public init(temperature: Float = 0.8, topK: Int = 40, topP: Float = 0.95, minP: Float = 0.05,
-        repetitionPenalty: Float = 1.0, frequencyPenalty: Float = 0, presencePenalty: Float = 0, penaltyLastN: Int = 64,
-        seed: UInt64? = nil, topLogprobs: Int = 0)
-    {
+    public init(
+        temperature: Float = 0.8,
+        topK: Int = 40,
+        topP: Float = 0.95,
+        minP: Float = 0.05,
+        repetitionPenalty: Float = 1.0,
+        frequencyPenalty: Float = 0,
+        presencePenalty: Float = 0,
+        penaltyLastN: Int = 64,
+        seed: UInt64? = nil,
+        topLogprobs: Int = 0
+    ) {
         self.temperature = temperature
         self.topK = topK
         self.topP = topP

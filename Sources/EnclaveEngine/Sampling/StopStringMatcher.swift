@@ -47,15 +47,19 @@ public struct StopStringMatcher: Sendable {
     public init(stopStrings: [String]) throws(SamplingError) {
         guard stopStrings.count <= Self.maximumCount else {
             throw SamplingError(
-                .invalidParameter, "at most \(Self.maximumCount) stop strings are allowed, got \(stopStrings.count)",
-                parameter: "stop")
+                .invalidParameter,
+                "at most \(Self.maximumCount) stop strings are allowed, got \(stopStrings.count)",
+                parameter: "stop"
+            )
         }
         for stop in stopStrings {
             let length = stop.unicodeScalars.count
             guard length >= 1, length <= Self.maximumLength else {
                 throw SamplingError(
-                    .invalidParameter, "stop strings must be 1...\(Self.maximumLength) characters long, got \(length)",
-                    parameter: "stop")
+                    .invalidParameter,
+                    "stop strings must be 1...\(Self.maximumLength) characters long, got \(length)",
+                    parameter: "stop"
+                )
             }
         }
         self.stopStrings = stopStrings

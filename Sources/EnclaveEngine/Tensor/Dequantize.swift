@@ -24,12 +24,16 @@ public enum Dequantize {
             }
         case .q8_0:
             for b in 0..<blocks {
-                let p = src + b * 34, d = half(p, 0), out = dst + b * 32
+                let p = src + b * 34
+                let d = half(p, 0)
+                let out = dst + b * 32
                 for i in 0..<32 { out[i] = d * Float(p.load(fromByteOffset: 2 + i, as: Int8.self)) }
             }
         case .q4_0:
             for b in 0..<blocks {
-                let p = src + b * 18, d = half(p, 0), out = dst + b * 32
+                let p = src + b * 18
+                let d = half(p, 0)
+                let out = dst + b * 32
                 for j in 0..<16 {
                     let q = p.load(fromByteOffset: 2 + j, as: UInt8.self)
                     out[j] = Float(Int(q & 15) - 8) * d
@@ -38,7 +42,10 @@ public enum Dequantize {
             }
         case .q4_1:
             for b in 0..<blocks {
-                let p = src + b * 20, d = half(p, 0), m = half(p, 2), out = dst + b * 32
+                let p = src + b * 20
+                let d = half(p, 0)
+                let m = half(p, 2)
+                let out = dst + b * 32
                 for j in 0..<16 {
                     let q = p.load(fromByteOffset: 4 + j, as: UInt8.self)
                     out[j] = Float(q & 15) * d + m
@@ -47,7 +54,9 @@ public enum Dequantize {
             }
         case .q5_0:
             for b in 0..<blocks {
-                let p = src + b * 22, d = half(p, 0), out = dst + b * 32
+                let p = src + b * 22
+                let d = half(p, 0)
+                let out = dst + b * 32
                 let qh = UInt32(littleEndian: p.loadUnaligned(fromByteOffset: 2, as: UInt32.self))
                 for j in 0..<16 {
                     let q = p.load(fromByteOffset: 6 + j, as: UInt8.self)
@@ -59,7 +68,10 @@ public enum Dequantize {
             }
         case .q5_1:
             for b in 0..<blocks {
-                let p = src + b * 24, d = half(p, 0), m = half(p, 2), out = dst + b * 32
+                let p = src + b * 24
+                let d = half(p, 0)
+                let m = half(p, 2)
+                let out = dst + b * 32
                 let qh = UInt32(littleEndian: p.loadUnaligned(fromByteOffset: 4, as: UInt32.self))
                 for j in 0..<16 {
                     let q = p.load(fromByteOffset: 8 + j, as: UInt8.self)
@@ -93,10 +105,17 @@ public enum Dequantize {
     }
 
     static func q4K(_ p: UnsafeRawPointer, _ out: UnsafeMutablePointer<Float>) {
-        let d = half(p, 0), dmin = half(p, 2), scales = p + 4, qs = p + 16
+        let d = half(p, 0)
+        let dmin = half(p, 2)
+        let scales = p + 4
+        let qs = p + 16
         for c in 0..<4 {
-            let (sc0, m0) = scaleMin(scales, 2 * c), (sc1, m1) = scaleMin(scales, 2 * c + 1)
-            let d0 = d * sc0, mm0 = dmin * m0, d1 = d * sc1, mm1 = dmin * m1
+            let (sc0, m0) = scaleMin(scales, 2 * c)
+            let (sc1, m1) = scaleMin(scales, 2 * c + 1)
+            let d0 = d * sc0
+            let mm0 = dmin * m0
+            let d1 = d * sc1
+            let mm1 = dmin * m1
             for l in 0..<32 {
                 let q = qs.load(fromByteOffset: 32 * c + l, as: UInt8.self)
                 out[64 * c + l] = d0 * Float(q & 15) - mm0
@@ -106,10 +125,18 @@ public enum Dequantize {
     }
 
     static func q5K(_ p: UnsafeRawPointer, _ out: UnsafeMutablePointer<Float>) {
-        let d = half(p, 0), dmin = half(p, 2), scales = p + 4, qh = p + 16, qs = p + 48
+        let d = half(p, 0)
+        let dmin = half(p, 2)
+        let scales = p + 4
+        let qh = p + 16
+        let qs = p + 48
         for c in 0..<4 {
-            let (sc0, m0) = scaleMin(scales, 2 * c), (sc1, m1) = scaleMin(scales, 2 * c + 1)
-            let d0 = d * sc0, mm0 = dmin * m0, d1 = d * sc1, mm1 = dmin * m1
+            let (sc0, m0) = scaleMin(scales, 2 * c)
+            let (sc1, m1) = scaleMin(scales, 2 * c + 1)
+            let d0 = d * sc0
+            let mm0 = dmin * m0
+            let d1 = d * sc1
+            let mm1 = dmin * m1
             for l in 0..<32 {
                 let q = qs.load(fromByteOffset: 32 * c + l, as: UInt8.self)
                 let h = qh.load(fromByteOffset: l, as: UInt8.self)
@@ -124,7 +151,9 @@ public enum Dequantize {
     static func q6K(_ p: UnsafeRawPointer, _ out: UnsafeMutablePointer<Float>) {
         let d = half(p, GGMLType.q6_KScaleOffset)
         for h in 0..<2 {
-            let ql = p + 64 * h, qh = p + 128 + 32 * h, sc = p + 192 + 8 * h
+            let ql = p + 64 * h
+            let qh = p + 128 + 32 * h
+            let sc = p + 192 + 8 * h
             for l in 0..<32 {
                 let L0 = ql.load(fromByteOffset: l, as: UInt8.self)
                 let L1 = ql.load(fromByteOffset: l + 32, as: UInt8.self)

@@ -26,8 +26,10 @@ enum BPEPreTokenizer: String, Sendable, CaseIterable {
     }
 
     /// The `tokenizer.ggml.pre` values this engine accepts.
-    static let supportedNames = ["gpt2", "gpt-2", "smollm", "starcoder", "refact", "command-r", "codeshell", "exaone",
-                                 "minerva", "minerva-7b", "llama-bpe", "llama3", "llama-v3", "qwen2"]
+    static let supportedNames = [
+        "gpt2", "gpt-2", "smollm", "starcoder", "refact", "command-r", "codeshell", "exaone",
+        "minerva", "minerva-7b", "llama-bpe", "llama3", "llama-v3", "qwen2",
+    ]
 
     /// Whether a piece that is already a whole vocabulary entry skips merging (llama.cpp's `ignore_merges`).
     var ignoresMerges: Bool { self == .llama3 }

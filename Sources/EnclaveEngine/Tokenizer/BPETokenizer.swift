@@ -96,16 +96,26 @@ final class BPETokenizer: VocabularyBackedTokenizer {
         }
         scratch.symbols.removeAll(keepingCapacity: true)
         for (i, byte) in word.enumerated() {
-            scratch.symbols.append(MergeSymbol(start: Int32(i), length: 1, prev: Int32(i - 1),
-                                               next: i + 1 == word.count ? -1 : Int32(i + 1), id: byteTokens[Int(byte)]))
+            scratch.symbols.append(
+                MergeSymbol(
+                    start: Int32(i),
+                    length: 1,
+                    prev: Int32(i - 1),
+                    next: i + 1 == word.count ? -1 : Int32(i + 1),
+                    id: byteTokens[Int(byte)]
+                )
+            )
         }
         scratch.queue.removeAll()
         for i in 1..<scratch.symbols.count { addCandidate(Int32(i - 1), Int32(i), &scratch) }
         while let candidate = scratch.queue.pop() {
-            let l = Int(candidate.left), r = Int(candidate.right)
-            let left = scratch.symbols[l], right = scratch.symbols[r]
+            let l = Int(candidate.left)
+            let r = Int(candidate.right)
+            let left = scratch.symbols[l]
+            let right = scratch.symbols[r]
             guard left.length > 0, right.length > 0, left.next == candidate.right,
-                  left.id == candidate.checkLeft, right.id == candidate.checkRight else { continue }
+                left.id == candidate.checkLeft, right.id == candidate.checkRight
+            else { continue }
             scratch.symbols[l].length += right.length
             scratch.symbols[l].id = candidate.result
             scratch.symbols[l].next = right.next
@@ -124,10 +134,19 @@ final class BPETokenizer: VocabularyBackedTokenizer {
     @inline(__always)
     private func addCandidate(_ left: Int32, _ right: Int32, _ scratch: inout Scratch) {
         guard left >= 0, right >= 0 else { return }
-        let leftID = scratch.symbols[Int(left)].id, rightID = scratch.symbols[Int(right)].id
+        let leftID = scratch.symbols[Int(left)].id
+        let rightID = scratch.symbols[Int(right)].id
         guard let merge = merges.lookup(leftID, rightID) else { return }
-        scratch.queue.push(MergeCandidate(priority: MergeQueue.priority(rank: merge.rank, left: left), left: left, right: right,
-                                          checkLeft: leftID, checkRight: rightID, result: merge.result))
+        scratch.queue.push(
+            MergeCandidate(
+                priority: MergeQueue.priority(rank: merge.rank, left: left),
+                left: left,
+                right: right,
+                checkLeft: leftID,
+                checkRight: rightID,
+                result: merge.result
+            )
+        )
     }
 
     /// Emits a final symbol; a byte whose character is missing from the vocabulary becomes the unknown

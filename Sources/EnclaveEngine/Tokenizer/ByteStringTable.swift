@@ -63,7 +63,8 @@ struct ByteStringTable: Sendable {
                         let id = slots[slot]
                         if id < 0 { return -1 }
                         if hashes[slot] == h
-                            && Self.equal(UnsafeBufferPointer(rebasing: b[Int(offsets[Int(id)])..<Int(offsets[Int(id) + 1])]), key) {
+                            && Self.equal(UnsafeBufferPointer(rebasing: b[Int(offsets[Int(id)])..<Int(offsets[Int(id) + 1])]), key)
+                        {
                             return id
                         }
                         slot = (slot + 1) & mask

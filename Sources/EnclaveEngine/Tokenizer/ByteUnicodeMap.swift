@@ -24,7 +24,8 @@ enum ByteUnicodeMap {
     /// length in the top byte: `utf8ForByte[b] & 0xFFFF` holds the bytes, `>> 24` the count.
     static let utf8ForByte: [UInt32] = scalarForByte.map { scalar in
         if scalar < 0x80 { return (1 << 24) | scalar }
-        let b0 = 0xC0 | (scalar >> 6), b1 = 0x80 | (scalar & 0x3F)
+        let b0 = 0xC0 | (scalar >> 6)
+        let b1 = 0x80 | (scalar & 0x3F)
         return (2 << 24) | b0 | (b1 << 8)
     }
 

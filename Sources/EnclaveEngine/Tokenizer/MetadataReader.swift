@@ -125,8 +125,10 @@ struct MetadataReader {
 
     private func checkLength(_ key: String, _ count: Int, tokens: Int) throws {
         guard count == tokens else {
-            throw TokenizerError(.inconsistentVocabulary,
-                                 "\(key) has \(count) entries but tokenizer.ggml.tokens has \(tokens); the vocabulary arrays must match")
+            throw TokenizerError(
+                .inconsistentVocabulary,
+                "\(key) has \(count) entries but tokenizer.ggml.tokens has \(tokens); the vocabulary arrays must match"
+            )
         }
     }
 }

@@ -80,9 +80,12 @@ struct PreTokenizerScanner {
             let body = isSpace ? pos + 1 : pos
             if let c = cls(body) {
                 // ` ?\p{L}+`, ` ?\p{N}+` and ` ?[^\s\p{L}\p{N}]+`: one run of the same class.
-                let runClass: UInt8? = c & ScalarClass.letter != 0 ? ScalarClass.letter
-                    : c & ScalarClass.number != 0 ? ScalarClass.number
-                    : c & ScalarClass.whitespace == 0 ? 0 : nil
+                let runClass: UInt8? =
+                    c & ScalarClass.letter != 0
+                    ? ScalarClass.letter
+                    : c & ScalarClass.number != 0
+                        ? ScalarClass.number
+                        : c & ScalarClass.whitespace == 0 ? 0 : nil
                 if let runClass {
                     pos = body
                     while let next = cls(pos), runClass == 0 ? next == 0 : next & runClass != 0 { pos += 1 }
@@ -105,11 +108,13 @@ struct PreTokenizerScanner {
                 cut(pos)
                 continue
             }
-            let scalar = scalars[pos], c = flags[pos]
+            let scalar = scalars[pos]
+            let c = flags[pos]
             let isLineBreak = scalar == Self.cr || scalar == Self.lf
             // `[^\r\n\p{L}\p{N}]?\p{L}+`
             if !isLineBreak && c & ScalarClass.number == 0
-                && (c & ScalarClass.letter != 0 || (cls(pos + 1) ?? 0) & ScalarClass.letter != 0) {
+                && (c & ScalarClass.letter != 0 || (cls(pos + 1) ?? 0) & ScalarClass.letter != 0)
+            {
                 pos += 1
                 while let next = cls(pos), next & ScalarClass.letter != 0 { pos += 1 }
                 cut(pos)

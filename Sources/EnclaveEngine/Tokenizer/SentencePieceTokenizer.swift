@@ -20,8 +20,10 @@ final class SentencePieceTokenizer: VocabularyBackedTokenizer {
         self.addSpacePrefix = addSpacePrefix
         let hex = Array("0123456789ABCDEF".utf8)
         self.byteTokens = (0..<256).map { byte in
-            let id = vocabulary.table.find([UInt8(ascii: "<"), UInt8(ascii: "0"), UInt8(ascii: "x"),
-                                            hex[byte >> 4], hex[byte & 15], UInt8(ascii: ">")])
+            let id = vocabulary.table.find([
+                UInt8(ascii: "<"), UInt8(ascii: "0"), UInt8(ascii: "x"),
+                hex[byte >> 4], hex[byte & 15], UInt8(ascii: ">"),
+            ])
             // Like llama.cpp, fall back to a token whose text is the byte itself.
             return id >= 0 ? id : vocabulary.table.find([UInt8(byte)])
         }
@@ -104,16 +106,25 @@ final class SentencePieceTokenizer: VocabularyBackedTokenizer {
         var offset = 0
         while offset < count {
             let length = min(UTF8Scalars.sequenceLength(lead: scratch.escaped[offset]), count - offset)
-            scratch.symbols.append(MergeSymbol(start: Int32(offset), length: Int32(length), prev: Int32(scratch.symbols.count - 1),
-                                               next: offset + length == count ? -1 : Int32(scratch.symbols.count + 1), id: -1))
+            scratch.symbols.append(
+                MergeSymbol(
+                    start: Int32(offset),
+                    length: Int32(length),
+                    prev: Int32(scratch.symbols.count - 1),
+                    next: offset + length == count ? -1 : Int32(scratch.symbols.count + 1),
+                    id: -1
+                )
+            )
             offset += length
         }
         scratch.escaped.withUnsafeBufferPointer { text in
             scratch.queue.removeAll()
             for i in 1..<max(scratch.symbols.count, 1) { addCandidate(Int32(i - 1), Int32(i), text, &scratch) }
             while let candidate = scratch.queue.pop() {
-                let l = Int(candidate.left), r = Int(candidate.right)
-                let left = scratch.symbols[l], right = scratch.symbols[r]
+                let l = Int(candidate.left)
+                let r = Int(candidate.right)
+                let left = scratch.symbols[l]
+                let right = scratch.symbols[r]
                 guard left.length > 0, right.length > 0, left.length + right.length == candidate.checkLeft else { continue }
                 scratch.symbols[l].length += right.length
                 scratch.symbols[l].id = candidate.result
@@ -145,8 +156,16 @@ final class SentencePieceTokenizer: VocabularyBackedTokenizer {
         let size = Int(scratch.symbols[Int(left)].length + scratch.symbols[Int(right)].length)
         let id = vocabulary.table.find(UnsafeBufferPointer(rebasing: text[start..<(start + size)]))
         guard id >= 0 else { return }
-        scratch.queue.push(MergeCandidate(priority: MergeQueue.priority(score: vocabulary.scores[Int(id)], left: left),
-                                          left: left, right: right, checkLeft: Int32(size), checkRight: 0, result: id))
+        scratch.queue.push(
+            MergeCandidate(
+                priority: MergeQueue.priority(score: vocabulary.scores[Int(id)], left: left),
+                left: left,
+                right: right,
+                checkLeft: Int32(size),
+                checkRight: 0,
+                result: id
+            )
+        )
     }
 
     /// Emits the byte-fallback token of `byte`, or the unknown token if the vocabulary has neither.

@@ -30,16 +30,20 @@ struct SpecialTokenSplitter: Sendable {
         var children = [Int: Int32]()
         var alwaysMatch: [Int32] = [-1]
         var specialMatch: [Int32] = [-1]
-        var hasAlways = false, hasSpecial = false
+        var hasAlways = false
+        var hasSpecial = false
         table.bytes.withUnsafeBufferPointer { bytes in
             for id in attributes.indices where !attributes[id].isDisjoint(with: .special) {
-                let start = Int(table.offsets[id]), end = Int(table.offsets[id + 1])
+                let start = Int(table.offsets[id])
+                let end = Int(table.offsets[id + 1])
                 guard end > start else { continue }
                 var node: Int32 = 0
                 for i in start..<end {
                     let byte = bytes[i]
-                    let next: Int32? = node == 0 ? (rootChildren[Int(byte)] >= 0 ? rootChildren[Int(byte)] : nil)
-                                                 : children[Int(node) << 8 | Int(byte)]
+                    let next: Int32? =
+                        node == 0
+                        ? (rootChildren[Int(byte)] >= 0 ? rootChildren[Int(byte)] : nil)
+                        : children[Int(node) << 8 | Int(byte)]
                     if let next {
                         node = next
                     } else {
@@ -105,7 +109,8 @@ struct SpecialTokenSplitter: Sendable {
         var covered = [Bool](repeating: false, count: n)
         var accepted = [SplitCandidate]()
         while let candidate = queue.pop() {
-            let start = Int(candidate.start), end = start + Int(candidate.length)
+            let start = Int(candidate.start)
+            let end = start + Int(candidate.length)
             if covered[start] { continue }
             var firstCovered = start + 1
             while firstCovered < end && !covered[firstCovered] { firstCovered += 1 }

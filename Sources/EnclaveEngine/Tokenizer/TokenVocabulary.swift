@@ -25,9 +25,19 @@ struct TokenVocabulary: Sendable {
     var count: Int { texts.count }
 
     /// - Parameter decodeNormal: appends the output bytes of a normal token given its text bytes.
-    init(texts: [String], table: ByteStringTable, attributes: [TokenAttributes], scores: [Float],
-         bos: Int32?, eos: Int32?, unknown: Int32?, endOfGeneration: Set<Int32>, addBOS: Bool, addEOS: Bool,
-         decodeNormal: (UnsafeBufferPointer<UInt8>, inout [UInt8]) -> Void) {
+    init(
+        texts: [String],
+        table: ByteStringTable,
+        attributes: [TokenAttributes],
+        scores: [Float],
+        bos: Int32?,
+        eos: Int32?,
+        unknown: Int32?,
+        endOfGeneration: Set<Int32>,
+        addBOS: Bool,
+        addEOS: Bool,
+        decodeNormal: (UnsafeBufferPointer<UInt8>, inout [UInt8]) -> Void
+    ) {
         self.texts = texts
         self.table = table
         self.attributes = attributes
@@ -45,7 +55,8 @@ struct TokenVocabulary: Sendable {
         pieceOffsets.append(0)
         table.bytes.withUnsafeBufferPointer { all in
             for id in 0..<texts.count {
-                let start = Int(table.offsets[id]), end = Int(table.offsets[id + 1])
+                let start = Int(table.offsets[id])
+                let end = Int(table.offsets[id + 1])
                 let text = UnsafeBufferPointer(rebasing: all[start..<end])
                 let attr = attributes[id]
                 if !attr.isDisjoint(with: .special) {
@@ -71,15 +82,17 @@ struct TokenVocabulary: Sendable {
     func appendPiece(_ id: Int32, renderSpecial: Bool, to out: inout [UInt8]) {
         guard isValid(id) else { return }
         if !renderSpecial && !attributes[Int(id)].isDisjoint(with: .hidden) { return }
-        let start = Int(pieceOffsets[Int(id)]), end = Int(pieceOffsets[Int(id) + 1])
+        let start = Int(pieceOffsets[Int(id)])
+        let end = Int(pieceOffsets[Int(id) + 1])
         out.append(contentsOf: pieceBytes[start..<end])
     }
 
     /// The byte of a `<0xXX>` token text.
     static func byteValue(_ text: UnsafeBufferPointer<UInt8>) -> UInt8? {
         guard text.count == 6, text[0] == UInt8(ascii: "<"), text[1] == UInt8(ascii: "0"),
-              text[2] == UInt8(ascii: "x") || text[2] == UInt8(ascii: "X"), text[5] == UInt8(ascii: ">"),
-              let high = hexDigit(text[3]), let low = hexDigit(text[4]) else { return nil }
+            text[2] == UInt8(ascii: "x") || text[2] == UInt8(ascii: "X"), text[5] == UInt8(ascii: ">"),
+            let high = hexDigit(text[3]), let low = hexDigit(text[4])
+        else { return nil }
         return high << 4 | low
     }
 

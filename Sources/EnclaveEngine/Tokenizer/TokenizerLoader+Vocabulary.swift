@@ -27,11 +27,16 @@ extension TokenizerLoader {
 
     /// Builds the shared vocabulary: attributes (with llama.cpp's promotions), special ids, BOS/EOS
     /// policy, end-of-generation set and the printable piece of every token.
-    static func buildVocabulary(_ raw: RawVocabulary, _ reader: MetadataReader, defaults: SpecialDefaults,
-                                decodeNormal: (UnsafeBufferPointer<UInt8>, inout [UInt8]) -> Void) throws -> TokenVocabulary {
+    static func buildVocabulary(
+        _ raw: RawVocabulary,
+        _ reader: MetadataReader,
+        defaults: SpecialDefaults,
+        decodeNormal: (UnsafeBufferPointer<UInt8>, inout [UInt8]) -> Void
+    ) throws -> TokenVocabulary {
         let count = raw.texts.count
         let table = ByteStringTable(bytes: raw.bytes, offsets: raw.offsets)
-        var attributes: [TokenAttributes] = raw.types.map { types in types.map { TokenAttributes(ggufTokenType: $0) } }
+        var attributes: [TokenAttributes] =
+            raw.types.map { types in types.map { TokenAttributes(ggufTokenType: $0) } }
             ?? [TokenAttributes](repeating: .normal, count: count)
         let scores = raw.scores ?? [Float](repeating: 0, count: count)
 
@@ -63,8 +68,18 @@ extension TokenizerLoader {
             if id >= 0 { attributes[Int(id)].insert(.control) }
         }
 
-        return TokenVocabulary(texts: raw.texts, table: table, attributes: attributes, scores: scores, bos: bos, eos: eos,
-                               unknown: unknown, endOfGeneration: endOfGeneration, addBOS: addBOS, addEOS: addEOS,
-                               decodeNormal: decodeNormal)
+        return TokenVocabulary(
+            texts: raw.texts,
+            table: table,
+            attributes: attributes,
+            scores: scores,
+            bos: bos,
+            eos: eos,
+            unknown: unknown,
+            endOfGeneration: endOfGeneration,
+            addBOS: addBOS,
+            addEOS: addEOS,
+            decodeNormal: decodeNormal
+        )
     }
 }

@@ -24,8 +24,10 @@ public enum TokenizerLoader {
         case "llama":
             return try loadSentencePiece(reader)
         default:
-            throw TokenizerError(.unsupportedModel,
-                                 "unsupported tokenizer model '\(model)' in tokenizer.ggml.model (supported: 'gpt2' byte-level BPE, 'llama' SentencePiece)")
+            throw TokenizerError(
+                .unsupportedModel,
+                "unsupported tokenizer model '\(model)' in tokenizer.ggml.model (supported: 'gpt2' byte-level BPE, 'llama' SentencePiece)"
+            )
         }
     }
 
@@ -34,13 +36,16 @@ public enum TokenizerLoader {
             throw TokenizerError(.missingKey, "the byte-level BPE tokenizer needs tokenizer.ggml.pre (the pre-tokenizer type), which is missing")
         }
         guard let pre = BPEPreTokenizer(ggufName: preName) else {
-            throw TokenizerError(.unsupportedPreTokenizer,
-                                 "unsupported pre-tokenizer '\(preName)' in tokenizer.ggml.pre (supported: \(BPEPreTokenizer.supportedNames.joined(separator: ", ")))")
+            throw TokenizerError(
+                .unsupportedPreTokenizer,
+                "unsupported pre-tokenizer '\(preName)' in tokenizer.ggml.pre (supported: \(BPEPreTokenizer.supportedNames.joined(separator: ", ")))"
+            )
         }
         let raw = try reader.rawVocabulary()
         let mergeStrings = try reader.requiredStringArray("tokenizer.ggml.merges")
         let vocabulary = try buildVocabulary(raw, reader, defaults: SpecialDefaults(bos: nil, eos: nil, unknown: nil, addBOS: pre.addsBOSByDefault)) {
-            text, out in ByteUnicodeMap.appendUnmapped(text, to: &out)
+            text,
+            out in ByteUnicodeMap.appendUnmapped(text, to: &out)
         }
         let merges = parseMerges(mergeStrings, table: vocabulary.table)
         return BPETokenizer(vocabulary: vocabulary, merges: merges, preTokenizer: pre, preTokenizerName: preName)
@@ -50,7 +55,8 @@ public enum TokenizerLoader {
         let raw = try reader.rawVocabulary()
         let addSpacePrefix = try reader.optionalBool("tokenizer.ggml.add_space_prefix") ?? true
         let vocabulary = try buildVocabulary(raw, reader, defaults: SpecialDefaults(bos: 1, eos: 2, unknown: 0, addBOS: true)) {
-            text, out in
+            text,
+            out in
             var i = 0
             while i < text.count {
                 if i + 2 < text.count && text[i] == 0xE2 && text[i + 1] == 0x96 && text[i + 2] == 0x81 {

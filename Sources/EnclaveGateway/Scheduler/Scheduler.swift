@@ -45,12 +45,18 @@ public final class Scheduler: Sendable {
     ///   - clock: Measures queue and run times (for the queue-time metric and Retry-After); tests pass a
     ///     manual clock.
     public init<C: Clock<Duration>>(
-        queueLength: Int, queueLengthPerPrincipal: Int? = nil, capacity: @escaping @Sendable () -> Int,
-        dimensions: [(String, String)] = [], metricsFactory: any MetricsFactory = MetricsSystem.factory,
+        queueLength: Int,
+        queueLengthPerPrincipal: Int? = nil,
+        capacity: @escaping @Sendable () -> Int,
+        dimensions: [(String, String)] = [],
+        metricsFactory: any MetricsFactory = MetricsSystem.factory,
         clock: C = ContinuousClock()
     ) {
         let configuration = SchedulerStateMachine.Configuration(
-            capacity: capacity(), queueLength: queueLength, queueLengthPerPrincipal: queueLengthPerPrincipal)
+            capacity: capacity(),
+            queueLength: queueLength,
+            queueLengthPerPrincipal: queueLengthPerPrincipal
+        )
         self.state = Mutex(State(machine: SchedulerStateMachine(configuration: configuration)))
         self.capacityProvider = capacity
         self.metrics = SchedulerMetrics(dimensions: dimensions, factory: metricsFactory)
@@ -92,8 +98,13 @@ public final class Scheduler: Sendable {
             // Roughly how long until a place frees: the queue ahead, served `capacity` at a time.
             let retryAfter = state.averageRunSeconds * Double(state.machine.queueDepth + 1) / Double(max(1, capacity))
             return Decision(
-                id: id, action: action, resumed: Self.resume(admitted, in: &state, now: now), depth: state.machine.queueDepth,
-                active: state.machine.activeCount, retryAfterSeconds: retryAfter)
+                id: id,
+                action: action,
+                resumed: Self.resume(admitted, in: &state, now: now),
+                depth: state.machine.queueDepth,
+                active: state.machine.activeCount,
+                retryAfterSeconds: retryAfter
+            )
         }
         for continuation in decision.resumed { continuation.resume() }
         metrics.update(queueDepth: decision.depth, active: decision.active)
@@ -175,7 +186,9 @@ public final class Scheduler: Sendable {
 
     /// Marks `admitted` as running and takes the continuations of those already waiting.
     private static func resume(
-        _ admitted: [SchedulerStateMachine.TicketID], in state: inout State, now: Duration
+        _ admitted: [SchedulerStateMachine.TicketID],
+        in state: inout State,
+        now: Duration
     ) -> [CheckedContinuation<Void, any Error>] {
         var continuations: [CheckedContinuation<Void, any Error>] = []
         for id in admitted {

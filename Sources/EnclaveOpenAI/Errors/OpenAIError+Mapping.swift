@@ -10,11 +10,19 @@ extension OpenAIError {
 
     /// The 500 shown for unexpected errors: no internals.
     public static let internalError = OpenAIError(
-        status: 500, message: "The server had an error while processing your request.", type: "server_error", code: "internal_error")
+        status: 500,
+        message: "The server had an error while processing your request.",
+        type: "server_error",
+        code: "internal_error"
+    )
 
     /// A request whose client went away or that was cancelled by shutdown (499, as nginx logs it).
     public static let cancelled = OpenAIError(
-        status: 499, message: "The request was cancelled.", type: "invalid_request_error", code: "cancelled")
+        status: 499,
+        message: "The request was cancelled.",
+        type: "invalid_request_error",
+        code: "cancelled"
+    )
 
     /// A body over the server's limit (413).
     public static func requestTooLarge(limit: Int?) -> OpenAIError {
@@ -31,8 +39,11 @@ extension OpenAIError {
             default: reason
             }
         return OpenAIError(
-            status: status, message: message, type: status >= 500 ? "server_error" : "invalid_request_error",
-            code: status == 404 ? "unknown_url" : nil)
+            status: status,
+            message: message,
+            type: status >= 500 ? "server_error" : "invalid_request_error",
+            code: status == 404 ? "unknown_url" : nil
+        )
     }
 
     /// The OpenAI error for an error of the dialect-independent layers (Core's errors, cancellation).
@@ -53,8 +64,11 @@ extension OpenAIError {
             from(error)
         case let error as KeyStoreError:
             OpenAIError(
-                status: 503, message: "The key store is unavailable; retry shortly.", type: "server_error",
-                code: error.code == .unavailable ? "store_unavailable" : "store_error")
+                status: 503,
+                message: "The key store is unavailable; retry shortly.",
+                type: "server_error",
+                code: error.code == .unavailable ? "store_unavailable" : "store_error"
+            )
         case is CancellationError:
             cancelled
         default:
@@ -67,8 +81,12 @@ extension OpenAIError {
         switch error.code {
         case .unknownModel:
             return OpenAIError(
-                status: 404, message: "The model '\(error.model ?? "")' does not exist or is not served here.",
-                type: "invalid_request_error", param: "model", code: "model_not_found")
+                status: 404,
+                message: "The model '\(error.model ?? "")' does not exist or is not served here.",
+                type: "invalid_request_error",
+                param: "model",
+                code: "model_not_found"
+            )
         case .contextLengthExceeded:
             let (prompt, completion, limit) = error.contextLength ?? (0, 0, 0)
             let message =
@@ -84,16 +102,29 @@ extension OpenAIError {
             return .invalidRequest("Invalid '\(name)': \(error.parameterProblem ?? "invalid value").", param: name, code: "invalid_value")
         case .notReady:
             return OpenAIError(
-                status: 503, message: "The model '\(error.model ?? "")' is still loading; retry shortly.", type: "server_error",
-                param: "model", code: "model_not_ready", headers: ["Retry-After": "5"])
+                status: 503,
+                message: "The model '\(error.model ?? "")' is still loading; retry shortly.",
+                type: "server_error",
+                param: "model",
+                code: "model_not_ready",
+                headers: ["Retry-After": "5"]
+            )
         case .unavailable:
             return OpenAIError(
-                status: 503, message: "The model '\(error.model ?? "")' is unavailable: \(error.unavailableReason ?? "unknown reason")",
-                type: "server_error", param: "model", code: "model_unavailable")
+                status: 503,
+                message: "The model '\(error.model ?? "")' is unavailable: \(error.unavailableReason ?? "unknown reason")",
+                type: "server_error",
+                param: "model",
+                code: "model_unavailable"
+            )
         case .overloaded:
             return OpenAIError(
-                status: 429, message: "The server is at capacity and its queue is full; retry later.", type: "rate_limit_error",
-                code: "queue_full", headers: ["Retry-After": String(error.retryAfterSeconds ?? 1)])
+                status: 429,
+                message: "The server is at capacity and its queue is full; retry later.",
+                type: "rate_limit_error",
+                code: "queue_full",
+                headers: ["Retry-After": String(error.retryAfterSeconds ?? 1)]
+            )
         default:
             return OpenAIError(status: 500, message: error.message, type: "server_error", code: "internal_error")
         }
@@ -115,8 +146,12 @@ extension OpenAIError {
             code = "invalid_api_key"
         }
         return OpenAIError(
-            status: 401, message: message, type: "invalid_request_error", code: code,
-            headers: ["WWW-Authenticate": #"Bearer realm="enclave""#])
+            status: 401,
+            message: message,
+            type: "invalid_request_error",
+            code: code,
+            headers: ["WWW-Authenticate": #"Bearer realm="enclave""#]
+        )
     }
 
     /// A key without the scope a route needs (403).
@@ -126,6 +161,8 @@ extension OpenAIError {
             status: 403,
             message: "You have insufficient permissions for this operation. Missing scope: \(error.requiredScope) "
                 + "(this key has: \(granted)). Use an admin key or a key created with `enclave keys create --scope \(error.requiredScope)`.",
-            type: "invalid_request_error", code: "insufficient_permissions")
+            type: "invalid_request_error",
+            code: "insufficient_permissions"
+        )
     }
 }

@@ -15,7 +15,9 @@ extension ChatCompletionRequest {
         for (index, message) in messages.enumerated() {
             guard Self.roles.contains(message.role) else {
                 throw .invalidParameter(
-                    "messages[\(index)].role", "'\(message.role)' is not supported; use system, user or assistant")
+                    "messages[\(index)].role",
+                    "'\(message.role)' is not supported; use system, user or assistant"
+                )
             }
             let role = message.role == "developer" ? "system" : message.role
             let text: String
@@ -30,7 +32,9 @@ extension ChatCompletionRequest {
                 for (partIndex, part) in parts.enumerated() {
                     guard part.type == "text" else {
                         throw .invalidParameter(
-                            "messages[\(index)].content[\(partIndex)].type", "only text parts are supported, got '\(part.type)'")
+                            "messages[\(index)].content[\(partIndex)].type",
+                            "only text parts are supported, got '\(part.type)'"
+                        )
                     }
                     guard let partText = part.text else {
                         throw .invalidParameter("messages[\(index)].content[\(partIndex)].text", "is required for a text part")
@@ -54,10 +58,24 @@ extension ChatCompletionRequest {
         }
         let maxTokens: (String, Int)? = maxCompletionTokens.map { ("max_completion_tokens", $0) } ?? self.maxTokens.map { ("max_tokens", $0) }
         let sampling = SamplingInput(
-            temperature: temperature, topP: topP, maxTokens: maxTokens, stop: stop?.values ?? [], seed: seed,
-            presencePenalty: presencePenalty, frequencyPenalty: frequencyPenalty, n: n, logitBias: logitBias,
-            logprobs: logprobs ?? false, topLogprobs: topLogprobs.map { ("top_logprobs", $0, 0...20) })
+            temperature: temperature,
+            topP: topP,
+            maxTokens: maxTokens,
+            stop: stop?.values ?? [],
+            seed: seed,
+            presencePenalty: presencePenalty,
+            frequencyPenalty: frequencyPenalty,
+            n: n,
+            logitBias: logitBias,
+            logprobs: logprobs ?? false,
+            topLogprobs: topLogprobs.map { ("top_logprobs", $0, 0...20) }
+        )
         return InferenceRequest(
-            id: id, model: model, prompt: .chat(turns), parameters: try sampling.parameters(limits: limits), principal: principal)
+            id: id,
+            model: model,
+            prompt: .chat(turns),
+            parameters: try sampling.parameters(limits: limits),
+            principal: principal
+        )
     }
 }

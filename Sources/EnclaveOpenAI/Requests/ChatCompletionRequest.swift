@@ -67,8 +67,15 @@ public struct ChatCompletionRequest: Codable, Sendable {
 
     /// Creates a request (for clients); every optional parameter is left out unless given.
     public init(
-        model: String, messages: [Message], temperature: Double? = nil, topP: Double? = nil, maxTokens: Int? = nil,
-        maxCompletionTokens: Int? = nil, stop: [String]? = nil, seed: Int64? = nil, stream: Bool? = nil,
+        model: String,
+        messages: [Message],
+        temperature: Double? = nil,
+        topP: Double? = nil,
+        maxTokens: Int? = nil,
+        maxCompletionTokens: Int? = nil,
+        stop: [String]? = nil,
+        seed: Int64? = nil,
+        stream: Bool? = nil,
         streamOptions: StreamOptions? = nil
     ) {
         self.model = model

@@ -30,14 +30,27 @@ extension CompletionRequest {
         }
         let maxTokens = self.maxTokens ?? min(Self.defaultMaxTokens, limits.maxTokens ?? .max)
         let sampling = SamplingInput(
-            temperature: temperature, topP: topP, maxTokens: ("max_tokens", maxTokens), stop: stop?.values ?? [], seed: seed,
-            presencePenalty: presencePenalty, frequencyPenalty: frequencyPenalty, n: n, logitBias: logitBias,
-            logprobs: logprobs != nil, topLogprobs: logprobs.map { ("logprobs", $0, 0...5) })
+            temperature: temperature,
+            topP: topP,
+            maxTokens: ("max_tokens", maxTokens),
+            stop: stop?.values ?? [],
+            seed: seed,
+            presencePenalty: presencePenalty,
+            frequencyPenalty: frequencyPenalty,
+            n: n,
+            logitBias: logitBias,
+            logprobs: logprobs != nil,
+            topLogprobs: logprobs.map { ("logprobs", $0, 0...5) }
+        )
         let parameters = try sampling.parameters(limits: limits)
         return texts.enumerated().map { index, text in
             InferenceRequest(
-                id: texts.count == 1 ? id : "\(id)-\(index)", model: model, prompt: .text(text), parameters: parameters,
-                principal: principal)
+                id: texts.count == 1 ? id : "\(id)-\(index)",
+                model: model,
+                prompt: .text(text),
+                parameters: parameters,
+                principal: principal
+            )
         }
     }
 }

@@ -90,7 +90,9 @@ public enum CompletionPrompt: Codable, Sendable {
             self = .tokens
         } else {
             throw DecodingError.typeMismatch(
-                CompletionPrompt.self, .init(codingPath: decoder.codingPath, debugDescription: "expected a string or a list of strings"))
+                CompletionPrompt.self,
+                .init(codingPath: decoder.codingPath, debugDescription: "expected a string or a list of strings")
+            )
         }
     }
 

@@ -24,7 +24,8 @@ public enum MessageContent: Codable, Sendable {
         } else {
             throw DecodingError.typeMismatch(
                 MessageContent.self,
-                .init(codingPath: decoder.codingPath, debugDescription: "expected a string or a list of content parts"))
+                .init(codingPath: decoder.codingPath, debugDescription: "expected a string or a list of content parts")
+            )
         }
     }
 

@@ -57,9 +57,16 @@ struct SamplingInput {
         // smallest normal float keeps the same meaning through the engine's single-precision sampler.
         let samplerTopP = topP.map { max($0, Double(Float.leastNormalMagnitude)) }
         return InferenceParameters(
-            maxTokens: maxTokensValue, temperature: temperature, topP: samplerTopP, seed: seed.map { UInt64(bitPattern: $0) },
-            stop: stop, presencePenalty: presencePenalty ?? 0, frequencyPenalty: frequencyPenalty ?? 0,
-            logprobs: logprobs, topLogprobs: topLogprobsValue)
+            maxTokens: maxTokensValue,
+            temperature: temperature,
+            topP: samplerTopP,
+            seed: seed.map { UInt64(bitPattern: $0) },
+            stop: stop,
+            presencePenalty: presencePenalty ?? 0,
+            frequencyPenalty: frequencyPenalty ?? 0,
+            logprobs: logprobs,
+            topLogprobs: topLogprobsValue
+        )
     }
 
     private static func check(_ name: String, _ value: Double?, in range: NumericRange) throws(InferenceError) {

@@ -20,7 +20,9 @@ public struct StopSequences: Codable, Sendable {
             values = list
         } else {
             throw DecodingError.typeMismatch(
-                StopSequences.self, .init(codingPath: decoder.codingPath, debugDescription: "expected a string or a list of strings"))
+                StopSequences.self,
+                .init(codingPath: decoder.codingPath, debugDescription: "expected a string or a list of strings")
+            )
         }
     }
 

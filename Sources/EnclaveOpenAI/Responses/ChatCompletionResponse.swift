@@ -18,8 +18,14 @@ extension CompletionEnvelope where Choice == ChatChunkChoice {
     /// until the last chunk).
     public init(id: String, created: Int, model: String, choices: [ChatChunkChoice], usage: Usage?, includeUsage: Bool) {
         self.init(
-            id: id, object: "chat.completion.chunk", created: created, model: model, choices: choices, usage: usage,
-            includeUsage: includeUsage)
+            id: id,
+            object: "chat.completion.chunk",
+            created: created,
+            model: model,
+            choices: choices,
+            usage: usage,
+            includeUsage: includeUsage
+        )
     }
 }
 

@@ -32,8 +32,11 @@ public struct ChatLogprobs: Codable, Sendable {
     public init(_ tokens: [TokenLogprob]) {
         content = tokens.map { token in
             Entry(
-                token: token.token, logprob: token.logprob, bytes: token.bytes,
-                topLogprobs: token.top.map { Alternative(token: $0.token, logprob: $0.logprob, bytes: $0.bytes) })
+                token: token.token,
+                logprob: token.logprob,
+                bytes: token.bytes,
+                topLogprobs: token.top.map { Alternative(token: $0.token, logprob: $0.logprob, bytes: $0.bytes) }
+            )
         }
         refusal = nil
     }

@@ -10,8 +10,14 @@ extension CompletionEnvelope where Choice == CompletionChoice {
     /// with `stream_options.include_usage` for chunks).
     public init(id: String, created: Int, model: String, choices: [CompletionChoice], usage: Usage?, includeUsage: Bool) {
         self.init(
-            id: id, object: "text_completion", created: created, model: model, choices: choices, usage: usage,
-            includeUsage: includeUsage)
+            id: id,
+            object: "text_completion",
+            created: created,
+            model: model,
+            choices: choices,
+            usage: usage,
+            includeUsage: includeUsage
+        )
     }
 }
 

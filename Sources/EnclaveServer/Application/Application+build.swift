@@ -2,8 +2,8 @@
 
 public import EnclaveCore
 public import EnclaveGateway
-import HummingbirdCore
 public import Hummingbird
+import HummingbirdCore
 public import Logging
 import NIOCore
 public import ServiceLifecycle
@@ -38,8 +38,14 @@ public func buildApplication(
     onServerRunning: @escaping @Sendable (_ port: Int?) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
     buildApplication(
-        configuration: configuration, backends: [RoutedBackend(models: configuration.models.map(\.id), backend: backend)],
-        keyStore: keyStore, metrics: metrics, logger: logger, services: services, onServerRunning: onServerRunning)
+        configuration: configuration,
+        backends: [RoutedBackend(models: configuration.models.map(\.id), backend: backend)],
+        keyStore: keyStore,
+        metrics: metrics,
+        logger: logger,
+        services: services,
+        onServerRunning: onServerRunning
+    )
 }
 
 /// Builds Enclave's HTTP application over several backends, each with its own scheduler (`enclave serve`:
@@ -55,14 +61,19 @@ public func buildApplication(
 ) -> some ApplicationProtocol {
     let gateway = InferenceGateway(backends: backends, limits: configuration.limits, metricsFactory: metrics.factory)
     let router = buildRouter(
-        configuration: configuration, gateway: gateway, authenticator: KeyAuthenticator(store: keyStore), metrics: metrics)
+        configuration: configuration,
+        gateway: gateway,
+        authenticator: KeyAuthenticator(store: keyStore),
+        metrics: metrics
+    )
     return Application(
         router: router,
         server: httpServer(settings: configuration.server, metrics: metrics, logger: logger),
         configuration: .init(address: .hostname(configuration.listen.host, port: configuration.listen.port), serverName: "Enclave"),
         services: services,
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port) },
-        logger: logger)
+        logger: logger
+    )
 }
 
 /// The HTTP/1 server: Enclave's transport (``EnclaveHTTPChannel``) with the configured timeouts and
@@ -76,21 +87,30 @@ func httpServer(settings: ServerSettings, metrics: ServerMetrics, logger: Logger
         if total > allowed {
             logger.warning(
                 "server.max_connections lowered to fit the file descriptor limit",
-                metadata: ["configured": "\(total)", "used": "\(allowed)", "descriptor_limit": "\(limit.soft)"])
+                metadata: ["configured": "\(total)", "used": "\(allowed)", "descriptor_limit": "\(limit.soft)"]
+            )
             total = allowed
         }
     }
     let limits = ConnectionRegistry.Limits(
-        total: total, perClient: min(settings.maxConnectionsPerClient, total), refusalsAnswered: refusalsAnswered)
+        total: total,
+        perClient: min(settings.maxConnectionsPerClient, total),
+        refusalsAnswered: refusalsAnswered
+    )
     let timeouts = HTTPExchangeHandler.Timeouts(
         head: .nanoseconds(Int64(settings.requestHeadTimeoutSeconds * 1e9)),
-        body: .nanoseconds(Int64(settings.requestBodyTimeoutSeconds * 1e9)), idle: .nanoseconds(Int64(settings.idleTimeoutSeconds * 1e9)))
+        body: .nanoseconds(Int64(settings.requestBodyTimeoutSeconds * 1e9)),
+        idle: .nanoseconds(Int64(settings.idleTimeoutSeconds * 1e9))
+    )
     return .enclave(timeouts: timeouts, registry: ConnectionRegistry(limits: limits, metricsFactory: metrics.factory))
 }
 
 /// The router with every route and middleware (see ``buildApplication(configuration:backend:keyStore:metrics:logger:services:onServerRunning:)``).
 func buildRouter(
-    configuration: EnclaveConfiguration, gateway: InferenceGateway, authenticator: KeyAuthenticator, metrics: ServerMetrics
+    configuration: EnclaveConfiguration,
+    gateway: InferenceGateway,
+    authenticator: KeyAuthenticator,
+    metrics: ServerMetrics
 ) -> Router<EnclaveRequestContext> {
     // Every route, added once to the router and once to the probe router that finds a path's methods
     // (for 405 with Allow, see ``MethodNotAllowedMiddleware``).

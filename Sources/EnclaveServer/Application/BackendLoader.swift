@@ -36,10 +36,13 @@ public struct BackendLoader: Service {
             let start = clock.now
             let failure = await backend.load(clock: clock) { [build, logger] in try await build(model, logger) }
             if let failure {
-                logger.error("model failed to load", metadata: [
-                    "model": .string(model.id), "file": .string(model.file), "reason": .string(failure.reason),
-                    "error": .string(failure.detail),
-                ])
+                logger.error(
+                    "model failed to load",
+                    metadata: [
+                        "model": .string(model.id), "file": .string(model.file), "reason": .string(failure.reason),
+                        "error": .string(failure.detail),
+                    ]
+                )
             } else {
                 logger.info("model ready", metadata: ["model": .string(model.id), "load_seconds": "\(start.duration(to: clock.now))"])
             }

@@ -19,7 +19,9 @@ public import UnixSignals
 public enum ServerLifecycle {
     /// The service group that runs `application` and shuts it down on `signals`.
     public static func serviceGroup(
-        running application: some ApplicationProtocol, settings: ServerSettings, logger: Logger,
+        running application: some ApplicationProtocol,
+        settings: ServerSettings,
+        logger: Logger,
         signals: [UnixSignal] = [.sigterm, .sigint]
     ) -> ServiceGroup {
         var configuration = ServiceGroupConfiguration(services: [application], gracefulShutdownSignals: signals, logger: logger)

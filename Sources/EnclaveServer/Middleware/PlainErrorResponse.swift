@@ -25,7 +25,8 @@ struct PlainErrorResponse: Sendable {
             headers = [.wwwAuthenticate: #"Bearer realm="enclave""#]
         case let error as AuthorizationError:
             status = .forbidden
-            message = "You have insufficient permissions for this operation. Missing scope: \(error.requiredScope). "
+            message =
+                "You have insufficient permissions for this operation. Missing scope: \(error.requiredScope). "
                 + "Use an admin key or one created with `enclave keys create --scope \(error.requiredScope)`."
             code = "insufficient_permissions"
         case is KeyStoreError:

@@ -13,7 +13,12 @@ public enum JSONLogFormat: LogLineFormat {
     /// string (message, keys, values, nested ones too) goes through `sanitizer`: non-printable scalars are
     /// escaped and long values cut (see ``LogSanitizer``).
     public static func render(
-        time: Date, level: Logger.Level, label: String, message: String, metadata: Logger.Metadata, source: String,
+        time: Date,
+        level: Logger.Level,
+        label: String,
+        message: String,
+        metadata: Logger.Metadata,
+        source: String,
         sanitizer: LogSanitizer
     ) -> String {
         func quote(_ string: String) -> String { "\"" + sanitizer.escape(string, style: .json) + "\"" }

@@ -32,13 +32,24 @@ public struct LineLogHandler<Format: LogLineFormat>: LogHandler {
         if let provided = metadataProvider?.get() { merged.merge(provided) { _, new in new } }
         if let extra = event.metadata { merged.merge(extra) { _, new in new } }
         let line = Self.render(
-            time: Date(), level: event.level, label: label, message: event.message.description, metadata: merged, source: event.source)
+            time: Date(),
+            level: event.level,
+            label: label,
+            message: event.message.description,
+            metadata: merged,
+            source: event.source
+        )
         standardError.withLock { $0.write(Data((line + "\n").utf8)) }
     }
 
     /// One line in `Format` (without the newline).
     public static func render(
-        time: Date, level: Logger.Level, label: String, message: String, metadata: Logger.Metadata, source: String,
+        time: Date,
+        level: Logger.Level,
+        label: String,
+        message: String,
+        metadata: Logger.Metadata,
+        source: String,
         sanitizer: LogSanitizer = LogSanitizer()
     ) -> String {
         Format.render(time: time, level: level, label: label, message: message, metadata: metadata, source: source, sanitizer: sanitizer)

@@ -37,7 +37,8 @@ public final class ServerMetrics: Sendable {
     public func recordRequest(route: String, method: String, status: Int, durationNanoseconds: Int64) {
         Counter(
             label: "enclave_http_requests_total",
-            dimensions: [("route", route), ("method", method), ("status", String(status))], factory: factory
+            dimensions: [("route", route), ("method", method), ("status", String(status))],
+            factory: factory
         ).increment()
         Metrics.Timer(label: "enclave_http_request_duration_seconds", dimensions: [("route", route)], factory: factory)
             .recordNanoseconds(durationNanoseconds)

@@ -15,7 +15,12 @@ public typealias TextLogHandler = LineLogHandler<TextLogFormat>
 public enum TextLogFormat: LogLineFormat {
     /// One line (without the newline); metadata sorted by key.
     public static func render(
-        time: Date, level: Logger.Level, label: String, message: String, metadata: Logger.Metadata, source: String,
+        time: Date,
+        level: Logger.Level,
+        label: String,
+        message: String,
+        metadata: Logger.Metadata,
+        source: String,
         sanitizer: LogSanitizer
     ) -> String {
         func text(_ value: Logger.Metadata.Value) -> String {
@@ -24,11 +29,13 @@ public enum TextLogFormat: LogLineFormat {
             case .stringConvertible(let convertible): quoted(sanitizer.escape(convertible.description, style: .text))
             case .array(let values): "[" + values.map(text).joined(separator: ", ") + "]"
             case .dictionary(let dictionary):
-                "[" + dictionary.keys.sorted().map { "\(sanitizer.escape($0, style: .text)): \(text(dictionary[$0]!))" }
+                "["
+                    + dictionary.keys.sorted().map { "\(sanitizer.escape($0, style: .text)): \(text(dictionary[$0]!))" }
                     .joined(separator: ", ") + "]"
             }
         }
-        var line = time.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)) + " " + level.rawValue + " "
+        var line =
+            time.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)) + " " + level.rawValue + " "
             + sanitizer.escape(label, style: .text) + " :"
         for key in metadata.keys.sorted() {
             line += " " + sanitizer.escape(key, style: .text) + "=" + text(sanitizer.shortened(metadata[key]!))

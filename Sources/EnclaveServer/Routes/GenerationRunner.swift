@@ -51,8 +51,12 @@ struct GenerationRunner {
                 let elapsed = DispatchTime.now().uptimeNanoseconds &- firstToken
                 metrics.recordInterTokenLatency(model: model, nanoseconds: Int64(elapsed) / Int64(outcome.usage.completionTokens - 1))
             }
-            record(model: model, promptTokens: outcome.usage.promptTokens, completionTokens: outcome.usage.completionTokens,
-                   outcome: outcome.finishReason.rawValue)
+            record(
+                model: model,
+                promptTokens: outcome.usage.promptTokens,
+                completionTokens: outcome.usage.completionTokens,
+                outcome: outcome.finishReason.rawValue
+            )
             return outcome
         } catch {
             let cancelled = error is CancellationError || Task.isCancelled

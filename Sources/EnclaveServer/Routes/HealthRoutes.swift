@@ -54,7 +54,9 @@ public struct HealthRoutes: Sendable {
         let body = Readiness(status: ready ? "ready" : (failed ? "failed" : "loading"), models: models)
         let data = try JSONEncoder.api().encode(body)
         return Response(
-            status: ready ? .ok : .serviceUnavailable, headers: [.contentType: "application/json"],
-            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+            status: ready ? .ok : .serviceUnavailable,
+            headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(bytes: data))
+        )
     }
 }

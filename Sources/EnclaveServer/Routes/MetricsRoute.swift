@@ -24,8 +24,10 @@ public struct MetricsRoute: Sendable {
             metrics.recordBackend(statuses: await gateway.statuses())
             metrics.recordBackend(gauges: await gateway.gauges())
             return Response(
-                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                body: .init(byteBuffer: ByteBuffer(bytes: metrics.render())))
+                status: .ok,
+                headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(bytes: metrics.render()))
+            )
         }
     }
 }

@@ -12,7 +12,10 @@ extension OpenAIRoutes {
         var request = request
         let principal = try principal(of: context)
         let body = try await RequestBody(maxBodyBytes: limits.maxBodyBytes).decode(ChatCompletionRequest.self, from: &request)
-        context.stats.update { $0.model = body.model; $0.streamed = body.stream == true }
+        context.stats.update {
+            $0.model = body.model
+            $0.streamed = body.stream == true
+        }
         let inference = try body.inferenceRequest(id: context.requestID, principal: principal.id, limits: limits)
         let prepared = try await prepare(inference, promptParameter: "messages")
         let submission = try gateway.submit(prepared)
@@ -32,13 +35,19 @@ extension OpenAIRoutes {
                 return (text, logprobs, outcome)
             }
             let response = ChatCompletionResponse(
-                id: id, created: created, model: body.model,
+                id: id,
+                created: created,
+                model: body.model,
                 choices: [
                     .init(
-                        index: 0, message: .init(content: text), logprobs: wantsLogprobs ? ChatLogprobs(logprobs) : nil,
-                        finishReason: outcome.finishReason.rawValue)
+                        index: 0,
+                        message: .init(content: text),
+                        logprobs: wantsLogprobs ? ChatLogprobs(logprobs) : nil,
+                        finishReason: outcome.finishReason.rawValue
+                    )
                 ],
-                usage: Usage(outcome.usage))
+                usage: Usage(outcome.usage)
+            )
             return try jsonResponse(response)
         }
 
@@ -46,8 +55,13 @@ extension OpenAIRoutes {
         let model = body.model
         @Sendable func chunk(_ delta: ChatChunkChoice.Delta, logprobs: ChatLogprobs? = nil, finishReason: String? = nil) -> ChatCompletionChunk {
             ChatCompletionChunk(
-                id: id, created: created, model: model, choices: [.init(delta: delta, logprobs: logprobs, finishReason: finishReason)],
-                usage: nil, includeUsage: includeUsage)
+                id: id,
+                created: created,
+                model: model,
+                choices: [.init(delta: delta, logprobs: logprobs, finishReason: finishReason)],
+                usage: nil,
+                includeUsage: includeUsage
+            )
         }
         return eventStream(request, context: context) { send in
             try await send(chunk(.init(role: "assistant", content: "")))
@@ -58,7 +72,8 @@ extension OpenAIRoutes {
             try await send(chunk(.init(), finishReason: outcome.finishReason.rawValue))
             if includeUsage {
                 try await send(
-                    ChatCompletionChunk(id: id, created: created, model: model, choices: [], usage: Usage(outcome.usage), includeUsage: true))
+                    ChatCompletionChunk(id: id, created: created, model: model, choices: [], usage: Usage(outcome.usage), includeUsage: true)
+                )
             }
         }
     }

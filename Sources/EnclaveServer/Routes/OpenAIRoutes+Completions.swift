@@ -12,7 +12,10 @@ extension OpenAIRoutes {
         var request = request
         let principal = try principal(of: context)
         let body = try await RequestBody(maxBodyBytes: limits.maxBodyBytes).decode(CompletionRequest.self, from: &request)
-        context.stats.update { $0.model = body.model; $0.streamed = body.stream == true }
+        context.stats.update {
+            $0.model = body.model
+            $0.streamed = body.stream == true
+        }
         let inferences = try body.inferenceRequests(id: context.requestID, principal: principal.id, limits: limits)
         // Every prompt is prepared before anything runs, so that a prompt over the context fails the whole request with a 400.
         var prepared: [PreparedInference] = []
@@ -43,16 +46,22 @@ extension OpenAIRoutes {
                         text += delta
                     }
                     let choice = CompletionChoice(
-                        text: text, index: index, logprobs: wantsLogprobs ? logprobs : nil, finishReason: outcome.finishReason.rawValue)
+                        text: text,
+                        index: index,
+                        logprobs: wantsLogprobs ? logprobs : nil,
+                        finishReason: outcome.finishReason.rawValue
+                    )
                     choices.append((choice, outcome.usage))
                 }
                 return choices
             }
             let usage = Usage(
                 promptTokens: choices.reduce(0) { $0 + $1.1.promptTokens },
-                completionTokens: choices.reduce(0) { $0 + $1.1.completionTokens })
+                completionTokens: choices.reduce(0) { $0 + $1.1.completionTokens }
+            )
             return try jsonResponse(
-                CompletionResponse(id: id, created: created, model: body.model, choices: choices.map(\.0), usage: usage, includeUsage: true))
+                CompletionResponse(id: id, created: created, model: body.model, choices: choices.map(\.0), usage: usage, includeUsage: true)
+            )
         }
 
         let includeUsage = body.streamOptions?.includeUsage == true

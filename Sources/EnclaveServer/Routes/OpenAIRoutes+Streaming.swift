@@ -9,7 +9,9 @@ extension OpenAIRoutes {
     /// ``ClientDeparture``). The connection's inbound side is left alone, so it stays usable for the
     /// client's next request.
     func untilClientLeaves<Value: Sendable>(
-        _ request: Request, context: EnclaveRequestContext, _ operation: () async throws -> Value
+        _ request: Request,
+        context: EnclaveRequestContext,
+        _ operation: () async throws -> Value
     ) async throws -> Value {
         try await ClientDeparture.cancelling(whenClosed: context.channel, operation)
     }
@@ -18,11 +20,13 @@ extension OpenAIRoutes {
     /// stream. The stream is cancelled if the client goes away (see ``untilClientLeaves(_:context:_:)``); an
     /// error after the head went out becomes a final error event (``StreamFailure``).
     func eventStream(
-        _ request: Request, context: EnclaveRequestContext,
+        _ request: Request,
+        context: EnclaveRequestContext,
         _ produce: @escaping @Sendable (_ send: (any Encodable) async throws -> Void) async throws -> Void
     ) -> Response {
         Response(
-            status: .ok, headers: .serverSentEvents,
+            status: .ok,
+            headers: .serverSentEvents,
             body: ResponseBody { writer in
                 let encoder = JSONEncoder.api()
                 do {
@@ -34,6 +38,7 @@ extension OpenAIRoutes {
                     try await StreamFailure.report(error, to: &writer, stats: context.stats, logger: context.logger)
                 }
                 try await writer.finish(nil)
-            })
+            }
+        )
     }
 }

@@ -1,8 +1,8 @@
 // Enclave server: the OpenAI-compatible API under /v1.
 
 import Dispatch
-import EnclaveCore
-import EnclaveGateway
+public import EnclaveCore
+public import EnclaveGateway
 import EnclaveOpenAI
 import Foundation
 public import Hummingbird
@@ -66,8 +66,10 @@ public struct OpenAIRoutes: Sendable {
         } catch let error as InferenceError where error.code == .contextLengthExceeded {
             let facts = error.contextLength ?? (0, 0, 0)
             let overflow = InferenceError.contextLengthExceeded(
-                promptTokens: facts.promptTokens, completionTokens: facts.completionTokens == 0 ? 0 : (requested ?? facts.completionTokens),
-                limit: facts.limit)
+                promptTokens: facts.promptTokens,
+                completionTokens: facts.completionTokens == 0 ? 0 : (requested ?? facts.completionTokens),
+                limit: facts.limit
+            )
             throw OpenAIError.from(overflow, promptParameter: promptParameter)
         }
     }

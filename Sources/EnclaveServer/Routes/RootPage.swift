@@ -42,7 +42,8 @@ public struct RootPage: Sendable {
             Response(
                 status: .ok,
                 headers: [.contentType: "text/html; charset=utf-8", .contentSecurityPolicy: Self.contentSecurityPolicy],
-                body: .init(byteBuffer: ByteBuffer(string: Self.html)))
+                body: .init(byteBuffer: ByteBuffer(string: Self.html))
+            )
         }
     }
 }

@@ -3,8 +3,8 @@
 import EnclaveCore
 import EnclaveOpenAI
 import Hummingbird
-import NIOCore
 import Logging
+import NIOCore
 
 /// Reports an error that happens after a stream's head was sent: as a final `data: {"error": ...}` event
 /// (the status can no longer change). A cancelled stream (client gone, shutdown) gets nothing more.

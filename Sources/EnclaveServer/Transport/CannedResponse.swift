@@ -8,7 +8,12 @@ import NIOHTTP1
 /// the security headers and `Connection: close`, and a JSON error body in OpenAI's shape.
 enum CannedResponse {
     /// The head and body of a response.
-    static func parts(status: HTTPResponseStatus, code: String, message: String, extra: [(String, String)] = [])
+    static func parts(
+        status: HTTPResponseStatus,
+        code: String,
+        message: String,
+        extra: [(String, String)] = []
+    )
         -> (head: HTTPResponseHead, body: ByteBuffer)
     {
         let json = #"{"error":{"message":"\#(message)","type":"invalid_request_error","param":null,"code":"\#(code)"}}"#

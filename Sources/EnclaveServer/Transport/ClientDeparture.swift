@@ -19,7 +19,8 @@ enum ClientDeparture {
     /// Runs `operation`, cancelling it if `channel` closes first.
     /// - Throws: `operation`'s error, or `CancellationError` when the channel closed.
     static func cancelling<Value: Sendable>(
-        whenClosed channel: any Channel, _ operation: () async throws -> Value
+        whenClosed channel: any Channel,
+        _ operation: () async throws -> Value
     ) async throws -> Value {
         try await withoutActuallyEscaping(operation) { operation in
             let transfer = UnsafeOperation(operation)

@@ -36,7 +36,9 @@ struct EnclaveHTTPChannel: ServerChildChannel, HTTPChannelHandler {
                 try channel.pipeline.syncOperations.addHandler(
                     ConnectionRefusalHandler(
                         response: answer ? CannedResponse.refusal(reason: reason) : nil,
-                        onClose: { if answer { registry.refusalAnswered() } }))
+                        onClose: { if answer { registry.refusalAnswered() } }
+                    )
+                )
                 return Connection(channel: channel, asyncChannel: nil)
             case .accepted:
                 let registry = self.registry
@@ -44,12 +46,18 @@ struct EnclaveHTTPChannel: ServerChildChannel, HTTPChannelHandler {
                 let operations = channel.pipeline.syncOperations
                 try operations.addHandler(ConnectionGuardHandler())
                 try operations.configureHTTPServerPipeline(
-                    withPipeliningAssistance: false, withErrorHandling: false, withOutboundHeaderValidation: false,
-                    withEncoderConfiguration: .init(), withDecoderLimitConfiguration: .init())
+                    withPipeliningAssistance: false,
+                    withErrorHandling: false,
+                    withOutboundHeaderValidation: false,
+                    withEncoderConfiguration: .init(),
+                    withDecoderLimitConfiguration: .init()
+                )
                 try operations.addHandler(HTTPExchangeHandler(timeouts: timeouts, registry: registry))
                 try operations.addHandler(HTTP1ToHTTPServerCodec(secure: false))
                 let asyncChannel = try NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>(
-                    wrappingChannelSynchronously: channel, configuration: .init(isOutboundHalfClosureEnabled: true))
+                    wrappingChannelSynchronously: channel,
+                    configuration: .init(isOutboundHalfClosureEnabled: true)
+                )
                 return Connection(channel: channel, asyncChannel: asyncChannel)
             }
         }

@@ -272,7 +272,10 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler {
             stopAccepting(context: context)
             if inbound == .awaitingHead(partial: true) {
                 let (head, body) = CannedResponse.parts(
-                    status: .requestTimeout, code: "request_timeout", message: "The request head did not arrive in time.")
+                    status: .requestTimeout,
+                    code: "request_timeout",
+                    message: "The request head did not arrive in time."
+                )
                 context.write(wrapOutboundOut(.head(head)), promise: nil)
                 context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
                 let written = context.eventLoop.makePromise(of: Void.self)
@@ -319,7 +322,10 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private func writeRejection(context: ChannelHandlerContext) {
         rejectionDue = false
         let (head, body) = CannedResponse.parts(
-            status: .badRequest, code: "invalid_host", message: "An HTTP/1.1 request needs exactly one Host header.")
+            status: .badRequest,
+            code: "invalid_host",
+            message: "An HTTP/1.1 request needs exactly one Host header."
+        )
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
         let written = context.eventLoop.makePromise(of: Void.self)

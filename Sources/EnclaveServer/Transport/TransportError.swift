@@ -15,11 +15,15 @@ public struct TransportError: HTTPResponseError, Sendable, CustomStringConvertib
 
     /// The body ended (the client closed its side) before the length its `Content-Length` announced.
     public static let incompleteBody = TransportError(
-        status: .badRequest, message: "The request body ended before the length given in Content-Length.")
+        status: .badRequest,
+        message: "The request body ended before the length given in Content-Length."
+    )
 
     /// The body did not arrive within `server.request_body_timeout_seconds`.
     public static let bodyTimeout = TransportError(
-        status: .requestTimeout, message: "The request body did not arrive in time.")
+        status: .requestTimeout,
+        message: "The request body did not arrive in time."
+    )
 
     public var description: String { "\(status.code): \(message)" }
 

@@ -6,7 +6,12 @@ import Foundation
 /// toward negative infinity, `+` joins strings, lists and tuples, and `*` repeats them. Integers that would overflow
 /// 64 bits are an error (Python would switch to big integers).
 enum JinjaArithmetic {
-    static func apply(_ op: JinjaBinaryOperator, _ left: JinjaValue, _ right: JinjaValue, at position: JinjaPosition)
+    static func apply(
+        _ op: JinjaBinaryOperator,
+        _ left: JinjaValue,
+        _ right: JinjaValue,
+        at position: JinjaPosition
+    )
         throws(ChatTemplateError) -> JinjaValue
     {
         if left.isUndefined || right.isUndefined {
@@ -26,14 +31,23 @@ enum JinjaArithmetic {
         }
         if op == .add, case .string = left {
             throw ChatTemplateError(
-                .runtime, "can only concatenate str (not \"\(right.typeName)\") to str", at: position)
+                .runtime,
+                "can only concatenate str (not \"\(right.typeName)\") to str",
+                at: position
+            )
         }
         throw ChatTemplateError(
             .runtime,
-            "unsupported operand type(s) for \(op.rawValue): '\(left.typeName)' and '\(right.typeName)'", at: position)
+            "unsupported operand type(s) for \(op.rawValue): '\(left.typeName)' and '\(right.typeName)'",
+            at: position
+        )
     }
 
-    private static func repeated(_ value: JinjaValue, _ count: Int, at position: JinjaPosition)
+    private static func repeated(
+        _ value: JinjaValue,
+        _ count: Int,
+        at position: JinjaPosition
+    )
         throws(ChatTemplateError) -> JinjaValue
     {
         let times = max(0, count)
@@ -51,9 +65,12 @@ enum JinjaArithmetic {
         }
     }
 
-    private static func numeric(_ op: JinjaBinaryOperator, _ a: JinjaNumber, _ b: JinjaNumber,
-        at position: JinjaPosition) throws(ChatTemplateError) -> JinjaValue
-    {
+    private static func numeric(
+        _ op: JinjaBinaryOperator,
+        _ a: JinjaNumber,
+        _ b: JinjaNumber,
+        at position: JinjaPosition
+    ) throws(ChatTemplateError) -> JinjaValue {
         if case .int(let x) = a, case .int(let y) = b {
             return try integer(op, x, y, at: position)
         }
@@ -79,7 +96,12 @@ enum JinjaArithmetic {
         }
     }
 
-    private static func integer(_ op: JinjaBinaryOperator, _ x: Int, _ y: Int, at position: JinjaPosition)
+    private static func integer(
+        _ op: JinjaBinaryOperator,
+        _ x: Int,
+        _ y: Int,
+        at position: JinjaPosition
+    )
         throws(ChatTemplateError) -> JinjaValue
     {
         func checked(_ result: (partialValue: Int, overflow: Bool)) throws(ChatTemplateError) -> JinjaValue {

@@ -21,23 +21,40 @@ enum JinjaBuiltins {
                     }
                     for (name, value) in keyword { dict[name] = value }
                     return .dict(dict)
-                }),
+                }
+            ),
             "raise_exception": .function(
                 JinjaFunction(name: "raise_exception") { positional, keyword, position throws(ChatTemplateError) in
                     let message = try JinjaArgumentBinder.bind(
-                        "raise_exception", [("message", nil)], positional, keyword, at: position)[0]
+                        "raise_exception",
+                        [("message", nil)],
+                        positional,
+                        keyword,
+                        at: position
+                    )[0]
                     throw ChatTemplateError(.raised, message.pythonString, at: position)
-                }),
+                }
+            ),
             "strftime_now": .function(
                 JinjaFunction(name: "strftime_now") { positional, keyword, position throws(ChatTemplateError) in
                     let format = try JinjaArgumentBinder.bind(
-                        "strftime_now", [("format", nil)], positional, keyword, at: position)[0]
+                        "strftime_now",
+                        [("format", nil)],
+                        positional,
+                        keyword,
+                        at: position
+                    )[0]
                     return .string(strftime(try format.requireString("format", at: position), now))
-                }),
+                }
+            ),
         ]
     }
 
-    private static func range(_ positional: [JinjaValue], _ keyword: [(String, JinjaValue)], _ position: JinjaPosition?)
+    private static func range(
+        _ positional: [JinjaValue],
+        _ keyword: [(String, JinjaValue)],
+        _ position: JinjaPosition?
+    )
         throws(ChatTemplateError) -> JinjaValue
     {
         guard keyword.isEmpty, (1...3).contains(positional.count) else {
@@ -52,14 +69,19 @@ enum JinjaBuiltins {
         let count = span <= 0 ? 0 : Int(min((span / Double(step.magnitude)).rounded(.up), 1e18))
         guard count <= JinjaInterpreter.maximumRange else {
             throw ChatTemplateError(
-                .limit, "range too big, maximum size is \(JinjaInterpreter.maximumRange)", at: position)
+                .limit,
+                "range too big, maximum size is \(JinjaInterpreter.maximumRange)",
+                at: position
+            )
         }
         return .list((0..<count).map { .int(start + $0 * step) })
     }
 
-    private static func namespace(_ positional: [JinjaValue], _ keyword: [(String, JinjaValue)],
-        _ position: JinjaPosition?) throws(ChatTemplateError) -> JinjaValue
-    {
+    private static func namespace(
+        _ positional: [JinjaValue],
+        _ keyword: [(String, JinjaValue)],
+        _ position: JinjaPosition?
+    ) throws(ChatTemplateError) -> JinjaValue {
         let namespace = JinjaNamespace()
         for value in positional {
             guard case .dict(let dict) = value else {
@@ -81,8 +103,10 @@ enum JinjaBuiltins {
         let day = parts.day ?? 1
         let hour = parts.hour ?? 0
         let weekday = (parts.weekday ?? 1) - 1
-        let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-            "November", "December"]
+        let months = [
+            "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+            "November", "December",
+        ]
         let days = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
         func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
         var out = ""
@@ -119,7 +143,9 @@ enum JinjaBuiltins {
             case "A": out += days[weekday]
             case "j":
                 let dayOfYear = calendar.ordinality(of: .day, in: .year, for: date) ?? 1
-                out += pad ? String(repeating: "0", count: max(0, 3 - String(dayOfYear).count)) + String(dayOfYear)
+                out +=
+                    pad
+                    ? String(repeating: "0", count: max(0, 3 - String(dayOfYear).count)) + String(dayOfYear)
                     : String(dayOfYear)
             case "%": out += "%"
             default:

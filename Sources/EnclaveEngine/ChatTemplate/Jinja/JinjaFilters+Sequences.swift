@@ -2,9 +2,13 @@
 
 extension JinjaFilters {
     /// `map(attribute='x', default=...)` or `map('filter', args...)`.
-    static func map(_ value: JinjaValue, _ positional: [JinjaValue], _ keyword: [(String, JinjaValue)],
-        in interpreter: JinjaInterpreter, at position: JinjaPosition) throws(ChatTemplateError) -> [JinjaValue]
-    {
+    static func map(
+        _ value: JinjaValue,
+        _ positional: [JinjaValue],
+        _ keyword: [(String, JinjaValue)],
+        in interpreter: JinjaInterpreter,
+        at position: JinjaPosition
+    ) throws(ChatTemplateError) -> [JinjaValue] {
         let items = try value.iterate(at: position)
         if positional.isEmpty, let attribute = keyword.first(where: { $0.0 == "attribute" })?.1 {
             let fallback = keyword.first(where: { $0.0 == "default" })?.1
@@ -31,9 +35,14 @@ extension JinjaFilters {
 
     /// `select('test', args...)`, `reject(...)`, `selectattr('attr', 'test', args...)`, `rejectattr(...)`.
     /// Without a test name, items are kept by truthiness.
-    static func select(_ name: String, _ value: JinjaValue, _ positional: [JinjaValue], _ keyword: [(String, JinjaValue)],
-        in interpreter: JinjaInterpreter, at position: JinjaPosition) throws(ChatTemplateError) -> [JinjaValue]
-    {
+    static func select(
+        _ name: String,
+        _ value: JinjaValue,
+        _ positional: [JinjaValue],
+        _ keyword: [(String, JinjaValue)],
+        in interpreter: JinjaInterpreter,
+        at position: JinjaPosition
+    ) throws(ChatTemplateError) -> [JinjaValue] {
         let byAttribute = name.hasSuffix("attr")
         let keep = name.hasPrefix("select")
         var arguments = positional

@@ -9,16 +9,25 @@ enum JinjaFilters {
         "unique", "upper", "wordcount",
     ]
 
-    static func apply(_ filter: JinjaFilterCall, to value: JinjaValue, in interpreter: JinjaInterpreter)
+    static func apply(
+        _ filter: JinjaFilterCall,
+        to value: JinjaValue,
+        in interpreter: JinjaInterpreter
+    )
         throws(ChatTemplateError) -> JinjaValue
     {
         let (positional, keyword) = try interpreter.evaluate(filter.arguments)
         return try apply(filter.name, to: value, positional, keyword, in: interpreter, at: filter.position)
     }
 
-    static func apply(_ name: String, to value: JinjaValue, _ positional: [JinjaValue], _ keyword: [(String, JinjaValue)],
-        in interpreter: JinjaInterpreter, at position: JinjaPosition) throws(ChatTemplateError) -> JinjaValue
-    {
+    static func apply(
+        _ name: String,
+        to value: JinjaValue,
+        _ positional: [JinjaValue],
+        _ keyword: [(String, JinjaValue)],
+        in interpreter: JinjaInterpreter,
+        at position: JinjaPosition
+    ) throws(ChatTemplateError) -> JinjaValue {
         func bind(_ parameters: [(String, JinjaValue?)]) throws(ChatTemplateError) -> [JinjaValue] {
             try JinjaArgumentBinder.bind(name, parameters, positional, keyword, at: position)
         }
@@ -51,8 +60,11 @@ enum JinjaFilters {
                 throw ChatTemplateError(.runtime, "dictsort needs a mapping, not \(value.typeName)", at: position)
             }
             let byValue = try values[1].requireString("by", at: position) == "value"
-            let pairs = try sorted(dict.pairs.map { JinjaValue.tuple([$0.0, $0.1]) }, reverse: values[2].isTruthy,
-                at: position) { (pair) throws(ChatTemplateError) in
+            let pairs = try sorted(
+                dict.pairs.map { JinjaValue.tuple([$0.0, $0.1]) },
+                reverse: values[2].isTruthy,
+                at: position
+            ) { (pair) throws(ChatTemplateError) in
                 guard case .tuple(let items) = pair else { return pair }
                 return sortKey(items[byValue ? 1 : 0], caseSensitive: values[0].isTruthy)
             }
@@ -92,7 +104,9 @@ enum JinjaFilters {
         case "indent":
             let values = try bind([("width", .int(4)), ("first", .bool(false)), ("blank", .bool(false))])
             let indentation: String
-            if case .string(let text) = values[0] { indentation = text } else {
+            if case .string(let text) = values[0] {
+                indentation = text
+            } else {
                 indentation = String(repeating: " ", count: max(0, try values[0].requireInt("width", at: position)))
             }
             var lines = JinjaStrings.splitLines(value.pythonString + "\n")
@@ -131,7 +145,8 @@ enum JinjaFilters {
         case "join":
             let values = try bind([("d", .string("")), ("attribute", JinjaValue.none)])
             var items = try value.iterate(at: position)
-            if case .none = values[1] {} else {
+            if case .none = values[1] {
+            } else {
                 items = try items.map { (item) throws(ChatTemplateError) in
                     try lookupPath(values[1], in: item, interpreter, at: position)
                 }
@@ -155,9 +170,10 @@ enum JinjaFilters {
             let values = try bind([("case_sensitive", .bool(false)), ("attribute", JinjaValue.none)])
             let items = try value.iterate(at: position)
             let ordered = try sorted(items, reverse: name == "max", at: position) { (item) throws(ChatTemplateError) in
-                let key = if case .none = values[1] { item } else {
-                    try lookupPath(values[1], in: item, interpreter, at: position)
-                }
+                let key =
+                    if case .none = values[1] { item } else {
+                        try lookupPath(values[1], in: item, interpreter, at: position)
+                    }
                 return sortKey(key, caseSensitive: values[0].isTruthy)
             }
             return ordered.first ?? .undefined(hint: "No aggregated item, sequence was empty.")
@@ -167,7 +183,8 @@ enum JinjaFilters {
             let values = try bind([("old", nil), ("new", nil), ("count", JinjaValue.none)])
             let count = if case .none = values[2] { -1 } else { try values[2].requireInt("count", at: position) }
             return .string(
-                JinjaStrings.replace(value.pythonString, values[0].pythonString, values[1].pythonString, count: count))
+                JinjaStrings.replace(value.pythonString, values[0].pythonString, values[1].pythonString, count: count)
+            )
         case "reverse":
             _ = try bind([])
             if case .string(let text) = value { return .string(JinjaStrings.string(text.unicodeScalars.reversed())) }
@@ -194,11 +211,13 @@ enum JinjaFilters {
             return .list(
                 try sorted(try value.iterate(at: position), reverse: values[0].isTruthy, at: position) {
                     (item) throws(ChatTemplateError) in
-                    let key = if case .none = values[2] { item } else {
-                        try lookupPath(values[2], in: item, interpreter, at: position)
-                    }
+                    let key =
+                        if case .none = values[2] { item } else {
+                            try lookupPath(values[2], in: item, interpreter, at: position)
+                        }
                     return sortKey(key, caseSensitive: values[1].isTruthy)
-                })
+                }
+            )
         case "string":
             _ = try bind([])
             return .string(value.pythonString)
@@ -206,9 +225,10 @@ enum JinjaFilters {
             let values = try bind([("attribute", JinjaValue.none), ("start", .int(0))])
             var total = values[1]
             for item in try value.iterate(at: position) {
-                let term = if case .none = values[0] { item } else {
-                    try lookupPath(values[0], in: item, interpreter, at: position)
-                }
+                let term =
+                    if case .none = values[0] { item } else {
+                        try lookupPath(values[0], in: item, interpreter, at: position)
+                    }
                 total = try JinjaArithmetic.apply(.add, total, term, at: position)
             }
             return total
@@ -240,9 +260,10 @@ enum JinjaFilters {
             var seen: [JinjaValue] = []
             var out: [JinjaValue] = []
             for item in try value.iterate(at: position) {
-                let key = if case .none = values[1] { item } else {
-                    try lookupPath(values[1], in: item, interpreter, at: position)
-                }
+                let key =
+                    if case .none = values[1] { item } else {
+                        try lookupPath(values[1], in: item, interpreter, at: position)
+                    }
                 let normalized = sortKey(key, caseSensitive: values[0].isTruthy)
                 if !seen.contains(where: { JinjaValue.equal($0, normalized) }) {
                     seen.append(normalized)
@@ -265,9 +286,12 @@ enum JinjaFilters {
     }
 
     /// A stable sort by key with Python ordering (`reverse` keeps equal items in their original order, as Python).
-    static func sorted(_ items: [JinjaValue], reverse: Bool, at position: JinjaPosition,
-        key: (JinjaValue) throws(ChatTemplateError) -> JinjaValue) throws(ChatTemplateError) -> [JinjaValue]
-    {
+    static func sorted(
+        _ items: [JinjaValue],
+        reverse: Bool,
+        at position: JinjaPosition,
+        key: (JinjaValue) throws(ChatTemplateError) -> JinjaValue
+    ) throws(ChatTemplateError) -> [JinjaValue] {
         var keyed: [(key: JinjaValue, item: JinjaValue)] = []
         for item in items { keyed.append((try key(item), item)) }
         func before(_ a: JinjaValue, _ b: JinjaValue) throws(ChatTemplateError) -> Bool {
@@ -304,9 +328,12 @@ enum JinjaFilters {
     }
 
     /// Jinja's attribute getter for `attribute='a.b.0'` arguments: each dotted part is an item or attribute lookup.
-    static func lookupPath(_ path: JinjaValue, in item: JinjaValue, _ interpreter: JinjaInterpreter,
-        at position: JinjaPosition) throws(ChatTemplateError) -> JinjaValue
-    {
+    static func lookupPath(
+        _ path: JinjaValue,
+        in item: JinjaValue,
+        _ interpreter: JinjaInterpreter,
+        at position: JinjaPosition
+    ) throws(ChatTemplateError) -> JinjaValue {
         let parts: [JinjaValue]
         switch path {
         case .string(let text):

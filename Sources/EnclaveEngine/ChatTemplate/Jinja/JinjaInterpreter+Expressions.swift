@@ -27,9 +27,12 @@ extension JinjaInterpreter {
             let object = try evaluate(base)
             if object.isUndefined { throw JinjaValue.undefinedError(object, at: position) }
             return try slice(
-                object, start: try start.map { (e) throws(ChatTemplateError) in try evaluate(e) },
+                object,
+                start: try start.map { (e) throws(ChatTemplateError) in try evaluate(e) },
                 stop: try stop.map { (e) throws(ChatTemplateError) in try evaluate(e) },
-                step: try step.map { (e) throws(ChatTemplateError) in try evaluate(e) }, at: position)
+                step: try step.map { (e) throws(ChatTemplateError) in try evaluate(e) },
+                at: position
+            )
         case .call(let callee, let arguments, let position):
             let function = try evaluate(callee)
             let (positional, keyword) = try evaluate(arguments)
@@ -93,9 +96,12 @@ extension JinjaInterpreter {
         return (positional, keyword)
     }
 
-    func call(_ callee: JinjaValue, _ positional: [JinjaValue], _ keyword: [(String, JinjaValue)],
-        at position: JinjaPosition?) throws(ChatTemplateError) -> JinjaValue
-    {
+    func call(
+        _ callee: JinjaValue,
+        _ positional: [JinjaValue],
+        _ keyword: [(String, JinjaValue)],
+        at position: JinjaPosition?
+    ) throws(ChatTemplateError) -> JinjaValue {
         guard case .function(let function) = callee else {
             if callee.isUndefined { throw JinjaValue.undefinedError(callee, at: position) }
             throw ChatTemplateError(.runtime, "'\(callee.typeName)' object is not callable", at: position)
@@ -108,7 +114,12 @@ extension JinjaInterpreter {
         return try function.call(positional, keyword, position)
     }
 
-    func compare(_ comparison: JinjaComparison, _ left: JinjaValue, _ right: JinjaValue, at position: JinjaPosition?)
+    func compare(
+        _ comparison: JinjaComparison,
+        _ left: JinjaValue,
+        _ right: JinjaValue,
+        at position: JinjaPosition?
+    )
         throws(ChatTemplateError) -> Bool
     {
         switch comparison {
@@ -126,14 +137,21 @@ extension JinjaInterpreter {
     }
 
     /// Python's `needle in container`.
-    func contains(_ container: JinjaValue, _ needle: JinjaValue, at position: JinjaPosition?) throws(ChatTemplateError)
+    func contains(
+        _ container: JinjaValue,
+        _ needle: JinjaValue,
+        at position: JinjaPosition?
+    ) throws(ChatTemplateError)
         -> Bool
     {
         switch container {
         case .string(let text):
             guard case .string(let part) = needle else {
                 throw ChatTemplateError(
-                    .runtime, "'in <string>' requires string as left operand, not \(needle.typeName)", at: position)
+                    .runtime,
+                    "'in <string>' requires string as left operand, not \(needle.typeName)",
+                    at: position
+                )
             }
             return part.isEmpty || text.unicodeScalars.firstRange(of: part.unicodeScalars) != nil
         case .list(let items), .tuple(let items): return items.contains { JinjaValue.equal($0, needle) }
@@ -164,7 +182,11 @@ extension JinjaInterpreter {
     }
 
     /// `object[key]`: an item first, then (for string keys) a method or attribute, as Jinja's sandboxed `getitem`.
-    func item(of object: JinjaValue, _ key: JinjaValue, at position: JinjaPosition?) throws(ChatTemplateError)
+    func item(
+        of object: JinjaValue,
+        _ key: JinjaValue,
+        at position: JinjaPosition?
+    ) throws(ChatTemplateError)
         -> JinjaValue
     {
         switch (object, key.number) {
@@ -193,14 +215,21 @@ extension JinjaInterpreter {
     }
 
     /// Python slicing of lists, tuples and strings.
-    func slice(_ object: JinjaValue, start: JinjaValue?, stop: JinjaValue?, step: JinjaValue?,
-        at position: JinjaPosition?) throws(ChatTemplateError) -> JinjaValue
-    {
+    func slice(
+        _ object: JinjaValue,
+        start: JinjaValue?,
+        stop: JinjaValue?,
+        step: JinjaValue?,
+        at position: JinjaPosition?
+    ) throws(ChatTemplateError) -> JinjaValue {
         func bound(_ value: JinjaValue?) throws(ChatTemplateError) -> Int? {
             guard let value, !isNone(value) else { return nil }
             guard case .int(let integer)? = value.number else {
                 throw ChatTemplateError(
-                    .runtime, "slice indices must be integers or None, not \(value.typeName)", at: position)
+                    .runtime,
+                    "slice indices must be integers or None, not \(value.typeName)",
+                    at: position
+                )
             }
             return integer
         }

@@ -53,7 +53,10 @@ final class JinjaInterpreter {
             guard items.count == names.count else {
                 let problem = items.count < names.count ? "not enough" : "too many"
                 throw ChatTemplateError(
-                    .runtime, "\(problem) values to unpack (expected \(names.count), got \(items.count))", at: position)
+                    .runtime,
+                    "\(problem) values to unpack (expected \(names.count), got \(items.count))",
+                    at: position
+                )
             }
             for (name, item) in zip(names, items) { scopes[scopes.count - 1][name] = item }
         case .attribute(let object, let attribute):

@@ -12,7 +12,11 @@ enum JinjaJSON {
         var sortKeys = false
     }
 
-    static func encode(_ value: JinjaValue, options: Options, at position: JinjaPosition?) throws(ChatTemplateError)
+    static func encode(
+        _ value: JinjaValue,
+        options: Options,
+        at position: JinjaPosition?
+    ) throws(ChatTemplateError)
         -> String
     {
         var out = ""
@@ -20,16 +24,24 @@ enum JinjaJSON {
         return out
     }
 
-    private static func write(_ value: JinjaValue, options: Options, level: Int, into out: inout String,
-        at position: JinjaPosition?) throws(ChatTemplateError)
-    {
+    private static func write(
+        _ value: JinjaValue,
+        options: Options,
+        level: Int,
+        into out: inout String,
+        at position: JinjaPosition?
+    ) throws(ChatTemplateError) {
         guard level < 200 else { throw ChatTemplateError(.limit, "value nests too deeply for tojson", at: position) }
         switch value {
         case .none: out += "null"
         case .bool(let flag): out += flag ? "true" : "false"
         case .int(let integer): out += String(integer)
         case .double(let number):
-            if number.isNaN { out += "NaN" } else if number.isInfinite { out += number < 0 ? "-Infinity" : "Infinity" } else {
+            if number.isNaN {
+                out += "NaN"
+            } else if number.isInfinite {
+                out += number < 0 ? "-Infinity" : "Infinity"
+            } else {
                 out += JinjaValue.pythonFloat(number)
             }
         case .string(let text): writeString(text, ensureASCII: options.ensureASCII, into: &out)
@@ -94,7 +106,10 @@ enum JinjaJSON {
         case .none: return "null"
         default:
             throw ChatTemplateError(
-                .runtime, "keys must be str, int, float, bool or None, not \(key.typeName)", at: position)
+                .runtime,
+                "keys must be str, int, float, bool or None, not \(key.typeName)",
+                at: position
+            )
         }
     }
 

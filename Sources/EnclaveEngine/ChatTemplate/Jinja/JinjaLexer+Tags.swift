@@ -26,8 +26,9 @@ extension JinjaLexer {
             let afterDot = tokens.last.map { $0.isOp(".") } ?? false
             tokens.append(JinjaToken(kind: try lexNumber(allowFloat: !afterDot), position: at))
         } else if scalar == "_" || scalar.properties.isAlphabetic {
-            while index < source.count, source[index] == "_" || source[index].properties.isAlphabetic
-                || source[index].isASCIIDigit || source[index].properties.numericType == .decimal
+            while index < source.count,
+                source[index] == "_" || source[index].properties.isAlphabetic
+                    || source[index].isASCIIDigit || source[index].properties.numericType == .decimal
             {
                 index += 1
             }
@@ -60,8 +61,10 @@ extension JinjaLexer {
             }
             guard open.0 == expected else {
                 throw ChatTemplateError(
-                    .syntax, "unexpected '\(Character(scalar))', expected closing bracket for '\(Character(open.0))'",
-                    at: at)
+                    .syntax,
+                    "unexpected '\(Character(scalar))', expected closing bracket for '\(Character(open.0))'",
+                    at: at
+                )
             }
         default:
             break
@@ -73,8 +76,10 @@ extension JinjaLexer {
         let start = index
         let at = position(start)
         func digits(_ valid: (Unicode.Scalar) -> Bool) {
-            while index < source.count, valid(source[index]) || (source[index] == "_" && index + 1 < source.count
-                && valid(source[index + 1]))
+            while index < source.count,
+                valid(source[index])
+                    || (source[index] == "_" && index + 1 < source.count
+                        && valid(source[index + 1]))
             {
                 index += 1
             }

@@ -8,8 +8,11 @@ enum JinjaMethods {
     ]
 
     static func method(named name: String, of object: JinjaValue, in interpreter: JinjaInterpreter) -> JinjaValue? {
-        let implementation: ((_ positional: [JinjaValue], _ keyword: [(String, JinjaValue)], _ position: JinjaPosition?)
-            throws(ChatTemplateError) -> JinjaValue)?
+        let implementation:
+            (
+                (_ positional: [JinjaValue], _ keyword: [(String, JinjaValue)], _ position: JinjaPosition?)
+                    throws(ChatTemplateError) -> JinjaValue
+            )?
         switch object {
         case .string(let text): implementation = stringMethod(name, text)
         case .dict(let dict): implementation = dictMethod(name, dict)
@@ -33,9 +36,12 @@ enum JinjaMethods {
         throws(ChatTemplateError) -> JinjaValue
 
     private static func stringMethod(_ name: String, _ text: String) -> Method? {
-        func bind(_ parameters: [(String, JinjaValue?)], _ positional: [JinjaValue], _ keyword: [(String, JinjaValue)],
-            _ position: JinjaPosition?) throws(ChatTemplateError) -> [JinjaValue]
-        {
+        func bind(
+            _ parameters: [(String, JinjaValue?)],
+            _ positional: [JinjaValue],
+            _ keyword: [(String, JinjaValue)],
+            _ position: JinjaPosition?
+        ) throws(ChatTemplateError) -> [JinjaValue] {
             try JinjaArgumentBinder.bind("str.\(name)", parameters, positional, keyword, at: position)
         }
         switch name {
@@ -44,7 +50,8 @@ enum JinjaMethods {
                 let characters = try bind([("chars", JinjaValue.none)], positional, keyword, position)[0]
                     .optionalString("strip arg", at: position)
                 return .string(
-                    JinjaStrings.strip(text, characters, leading: name != "rstrip", trailing: name != "lstrip"))
+                    JinjaStrings.strip(text, characters, leading: name != "rstrip", trailing: name != "lstrip")
+                )
             }
         case "startswith", "endswith":
             return { positional, keyword, position throws(ChatTemplateError) in
@@ -55,7 +62,9 @@ enum JinjaMethods {
                     let part = try candidate.requireString("\(name) argument", at: position)
                     let scalars = Array(text.unicodeScalars)
                     let needle = Array(part.unicodeScalars)
-                    let matches = name == "startswith" ? scalars.starts(with: needle)
+                    let matches =
+                        name == "startswith"
+                        ? scalars.starts(with: needle)
                         : scalars.reversed().starts(with: needle.reversed())
                     if matches { return .bool(true) }
                 }
@@ -86,9 +95,12 @@ enum JinjaMethods {
                 let values = try bind([("old", nil), ("new", nil), ("count", .int(-1))], positional, keyword, position)
                 return .string(
                     JinjaStrings.replace(
-                        text, try values[0].requireString("replace() argument 1", at: position),
+                        text,
+                        try values[0].requireString("replace() argument 1", at: position),
                         try values[1].requireString("replace() argument 2", at: position),
-                        count: try values[2].requireInt("count", at: position)))
+                        count: try values[2].requireInt("count", at: position)
+                    )
+                )
             }
         case "find", "rfind", "count":
             return { positional, keyword, position throws(ChatTemplateError) in
@@ -116,10 +128,14 @@ enum JinjaMethods {
                 case "isspace": return .bool(!scalars.isEmpty && scalars.allSatisfy(\.isPythonWhitespace))
                 case "islower":
                     let cased = scalars.filter(JinjaStrings.isCased)
-                    return .bool(!cased.isEmpty && cased.allSatisfy { !$0.properties.isUppercase && $0.properties.generalCategory != .titlecaseLetter })
+                    return .bool(
+                        !cased.isEmpty && cased.allSatisfy { !$0.properties.isUppercase && $0.properties.generalCategory != .titlecaseLetter }
+                    )
                 default:
                     let cased = scalars.filter(JinjaStrings.isCased)
-                    return .bool(!cased.isEmpty && cased.allSatisfy { !$0.properties.isLowercase && $0.properties.generalCategory != .titlecaseLetter })
+                    return .bool(
+                        !cased.isEmpty && cased.allSatisfy { !$0.properties.isLowercase && $0.properties.generalCategory != .titlecaseLetter }
+                    )
                 }
             }
         default:
@@ -136,7 +152,12 @@ enum JinjaMethods {
         case "get":
             return { positional, keyword, position throws(ChatTemplateError) in
                 let values = try JinjaArgumentBinder.bind(
-                    "dict.get", [("key", nil), ("default", JinjaValue.none)], positional, keyword, at: position)
+                    "dict.get",
+                    [("key", nil), ("default", JinjaValue.none)],
+                    positional,
+                    keyword,
+                    at: position
+                )
                 return dict[values[0]] ?? values[1]
             }
         default: return nil

@@ -54,14 +54,27 @@ struct JinjaArguments: Sendable {
 
 /// Binary operators.
 enum JinjaBinaryOperator: String, Sendable {
-    case add = "+", subtract = "-", multiply = "*", divide = "/", floorDivide = "//", modulo = "%", power = "**"
-    case concat = "~", and, or
+    case add = "+"
+    case subtract = "-"
+    case multiply = "*"
+    case divide = "/"
+    case floorDivide = "//"
+    case modulo = "%"
+    case power = "**"
+    case concat = "~"
+    case and, or
 }
 
 /// Comparison operators (chained as in Python).
 enum JinjaComparison: String, Sendable {
-    case equal = "==", notEqual = "!=", less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">="
-    case contains = "in", notContains = "not in"
+    case equal = "=="
+    case notEqual = "!="
+    case less = "<"
+    case lessOrEqual = "<="
+    case greater = ">"
+    case greaterOrEqual = ">="
+    case contains = "in"
+    case notContains = "not in"
 }
 
 /// An expression.

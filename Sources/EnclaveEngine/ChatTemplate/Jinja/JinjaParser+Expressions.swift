@@ -2,7 +2,11 @@
 
 extension JinjaParser {
     /// `a, b` (a tuple) or a single expression; ends at a tag end, `)` or one of `extraEnds`.
-    mutating func parseTuple(withCondition: Bool = true, extraEnds: Set<String> = [], explicitParentheses: Bool = false)
+    mutating func parseTuple(
+        withCondition: Bool = true,
+        extraEnds: Set<String> = [],
+        explicitParentheses: Bool = false
+    )
         throws(ChatTemplateError) -> JinjaExpression
     {
         var items: [JinjaExpression] = []
@@ -249,7 +253,10 @@ extension JinjaParser {
     }
 
     /// One subscript: an expression or a slice `start:stop:step` (each part optional).
-    private mutating func parseSubscript(of base: JinjaExpression, at position: JinjaPosition)
+    private mutating func parseSubscript(
+        of base: JinjaExpression,
+        at position: JinjaPosition
+    )
         throws(ChatTemplateError) -> JinjaExpression
     {
         var start: JinjaExpression? = nil

@@ -188,8 +188,15 @@ struct JinjaParser {
         }
         try expectBlockEnd()
         return .loop(
-            JinjaLoopStatement(target: target, iterable: iterable, filter: filter, body: body, otherwise: otherwise,
-                position: position))
+            JinjaLoopStatement(
+                target: target,
+                iterable: iterable,
+                filter: filter,
+                body: body,
+                otherwise: otherwise,
+                position: position
+            )
+        )
     }
 
     mutating func parseSet(at position: JinjaPosition) throws(ChatTemplateError) -> JinjaStatement {

@@ -9,9 +9,14 @@ enum JinjaPredicates {
         "filter", "test",
     ]
 
-    static func test(_ name: String, _ value: JinjaValue, _ positional: [JinjaValue], _ keyword: [(String, JinjaValue)],
-        in interpreter: JinjaInterpreter, at position: JinjaPosition?) throws(ChatTemplateError) -> Bool
-    {
+    static func test(
+        _ name: String,
+        _ value: JinjaValue,
+        _ positional: [JinjaValue],
+        _ keyword: [(String, JinjaValue)],
+        in interpreter: JinjaInterpreter,
+        at position: JinjaPosition?
+    ) throws(ChatTemplateError) -> Bool {
         func other() throws(ChatTemplateError) -> JinjaValue {
             try JinjaArgumentBinder.bind(name, [("other", nil)], positional, keyword, at: position)[0]
         }

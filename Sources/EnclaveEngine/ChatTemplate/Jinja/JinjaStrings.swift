@@ -181,13 +181,19 @@ enum JinjaStrings {
 /// Binds call arguments to a built-in's parameters, as Python does.
 enum JinjaArgumentBinder {
     /// Each parameter is a name and a default (nil: required). Returns the values in parameter order.
-    static func bind(_ function: String, _ parameters: [(String, JinjaValue?)], _ positional: [JinjaValue],
-        _ keyword: [(String, JinjaValue)], at position: JinjaPosition?) throws(ChatTemplateError) -> [JinjaValue]
-    {
+    static func bind(
+        _ function: String,
+        _ parameters: [(String, JinjaValue?)],
+        _ positional: [JinjaValue],
+        _ keyword: [(String, JinjaValue)],
+        at position: JinjaPosition?
+    ) throws(ChatTemplateError) -> [JinjaValue] {
         guard positional.count <= parameters.count else {
             throw ChatTemplateError(
-                .runtime, "\(function)() takes at most \(parameters.count) arguments (\(positional.count) given)",
-                at: position)
+                .runtime,
+                "\(function)() takes at most \(parameters.count) arguments (\(positional.count) given)",
+                at: position
+            )
         }
         var values: [JinjaValue?] = parameters.map { _ in nil }
         for (i, value) in positional.enumerated() { values[i] = value }
@@ -204,7 +210,10 @@ enum JinjaArgumentBinder {
         for (i, parameter) in parameters.enumerated() {
             guard let value = values[i] ?? parameter.1 else {
                 throw ChatTemplateError(
-                    .runtime, "\(function)() missing required argument '\(parameter.0)'", at: position)
+                    .runtime,
+                    "\(function)() missing required argument '\(parameter.0)'",
+                    at: position
+                )
             }
             bound.append(value)
         }

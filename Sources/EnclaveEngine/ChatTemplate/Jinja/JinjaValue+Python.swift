@@ -27,7 +27,12 @@ extension JinjaValue {
     }
 
     /// Python ordering (`<`): numbers, strings by code point, sequences lexicographically; otherwise a TypeError.
-    static func less(_ a: JinjaValue, _ b: JinjaValue, _ symbol: String, at position: JinjaPosition?)
+    static func less(
+        _ a: JinjaValue,
+        _ b: JinjaValue,
+        _ symbol: String,
+        at position: JinjaPosition?
+    )
         throws(ChatTemplateError) -> Bool
     {
         if let x = a.number, let y = b.number {
@@ -43,8 +48,10 @@ extension JinjaValue {
         default:
             if a.isUndefined || b.isUndefined { throw undefinedError(a.isUndefined ? a : b, at: position) }
             throw ChatTemplateError(
-                .runtime, "'\(symbol)' not supported between instances of '\(a.typeName)' and '\(b.typeName)'",
-                at: position)
+                .runtime,
+                "'\(symbol)' not supported between instances of '\(a.typeName)' and '\(b.typeName)'",
+                at: position
+            )
         }
     }
 
@@ -103,7 +110,9 @@ extension JinjaValue {
             case "\n": out.append(contentsOf: "\\n".unicodeScalars)
             case "\r": out.append(contentsOf: "\\r".unicodeScalars)
             case "\t": out.append(contentsOf: "\\t".unicodeScalars)
-            case quote: out.append("\\"); out.append(quote)
+            case quote:
+                out.append("\\")
+                out.append(quote)
             default:
                 if scalar.isPythonPrintable {
                     out.append(scalar)

@@ -129,7 +129,9 @@ struct JinjaDict {
         get { index(of: key).map { values[$0] } }
         set {
             if let i = index(of: key) {
-                if let newValue { values[i] = newValue } else {
+                if let newValue {
+                    values[i] = newValue
+                } else {
                     keys.remove(at: i)
                     values.remove(at: i)
                 }
@@ -154,8 +156,9 @@ final class JinjaNamespace {
 /// A callable: a global function (`range`, `namespace`, `raise_exception`, ...) or a bound method (`'x'.strip`).
 struct JinjaFunction {
     let name: String
-    let call: (_ positional: [JinjaValue], _ keyword: [(String, JinjaValue)], _ position: JinjaPosition?)
-        throws(ChatTemplateError) -> JinjaValue
+    let call:
+        (_ positional: [JinjaValue], _ keyword: [(String, JinjaValue)], _ position: JinjaPosition?)
+            throws(ChatTemplateError) -> JinjaValue
 }
 
 /// The state behind `loop.index`, `loop.first`, ...
@@ -190,7 +193,8 @@ final class JinjaLoopInfo {
                         throw ChatTemplateError(.runtime, "no items for cycling given", at: position)
                     }
                     return positional[index0 % positional.count]
-                })
+                }
+            )
         default: return nil
         }
     }
