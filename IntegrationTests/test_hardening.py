@@ -133,7 +133,7 @@ def test_serve_and_keys_refuse_an_exposed_data_directory(tmp_path: Path):
 
 def test_serve_refuses_an_exposed_database_and_starts_once_fixed(tmp_path: Path):
     data_dir = tmp_path / "data"
-    created = keys(data_dir, "create", "--name", "kept")
+    created = keys(data_dir, "create", "--name", "kept", "--admin")
     assert mode(data_dir) == 0o700 and mode(data_dir / "enclave.sqlite") == 0o600
     os.chmod(data_dir / "enclave.sqlite", 0o644)
     result = serve(data_dir)
@@ -145,8 +145,11 @@ def test_serve_refuses_an_exposed_database_and_starts_once_fixed(tmp_path: Path)
 
 
 def test_metrics_are_for_admins_and_scrapers_only(server: Server):
-    member = keys(server.data_dir, "create", "--name", "hardening-member").stdout.strip().splitlines()[-1]
-    scraper_created = keys(server.data_dir, "create", "--name", "hardening-prometheus", "--scope", "metrics")
+    users = subprocess.run([str(enclave_binary()), "users", "create", "--name", "hardening-user", "--data-dir", str(server.data_dir)],
+                           capture_output=True, text=True, timeout=60, check=True)
+    assert "role member" in users.stdout
+    member = keys(server.data_dir, "create", "--name", "hardening-member", "--user", "hardening-user").stdout.strip().splitlines()[-1]
+    scraper_created = keys(server.data_dir, "create", "--name", "hardening-prometheus", "--admin", "--scope", "metrics")
     scraper = scraper_created.stdout.strip().splitlines()[-1]
     assert "scopes metrics" in scraper_created.stdout
 
@@ -172,13 +175,16 @@ def test_metrics_are_for_admins_and_scrapers_only(server: Server):
     rows = {line.split()[1]: line.split() for line in listing.splitlines()[1:]}
     assert rows["hardening-prometheus"][3] == "metrics"
     assert rows["hardening-member"][3] == "inference"
-    assert rows["admin"][3] == "all"
+    assert rows["admin"][3] == "admin,inference,metrics"
+    assert rows["hardening-member"][2] == "hardening-user" and rows["admin"][2] == "admin"
     assert re.search(r"\bSCOPES\b", listing.splitlines()[0])
 
 
 def test_keys_create_refuses_unknown_scopes(tmp_path: Path):
-    result = keys(tmp_path / "data", "create", "--name", "x", "--scope", "everything", check=False)
+    result = keys(tmp_path / "data", "create", "--name", "x", "--admin", "--scope", "everything", check=False)
     assert result.returncode == 64
     assert "unknown key scope 'everything'" in result.stderr
-    result = keys(tmp_path / "data", "create", "--name", "x", "--admin", "--scope", "metrics", check=False)
+    result = keys(tmp_path / "data", "create", "--name", "x", check=False)
+    assert result.returncode == 64 and "--user USER, or --admin" in result.stderr
+    result = keys(tmp_path / "data", "create", "--name", "x", "--admin", "--user", "admin", check=False)
     assert result.returncode == 64

@@ -86,7 +86,9 @@ def test_keys_cli_creates_and_revokes_keys_the_server_honours(server: Server):
     run = lambda *args: subprocess.run(  # noqa: E731
         [str(enclave_binary()), "keys", *args, "--data-dir", str(server.data_dir)],
         capture_output=True, text=True, timeout=60, check=True)
-    created = run("create", "--name", "integration-user")
+    subprocess.run([str(enclave_binary()), "users", "create", "--name", "integration", "--data-dir", str(server.data_dir)],
+                   capture_output=True, text=True, timeout=60, check=True)
+    created = run("create", "--name", "integration-user", "--user", "integration")
     key = created.stdout.strip().splitlines()[-1]
     assert re.fullmatch(r"enc-[A-Za-z0-9_-]{43,}", key)
     assert [m.id for m in server.client(key=key).models.list().data] == [server.model_id]

@@ -1,5 +1,6 @@
 // Enclave storage: the database schema, as an ordered list of migrations.
 
+import Foundation
 import GRDB
 
 /// The schema of Enclave's database. Migrations only ever get appended: a released migration is never
@@ -29,6 +30,61 @@ enum EnclaveMigrations {
                 table.add(column: "scopes", .text).notNull().defaults(to: "inference")
             }
         }
+        migrator.registerMigration("003-identity") { db in
+            try migrateToIdentity(db)
+        }
         return migrator
+    }
+
+    /// Users, teams and membership; keys become owned by users. Every key made before users existed goes to
+    /// the built-in admin user and keeps exactly what it could do: an admin key gets every scope (the
+    /// `admin` scope included), any other key keeps its scopes and can still not manage the server.
+    static func migrateToIdentity(_ db: Database) throws {
+        try db.create(table: "user") { table in
+            table.primaryKey("id", .text)
+            table.column("name", .text).notNull().unique()
+            table.column("email", .text).unique(onConflict: .abort).collate(.nocase)
+            table.column("role", .text).notNull()
+            table.column("disabled", .boolean).notNull().defaults(to: false)
+            table.column("passwordHash", .text)
+            table.column("createdAt", .datetime).notNull()
+            table.column("lastSeenAt", .datetime)
+            table.column("managedBy", .text)
+        }
+        try db.create(table: "team") { table in
+            table.primaryKey("id", .text)
+            table.column("name", .text).notNull().unique()
+            table.column("weight", .integer).notNull().defaults(to: 1)
+            table.column("disabled", .boolean).notNull().defaults(to: false)
+            table.column("createdAt", .datetime).notNull()
+            table.column("managedBy", .text)
+        }
+        try db.create(table: "teamMember") { table in
+            table.column("teamID", .text).notNull().references("team", onDelete: .cascade)
+            table.column("userID", .text).notNull().references("user", onDelete: .cascade)
+            table.column("joinedAt", .datetime).notNull()
+            table.primaryKey(["teamID", "userID"])
+        }
+        try db.execute(sql: "CREATE INDEX teamMember_user ON teamMember(userID)")
+        let firstKey = try Date.fetchOne(db, sql: "SELECT MIN(createdAt) FROM apiKey")
+        try db.execute(
+            sql: "INSERT INTO user (id, name, role, createdAt) VALUES (?, ?, 'admin', ?)",
+            arguments: ["usr_admin", "admin", firstKey ?? Date()]
+        )
+        try db.alter(table: "apiKey") { table in
+            // SQLite adds no REFERENCES column with a default; the key store checks that the owner exists.
+            table.add(column: "userID", .text).notNull().defaults(to: "usr_admin")
+            table.add(column: "allowedModels", .text)
+            table.add(column: "expiresAt", .datetime)
+            table.add(column: "managedBy", .text)
+        }
+        try db.execute(sql: "UPDATE apiKey SET scopes = 'admin inference metrics' WHERE role = 'admin'")
+        try db.execute(sql: "DROP INDEX apiKey_activeName")
+        try db.alter(table: "apiKey") { table in
+            table.drop(column: "role")
+        }
+        // Names are unique among a user's active keys; a revoked key's name can be reused.
+        try db.execute(sql: "CREATE UNIQUE INDEX apiKey_activeName ON apiKey(userID, name) WHERE revokedAt IS NULL")
+        try db.execute(sql: "CREATE INDEX apiKey_user ON apiKey(userID)")
     }
 }

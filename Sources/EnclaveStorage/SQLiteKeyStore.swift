@@ -4,64 +4,52 @@ public import EnclaveCore
 public import Foundation
 import GRDB
 
-/// A ``KeyStore`` in an SQLite database (GRDB, WAL mode). Several processes may use the same file: the
-/// server, and `enclave keys ...` while it runs.
+/// A ``KeyStore`` in Enclave's SQLite database (``SQLiteDatabase``).
 ///
 /// ```swift
-/// let store = try SQLiteKeyStore(path: "data/enclave.sqlite")
+/// let store = SQLiteKeyStore(database: try SQLiteDatabase(dataDirectory: "data"))
 /// try await store.create(key)
 /// ```
 public final class SQLiteKeyStore: KeyStore {
-    private let database: DatabasePool
+    /// The database the keys are in.
+    public let database: SQLiteDatabase
 
-    /// Opens (creating if needed) the database at `path` and brings its schema up to date. A new database is
-    /// created with mode `0600`, and the database and its WAL files are kept at `0600`.
-    /// - Throws: ``KeyStoreError`` `unavailable` if the file cannot be opened or migrated,
-    ///   `insecurePermissions` if an existing database (or its WAL files) may be read or written by others.
-    public init(path: String) throws {
-        try DataDirectory.prepareDatabaseFile(path)
-        var configuration = Configuration()
-        configuration.busyMode = .timeout(10)
-        configuration.prepareDatabase { db in
-            // Every acknowledged write survives a crash or a power loss.
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-        }
-        do {
-            database = try DatabasePool(path: path, configuration: configuration)
-            try EnclaveMigrations.migrator.migrate(database)
-        } catch let error as KeyStoreError {
-            throw error
-        } catch {
-            throw KeyStoreError.unavailable("cannot open the database \(path): \(Self.describe(error))")
-        }
-        try DataDirectory.restrictDatabaseFiles(path)
+    /// A store over an open database.
+    public init(database: SQLiteDatabase) {
+        self.database = database
     }
 
-    /// Opens the database in a data directory (`<directory>/enclave.sqlite`), creating the directory with
-    /// owner-only permissions (`0700`) if it does not exist.
-    /// - Throws: ``KeyStoreError`` `insecurePermissions` if the directory or the database may be read or written
-    ///   by group or others (the message names the `chmod` that fixes it).
+    /// Opens (creating if needed) the database at `path`; see ``SQLiteDatabase/init(path:)``.
+    public convenience init(path: String) throws {
+        self.init(database: try SQLiteDatabase(path: path))
+    }
+
+    /// Opens the database in a data directory; see ``SQLiteDatabase/init(dataDirectory:)``.
     public convenience init(dataDirectory: String) throws {
-        try DataDirectory.prepare(dataDirectory)
-        try self.init(path: DataDirectory.databasePath(in: dataDirectory))
+        self.init(database: try SQLiteDatabase(dataDirectory: dataDirectory))
     }
 
     public func create(_ key: APIKey) async throws {
         try await write { db in
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM apiKey WHERE name = ? AND revokedAt IS NULL", arguments: [key.name]) != nil {
+            let sameName = "SELECT 1 FROM apiKey WHERE userID = ? AND name = ? AND revokedAt IS NULL"
+            if try Bool.fetchOne(db, sql: sameName, arguments: [key.userID, key.name]) != nil {
                 throw KeyStoreError.duplicateName(key.name)
             }
             if try Bool.fetchOne(db, sql: "SELECT 1 FROM apiKey WHERE id = ? OR hash = ?", arguments: [key.id, Data(key.hash.bytes)]) != nil {
                 throw KeyStoreError.duplicateKey(key.id)
             }
+            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM user WHERE id = ?", arguments: [key.userID]) != nil else {
+                throw KeyStoreError.notFound("user \(key.userID)")
+            }
             try db.execute(
                 sql: """
-                    INSERT INTO apiKey (id, name, prefix, hash, role, scopes, createdAt, lastUsedAt, revokedAt)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO apiKey (id, name, prefix, hash, userID, scopes, allowedModels, createdAt, expiresAt, lastUsedAt,
+                                        revokedAt, managedBy)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
-                    key.id, key.name, key.prefix, Data(key.hash.bytes), key.role.rawValue, Self.stored(key.scopes), key.createdAt,
-                    key.lastUsedAt, key.revokedAt,
+                    key.id, key.name, key.prefix, Data(key.hash.bytes), key.userID, Self.stored(key.scopes),
+                    key.allowedModels.map(Self.stored), key.createdAt, key.expiresAt, key.lastUsedAt, key.revokedAt, key.managedBy,
                 ]
             )
         }
@@ -79,13 +67,16 @@ public final class SQLiteKeyStore: KeyStore {
         }
     }
 
-    public func revoke(idOrName: String, at date: Date) async throws -> APIKey {
+    public func revoke(idOrName: String, ownedBy userID: String?, at date: Date) async throws -> APIKey {
         try await write { db in
-            let row =
-                try Row.fetchOne(db, sql: "SELECT * FROM apiKey WHERE id = ? AND revokedAt IS NULL", arguments: [idOrName])
-                ?? Row.fetchOne(db, sql: "SELECT * FROM apiKey WHERE name = ? AND revokedAt IS NULL", arguments: [idOrName])
-            guard let row else { throw KeyStoreError.notFound(idOrName) }
-            var key = try Self.key(from: row)
+            var rows = try Row.fetchAll(db, sql: "SELECT * FROM apiKey WHERE id = ? AND revokedAt IS NULL", arguments: [idOrName])
+            if rows.isEmpty {
+                rows = try Row.fetchAll(db, sql: "SELECT * FROM apiKey WHERE name = ? AND revokedAt IS NULL", arguments: [idOrName])
+            }
+            var keys = try rows.map(Self.key(from:))
+            if let userID { keys.removeAll { $0.userID != userID } }
+            guard var key = keys.first else { throw KeyStoreError.notFound(idOrName) }
+            guard keys.count == 1 else { throw KeyStoreError.ambiguous(idOrName) }
             key.revokedAt = date
             try db.execute(sql: "UPDATE apiKey SET revokedAt = ? WHERE id = ?", arguments: [date, key.id])
             return key
@@ -99,39 +90,34 @@ public final class SQLiteKeyStore: KeyStore {
     }
 
     private func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        do {
-            return try await database.read(body)
-        } catch let error as KeyStoreError {
-            throw error
-        } catch {
-            throw KeyStoreError.unavailable("database read failed: \(Self.describe(error))")
-        }
+        try await database.read(passing: KeyStoreError.self, failure: KeyStoreError.unavailable, body)
     }
 
     private func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        do {
-            return try await database.write(body)
-        } catch let error as KeyStoreError {
-            throw error
-        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
-            throw KeyStoreError.duplicateKey("(unique constraint)")
-        } catch {
-            throw KeyStoreError.unavailable("database write failed: \(Self.describe(error))")
-        }
+        try await database.write(
+            passing: KeyStoreError.self,
+            failure: KeyStoreError.unavailable,
+            duplicate: { KeyStoreError.duplicateKey("(unique constraint)") },
+            body
+        )
     }
 
     private static func key(from row: Row) throws -> APIKey {
         guard let hash: Data = row["hash"] else { throw KeyStoreError.corrupt("a stored key has no hash") }
+        let models: String? = row["allowedModels"]
         return APIKey(
             id: row["id"],
             name: row["name"],
             prefix: row["prefix"],
             hash: try KeyHash(bytes: Array(hash)),
-            role: Role(rawValue: row["role"]),
+            userID: row["userID"],
             scopes: try scopes(from: row["scopes"]),
+            allowedModels: models.map { Set($0.split(separator: " ").map(String.init)) },
             createdAt: row["createdAt"],
+            expiresAt: row["expiresAt"],
             lastUsedAt: row["lastUsedAt"],
-            revokedAt: row["revokedAt"]
+            revokedAt: row["revokedAt"],
+            managedBy: row["managedBy"]
         )
     }
 
@@ -140,14 +126,14 @@ public final class SQLiteKeyStore: KeyStore {
         scopes.sorted().map(\.rawValue).joined(separator: " ")
     }
 
+    /// Model ids as stored: sorted, separated by spaces (model ids have no spaces: the config checks it).
+    private static func stored(_ models: Set<String>) -> String {
+        models.sorted().joined(separator: " ")
+    }
+
     private static func scopes(from text: String) throws -> Set<KeyScope> {
         let scopes = Set(text.split(separator: " ").map { KeyScope(rawValue: String($0)) })
         guard !scopes.isEmpty else { throw KeyStoreError.corrupt("a stored key has no scopes") }
         return scopes
-    }
-
-    private static func describe(_ error: any Error) -> String {
-        if let error = error as? DatabaseError { return error.message ?? "\(error.resultCode)" }
-        return "\(error)"
     }
 }

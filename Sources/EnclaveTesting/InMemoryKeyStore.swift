@@ -4,7 +4,7 @@ public import EnclaveCore
 public import Foundation
 
 /// A ``KeyStore`` kept in memory, with the same behaviour as the SQLite store (the contract suite runs
-/// against both).
+/// against both), except that it knows no users, so it does not check that a key's owner exists.
 public actor InMemoryKeyStore: KeyStore {
     private var keys: [APIKey] = []
 
@@ -15,7 +15,7 @@ public actor InMemoryKeyStore: KeyStore {
         if keys.contains(where: { $0.id == key.id || $0.hash == key.hash }) {
             throw KeyStoreError.duplicateKey(key.id)
         }
-        if keys.contains(where: { $0.isActive && $0.name == key.name }) {
+        if keys.contains(where: { $0.isActive && $0.userID == key.userID && $0.name == key.name }) {
             throw KeyStoreError.duplicateName(key.name)
         }
         keys.append(key)
@@ -29,13 +29,12 @@ public actor InMemoryKeyStore: KeyStore {
         keys.first { $0.hash == hash }
     }
 
-    public func revoke(idOrName: String, at date: Date) throws -> APIKey {
-        guard
-            let index = keys.firstIndex(where: { $0.isActive && $0.id == idOrName })
-                ?? keys.firstIndex(where: { $0.isActive && $0.name == idOrName })
-        else {
-            throw KeyStoreError.notFound(idOrName)
-        }
+    public func revoke(idOrName: String, ownedBy userID: String?, at date: Date) throws -> APIKey {
+        var matches = keys.indices.filter { keys[$0].isActive && keys[$0].id == idOrName }
+        if matches.isEmpty { matches = keys.indices.filter { keys[$0].isActive && keys[$0].name == idOrName } }
+        if let userID { matches.removeAll { keys[$0].userID != userID } }
+        guard let index = matches.first else { throw KeyStoreError.notFound(idOrName) }
+        guard matches.count == 1 else { throw KeyStoreError.ambiguous(idOrName) }
         keys[index].revokedAt = date
         return keys[index]
     }

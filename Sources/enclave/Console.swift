@@ -17,3 +17,21 @@ enum Console {
         FileHandle.standardError.write(Data((line + "\n").utf8))
     }
 }
+
+extension Console {
+    /// Prints rows as left-aligned columns, the first row as the header.
+    static func table(_ rows: [[String]]) {
+        let widths = rows[0].indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
+        for row in rows {
+            print(
+                row.enumerated().map { index, cell in cell.padding(toLength: widths[index], withPad: " ", startingAt: 0) }
+                    .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+            )
+        }
+    }
+
+    /// A date as the CLI shows it (ISO 8601, UTC).
+    static func format(_ date: Date) -> String {
+        date.formatted(Date.ISO8601FormatStyle(timeZone: .gmt))
+    }
+}

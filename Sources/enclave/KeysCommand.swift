@@ -2,7 +2,6 @@
 
 import ArgumentParser
 import EnclaveCore
-import EnclaveStorage
 import Foundation
 
 struct KeysCommand: AsyncParsableCommand {
@@ -12,42 +11,35 @@ struct KeysCommand: AsyncParsableCommand {
         subcommands: [Create.self, List.self, Revoke.self]
     )
 
-    /// Where the database is: `--data-dir`, else the configuration's `storage.data_dir`, else ./data.
-    struct StorageOptions: ParsableArguments {
-        @Option(name: .long, help: "A YAML configuration file (for storage.data_dir).")
-        var config: String?
-
-        @Option(name: .customLong("data-dir"), help: "The data directory (default: the configuration's, else ./data).")
-        var dataDir: String?
-
-        /// Opens the store; files the command creates are private to the user (umask 077).
-        func openStore() throws -> SQLiteKeyStore {
-            DataDirectory.restrictNewFilesToOwner()
-            let directory = try dataDir ?? config.map { try EnclaveConfiguration.load(path: $0).storage.dataDirectory } ?? "data"
-            return try SQLiteKeyStore(dataDirectory: directory)
-        }
-    }
-
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Create an API key and print it (alone on the last line). It is not shown again."
         )
 
-        @Option(name: .long, help: "A unique name for the key (letters, digits, '.', '_', '-', '@').")
+        @Option(name: .long, help: "A name for the key, unique among its owner's keys (letters, digits, '.', '_', '-', '@').")
         var name: String
 
-        @Flag(name: .long, help: "Give the key the admin role (it may use everything, whatever its scopes).")
+        @Option(name: .long, help: "The user who owns the key (id, name or e-mail).")
+        var user: String?
+
+        @Flag(name: .long, help: "A key of the built-in admin user (every scope, unless --scope says otherwise).")
         var admin = false
 
         @Option(
             name: .long,
             help: ArgumentHelp(
-                "What the key may use; repeat for several (default: inference).",
-                discussion: "inference: the /v1 API. metrics: GET /metrics only, for a Prometheus scraper.",
+                "What the key may use; repeat for several (default: inference; with --admin: everything).",
+                discussion: "inference: the /v1 API. metrics: GET /metrics only. admin: the admin API (admins' keys only).",
                 valueName: "scope"
             )
         )
         var scope: [String] = []
+
+        @Option(name: .long, help: "The models the key may use, separated by commas (default: every model).")
+        var models: String?
+
+        @Option(name: .long, help: "When the key stops working: a duration such as 30d, 12h or 90m.")
+        var expires: String?
 
         @OptionGroup var storage: StorageOptions
 
@@ -55,19 +47,46 @@ struct KeysCommand: AsyncParsableCommand {
             for name in scope {
                 do { _ = try KeyScope.named(name) } catch { throw ValidationError("--scope: \(error)") }
             }
-            if admin && !scope.isEmpty { throw ValidationError("--admin keys may use everything; leave out --scope") }
+            if admin == (user != nil) { throw ValidationError("name the key's owner: --user USER, or --admin for the built-in admin") }
+            if let expires, Self.duration(expires) == nil {
+                throw ValidationError("--expires: use a whole number with d (days), h (hours) or m (minutes), such as 30d")
+            }
+            if let models, Self.modelList(models).isEmpty { throw ValidationError("--models: name at least one model") }
         }
 
         func run() async throws {
-            let scopes = scope.isEmpty ? KeyScope.defaultScopes : Set(try scope.map(KeyScope.named))
-            let store = try storage.openStore()
-            let (key, secret) = try APIKey.issue(name: name, role: admin ? .admin : .user, scopes: scopes)
-            try await store.create(key)
+            let scopes = scope.isEmpty ? (admin ? KeyScope.adminScopes : KeyScope.defaultScopes) : Set(try scope.map(KeyScope.named))
+            let administration = try await storage.openAdministration()
+            let owner = try await administration.existingUser(admin ? User.builtInAdminID : user ?? "")
+            let (key, secret) = try await administration.createKey(
+                name: name,
+                userID: owner.id,
+                scopes: scopes,
+                allowedModels: models.map(Self.modelList),
+                expiresAt: expires.flatMap(Self.duration).map { administration.wallClock.now().addingTimeInterval($0) }
+            )
             Console.print(
-                "Created the key '\(key.name)' (id \(key.id), role \(key.role), scopes \(List.scopes(of: key))). "
-                    + "Store it now; it is not shown again:"
+                "Created the key '\(key.name)' of \(owner.name) (id \(key.id), scopes \(List.scopes(of: key))"
+                    + "\(key.allowedModels.map { ", models \($0.sorted().joined(separator: ","))" } ?? "")"
+                    + "\(key.expiresAt.map { ", expires \(Console.format($0))" } ?? ""))."
+                    + " Store it now; it is not shown again:"
             )
             Console.print(secret.value)
+        }
+
+        /// `30d`, `12h`, `90m` in seconds; `nil` for anything else.
+        static func duration(_ text: String) -> TimeInterval? {
+            guard let unit = text.last, let count = Int(text.dropLast()), count > 0, count <= 3650 * 24 * 60 else { return nil }
+            switch unit {
+            case "d": return TimeInterval(count) * 86_400
+            case "h": return TimeInterval(count) * 3_600
+            case "m": return TimeInterval(count) * 60
+            default: return nil
+            }
+        }
+
+        static func modelList(_ text: String) -> Set<String> {
+            Set(text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
         }
     }
 
@@ -77,38 +96,41 @@ struct KeysCommand: AsyncParsableCommand {
         @Flag(name: .long, help: "Include revoked keys.")
         var all = false
 
+        @Option(name: .long, help: "Only the keys of this user (id, name or e-mail).")
+        var user: String?
+
         @OptionGroup var storage: StorageOptions
 
         func run() async throws {
-            let keys = try await storage.openStore().list().filter { all || $0.isActive }
+            let stores = try await storage.openStores()
+            var keys = try await stores.keys.list().filter { all || $0.isActive }
+            if let user {
+                guard let owner = try await stores.identities.user(idOrLogin: user) else { throw CommandFailure("no user '\(user)'") }
+                keys.removeAll { $0.userID != owner.id }
+            }
             guard !keys.isEmpty else {
                 Console.print(all ? "No keys." : "No active keys.")
                 return
             }
-            let rows =
-                [["ID", "NAME", "ROLE", "SCOPES", "PREFIX", "CREATED", "LAST USED", "STATUS"]]
-                + keys.map { key in
-                    [
-                        key.id, key.name, key.role.rawValue, Self.scopes(of: key), key.prefix + "…", Self.format(key.createdAt),
-                        key.lastUsedAt.map(Self.format) ?? "never", key.revokedAt.map { "revoked \(Self.format($0))" } ?? "active",
-                    ]
-                }
-            let widths = rows[0].indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
-            for row in rows {
-                Console.print(
-                    row.enumerated().map { index, cell in cell.padding(toLength: widths[index], withPad: " ", startingAt: 0) }
-                        .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
-                )
-            }
+            var names: [String: String] = [:]
+            for user in try await stores.identities.users() { names[user.id] = user.name }
+            let now = Date()
+            Console.table(
+                [["ID", "NAME", "USER", "SCOPES", "MODELS", "PREFIX", "CREATED", "EXPIRES", "LAST USED", "STATUS"]]
+                    + keys.map { key in
+                        [
+                            key.id, key.name, names[key.userID] ?? key.userID, Self.scopes(of: key),
+                            key.allowedModels?.sorted().joined(separator: ",") ?? "all", key.prefix + "…", Console.format(key.createdAt),
+                            key.expiresAt.map(Console.format) ?? "never", key.lastUsedAt.map(Console.format) ?? "never",
+                            key.revokedAt.map { "revoked \(Console.format($0))" } ?? (key.isExpired(at: now) ? "expired" : "active"),
+                        ]
+                    }
+            )
         }
 
-        /// `all` for an admin key, else its scopes separated by commas.
+        /// The key's scopes separated by commas.
         static func scopes(of key: APIKey) -> String {
-            key.role == .admin ? "all" : key.scopes.sorted().map(\.rawValue).joined(separator: ",")
-        }
-
-        static func format(_ date: Date) -> String {
-            date.formatted(Date.ISO8601FormatStyle(timeZone: .gmt))
+            key.scopes.sorted().map(\.rawValue).joined(separator: ",")
         }
     }
 
@@ -118,10 +140,16 @@ struct KeysCommand: AsyncParsableCommand {
         @Argument(help: "The key's id (k_…) or name.")
         var key: String
 
+        @Option(name: .long, help: "The key's owner, when several users have a key of this name.")
+        var user: String?
+
         @OptionGroup var storage: StorageOptions
 
         func run() async throws {
-            let revoked = try await storage.openStore().revoke(idOrName: key, at: Date())
+            let administration = try await storage.openAdministration()
+            var owner: String?
+            if let user { owner = try await administration.existingUser(user).id }
+            let revoked = try await administration.revokeKey(key, ownedBy: owner)
             Console.print("Revoked the key '\(revoked.name)' (id \(revoked.id)).")
         }
     }

@@ -50,8 +50,8 @@ struct ServeCommand: AsyncParsableCommand {
             throw CommandFailure("model '\(model.id)': the file \(model.file) does not exist (run `make models` for the default model)")
         }
 
-        let store = try SQLiteKeyStore(dataDirectory: configuration.storage.dataDirectory)
-        if let secret = try await AdminKeyBootstrap.ensureAdminKey(in: store) {
+        let stores = try SQLiteDatabase(dataDirectory: configuration.storage.dataDirectory).stores()
+        if let secret = try await AdminKeyBootstrap.ensureAdminKey(in: stores.keys, identities: stores.identities) {
             Console.print("Created the first admin API key. It is shown only this once; store it now:")
             Console.print(secret.value)
         }
@@ -63,7 +63,7 @@ struct ServeCommand: AsyncParsableCommand {
         let app = buildApplication(
             configuration: configuration,
             backends: backends.map { RoutedBackend(models: [$0.model.id], backend: $0) },
-            keyStore: store,
+            stores: stores,
             logger: logger,
             services: [loader],
             onServerRunning: { port in

@@ -33,7 +33,7 @@ import Testing
 
     @Test func issueStoresOnlyTheHashAndAPrefix() throws {
         let date = Date(timeIntervalSince1970: 1_700_000_000)
-        let (key, secret) = try APIKey.issue(name: "ci-bot", role: .user, at: date)
+        let (key, secret) = try APIKey.issue(name: "ci-bot", userID: User.builtInAdminID, at: date)
         #expect(key.hash == secret.hash)
         #expect(key.prefix == secret.displayPrefix)
         #expect(!key.prefix.contains(secret.value.dropFirst(8)))
@@ -65,50 +65,112 @@ import Testing
     }
 }
 
-@Suite struct KeyAuthenticatorTests {
-    @Test func authenticatesAnActiveKey() async throws {
-        let store: any KeyStore = InMemoryKeyStore()
-        let (key, secret) = try APIKey.issue(name: "alice", role: .user)
-        try await store.create(key)
-        let principal = try await KeyAuthenticator(store: store).authenticate(secret: secret.value)
-        #expect(principal == Principal(id: "key:\(key.id)", name: "alice", role: .user))
-        #expect(try await store.find(hash: key.hash)?.lastUsedAt != nil)
+/// Stores with the built-in admin and a member, for authentication tests.
+struct AuthFixture {
+    let keys: any KeyStore = InMemoryKeyStore()
+    let identities: any IdentityStore = InMemoryIdentityStore()
+    let member: User
+
+    init() async throws {
+        _ = try await identities.ensureBuiltInAdmin(at: Date(timeIntervalSince1970: 1_700_000_000))
+        member = try User.make(name: "alice", at: Date(timeIntervalSince1970: 1_700_000_000))
+        try await identities.createUser(member)
     }
 
-    @Test func refusesMissingUnknownMalformedAndRevokedKeys() async throws {
-        let store: any KeyStore = InMemoryKeyStore()
-        let (key, secret) = try APIKey.issue(name: "bob", role: .user)
-        try await store.create(key)
-        let authenticator = KeyAuthenticator(store: store)
+    func authenticator(touchInterval: TimeInterval = 60, wallClock: any WallClock = SystemWallClock()) -> KeyAuthenticator {
+        KeyAuthenticator(store: keys, identities: identities, touchInterval: touchInterval, wallClock: wallClock)
+    }
+
+    /// A stored key of the member.
+    func memberKey(_ name: String, at date: Date = Date(), expiresAt: Date? = nil) async throws -> (APIKey, APIKeySecret) {
+        let (key, secret) = try APIKey.issue(name: name, userID: member.id, expiresAt: expiresAt, at: date)
+        try await keys.create(key)
+        return (key, secret)
+    }
+}
+
+@Suite struct KeyAuthenticatorTests {
+    @Test func authenticatesAnActiveKeyAsItsUserWithTheirTeams() async throws {
+        let fixture = try await AuthFixture()
+        let team = try Team.make(name: "research", weight: 3, at: Date())
+        try await fixture.identities.createTeam(team)
+        try await fixture.identities.addMember(userID: fixture.member.id, teamID: team.id)
+        let (key, secret) = try await fixture.memberKey("laptop")
+        let principal = try await fixture.authenticator().authenticate(secret: secret.value)
+        #expect(
+            principal
+                == Principal(
+                    id: fixture.member.id,
+                    name: "alice",
+                    role: .member,
+                    teams: [.init(id: team.id, name: "research", weight: 3)],
+                    credential: .apiKey(id: key.id, name: "laptop")
+                )
+        )
+        #expect(principal.keyID == key.id)
+        #expect(try await fixture.keys.find(hash: key.hash)?.lastUsedAt != nil)
+        #expect(try await fixture.identities.user(id: fixture.member.id)?.lastSeenAt != nil)
+    }
+
+    @Test func refusesMissingUnknownMalformedRevokedAndExpiredKeys() async throws {
+        let fixture = try await AuthFixture()
+        let clock = ManualWallClock()
+        let (_, secret) = try await fixture.memberKey("bob", at: clock.now())
+        let (_, expiring) = try await fixture.memberKey("short", at: clock.now(), expiresAt: clock.now().addingTimeInterval(60))
+        let authenticator = fixture.authenticator(wallClock: clock)
         await #expect(throws: KeyAuthenticator.Failure.missing) { try await authenticator.authenticate(secret: nil) }
         await #expect(throws: KeyAuthenticator.Failure.missing) { try await authenticator.authenticate(secret: "") }
         await #expect(throws: KeyAuthenticator.Failure.invalid) { try await authenticator.authenticate(secret: "not-a-key") }
         await #expect(throws: KeyAuthenticator.Failure.invalid) {
             try await authenticator.authenticate(secret: APIKeySecret.generate().value)
         }
-        _ = try await store.revoke(idOrName: "bob", at: Date())
+        _ = try await authenticator.authenticate(secret: expiring.value)
+        clock.advance(by: 60)
+        await #expect(throws: KeyAuthenticator.Failure.expired) { try await authenticator.authenticate(secret: expiring.value) }
+        _ = try await fixture.keys.revoke(idOrName: "bob", at: Date())
         await #expect(throws: KeyAuthenticator.Failure.revoked) { try await authenticator.authenticate(secret: secret.value) }
     }
 
+    @Test func aDisabledUsersKeysAuthenticateNothingUntilEnabled() async throws {
+        let fixture = try await AuthFixture()
+        let (_, secret) = try await fixture.memberKey("laptop")
+        let authenticator = fixture.authenticator()
+        var member = fixture.member
+        member.isDisabled = true
+        try await fixture.identities.updateUser(member)
+        await #expect(throws: KeyAuthenticator.Failure.disabled) { try await authenticator.authenticate(secret: secret.value) }
+        member.isDisabled = false
+        try await fixture.identities.updateUser(member)
+        #expect(try await authenticator.authenticate(secret: secret.value).id == member.id)
+    }
+
+    @Test func disabledTeamsGiveNothing() async throws {
+        let fixture = try await AuthFixture()
+        var team = try Team.make(name: "old", at: Date())
+        team.isDisabled = true
+        try await fixture.identities.createTeam(team)
+        try await fixture.identities.addMember(userID: fixture.member.id, teamID: team.id)
+        let (_, secret) = try await fixture.memberKey("laptop")
+        #expect(try await fixture.authenticator().authenticate(secret: secret.value).teams.isEmpty)
+    }
+
     @Test func lastUsedIsWrittenAtMostOncePerInterval() async throws {
-        let store: any KeyStore = InMemoryKeyStore()
-        let (key, secret) = try APIKey.issue(name: "carol", role: .user)
-        try await store.create(key)
-        let authenticator = KeyAuthenticator(store: store, touchInterval: 3600)
+        let fixture = try await AuthFixture()
+        let (key, secret) = try await fixture.memberKey("carol")
+        let authenticator = fixture.authenticator(touchInterval: 3600)
         _ = try await authenticator.authenticate(secret: secret.value)
-        let first = try #require(try await store.find(hash: key.hash)?.lastUsedAt)
+        let first = try #require(try await fixture.keys.find(hash: key.hash)?.lastUsedAt)
         _ = try await authenticator.authenticate(secret: secret.value)
-        #expect(try await store.find(hash: key.hash)?.lastUsedAt == first)
+        #expect(try await fixture.keys.find(hash: key.hash)?.lastUsedAt == first)
     }
 
     @Test func lastUsedFollowsTheInjectedWallClock() async throws {
-        let store: any KeyStore = InMemoryKeyStore()
+        let fixture = try await AuthFixture()
         let clock = ManualWallClock()
         let start = clock.now()
-        let (key, secret) = try APIKey.issue(name: "dave", role: .user, at: start)
-        try await store.create(key)
-        let authenticator = KeyAuthenticator(store: store, touchInterval: 60, wallClock: clock)
-        func lastUsed() async throws -> Date? { try await store.find(hash: key.hash)?.lastUsedAt }
+        let (key, secret) = try await fixture.memberKey("dave", at: start)
+        let authenticator = fixture.authenticator(touchInterval: 60, wallClock: clock)
+        func lastUsed() async throws -> Date? { try await fixture.keys.find(hash: key.hash)?.lastUsedAt }
 
         _ = try await authenticator.authenticate(secret: secret.value)
         #expect(try await lastUsed() == start)
@@ -125,56 +187,72 @@ import Testing
     }
 
     @Test func firstStartCreatesOneAdminKeyDatedByTheWallClock() async throws {
-        let store: any KeyStore = InMemoryKeyStore()
+        let stores = EnclaveStores.inMemory()
         let clock = ManualWallClock(Date(timeIntervalSince1970: 1_800_000_000))
-        _ = try #require(try await AdminKeyBootstrap.ensureAdminKey(in: store, wallClock: clock))
-        #expect(try await store.list().first?.createdAt == clock.now())
+        _ = try #require(try await AdminKeyBootstrap.ensureAdminKey(in: stores.keys, identities: stores.identities, wallClock: clock))
+        #expect(try await stores.keys.list().first?.createdAt == clock.now())
     }
 
-    @Test func firstStartCreatesOneAdminKey() async throws {
-        let store: any KeyStore = InMemoryKeyStore()
-        let secret = try #require(try await AdminKeyBootstrap.ensureAdminKey(in: store))
-        let keys = try await store.list()
+    @Test func firstStartCreatesTheBuiltInAdminAndOneAdminKey() async throws {
+        let stores = EnclaveStores.inMemory()
+        let secret = try #require(try await AdminKeyBootstrap.ensureAdminKey(in: stores.keys, identities: stores.identities))
+        let keys = try await stores.keys.list()
         #expect(keys.count == 1)
-        #expect(keys[0].role == .admin)
+        #expect(keys[0].userID == User.builtInAdminID && keys[0].scopes == KeyScope.adminScopes)
         #expect(keys[0].hash == secret.hash)
-        #expect(try await AdminKeyBootstrap.ensureAdminKey(in: store) == nil)
-        #expect(try await store.list().count == 1)
-        let principal = try await KeyAuthenticator(store: store).authenticate(secret: secret.value)
-        #expect(principal.role == .admin)
+        #expect(try await AdminKeyBootstrap.ensureAdminKey(in: stores.keys, identities: stores.identities) == nil)
+        #expect(try await stores.keys.list().count == 1)
+        let principal = try await KeyAuthenticator(store: stores.keys, identities: stores.identities).authenticate(secret: secret.value)
+        #expect(principal.role == .admin && principal.isAdmin && principal.name == "admin")
     }
 }
 
 @Suite struct KeyScopeTests {
     @Test func keysGetTheInferenceScopeUnlessTold() throws {
-        let (key, _) = try APIKey.issue(name: "plain", role: .user)
+        let (key, _) = try APIKey.issue(name: "plain", userID: User.builtInAdminID)
         #expect(key.scopes == [.inference])
-        let (scraper, _) = try APIKey.issue(name: "prometheus", role: .user, scopes: [.metrics])
-        #expect(Principal(key: scraper).scopes == [.metrics])
-        #expect(throws: KeyStoreError.self) { try APIKey.issue(name: "none", role: .user, scopes: []) }
+        #expect(throws: KeyStoreError.self) { try APIKey.issue(name: "none", userID: User.builtInAdminID, scopes: []) }
+        #expect(throws: KeyStoreError.self) { try APIKey.issue(name: "nomodels", userID: User.builtInAdminID, allowedModels: []) }
+        #expect(throws: KeyStoreError.self) {
+            try APIKey.issue(name: "past", userID: User.builtInAdminID, expiresAt: Date(timeIntervalSince1970: 0))
+        }
     }
 
-    @Test func adminsMayUseEverythingOthersTheirScopes() throws {
-        let user = Principal(id: "key:u", name: "u", role: .user)
-        let scraper = Principal(id: "key:m", name: "m", role: .user, scopes: [.metrics])
-        let admin = Principal(id: "key:a", name: "a", role: .admin)
-        #expect(user.may(use: .inference) && !user.may(use: .metrics))
-        #expect(scraper.may(use: .metrics) && !scraper.may(use: .inference))
-        #expect(admin.may(use: .metrics) && admin.may(use: .inference))
-        #expect(throws: AuthorizationError(requiredScope: .metrics, principalID: "key:u", grantedScopes: [.inference])) {
+    @Test func aCredentialMayUseItsScopesAndAdminOnlyForAnAdmin() throws {
+        func principal(_ role: Role, _ scopes: Set<KeyScope>) -> Principal {
+            Principal(id: "usr_x", name: "x", role: role, credential: .apiKey(id: "k_x", name: "x"), scopes: scopes)
+        }
+        let user = principal(.member, [.inference])
+        let scraper = principal(.admin, [.metrics])
+        let admin = principal(.admin, KeyScope.adminScopes)
+        let memberClaimingAdmin = principal(.member, KeyScope.adminScopes)
+        #expect(user.may(use: .inference) && !user.may(use: .metrics) && !user.isAdmin)
+        #expect(scraper.may(use: .metrics) && !scraper.may(use: .inference) && !scraper.isAdmin)
+        #expect(admin.may(use: .metrics) && admin.may(use: .inference) && admin.isAdmin)
+        #expect(!memberClaimingAdmin.isAdmin && memberClaimingAdmin.may(use: .inference))
+        #expect(throws: AuthorizationError(requiredScope: .metrics, principalID: "usr_x", grantedScopes: [.inference], role: .member)) {
             try user.require(.metrics)
         }
         try scraper.require(.metrics)
-        try admin.require(.metrics)
+        try admin.require(.admin)
+        #expect(throws: AuthorizationError.self) { try memberClaimingAdmin.require(.admin) }
+    }
+
+    @Test func modelAccessFollowsTheKeysList() {
+        let any = Principal(id: "usr_x", name: "x", role: .member, credential: .session(id: "s"))
+        let some = Principal(id: "usr_x", name: "x", role: .member, credential: .session(id: "s"), allowedModels: ["a"])
+        #expect(any.mayUse(model: "a") && any.mayUse(model: "b"))
+        #expect(some.mayUse(model: "a") && !some.mayUse(model: "b"))
     }
 
     @Test func scopeNamesAreChecked() throws {
         #expect(try KeyScope.named("metrics") == .metrics)
         #expect(try KeyScope.named("inference") == .inference)
+        #expect(try KeyScope.named("admin") == .admin)
         #expect {
-            try KeyScope.named("admin")
+            try KeyScope.named("everything")
         } throws: { error in
-            (error as? KeyStoreError)?.code == .invalidScope && "\(error)".contains("inference or metrics")
+            (error as? KeyStoreError)?.code == .invalidScope && "\(error)".contains("inference or metrics or admin")
         }
     }
 }

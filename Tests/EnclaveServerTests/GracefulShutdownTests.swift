@@ -26,7 +26,7 @@ import Testing
         let app = buildApplication(
             configuration: server.configuration,
             backend: server.backend,
-            keyStore: server.store,
+            stores: server.stores,
             metrics: server.metrics,
             logger: Logger(label: "shutdown-test"),
             onServerRunning: { port in portContinuation.yield(port ?? 0) }

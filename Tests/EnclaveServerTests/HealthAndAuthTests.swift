@@ -112,7 +112,7 @@ import Testing
 
     @Test func revokedKeysStopWorkingAtOnce() async throws {
         let server = try await TestServer()
-        let (key, secret) = try APIKey.issue(name: "temp", role: .user)
+        let (key, secret) = try APIKey.issue(name: "temp", userID: User.builtInAdminID)
         try await server.store.create(key)
         try await server.test { client in
             var response = try await client.execute(uri: "/v1/models", method: .get, headers: server.headers(key: secret.value))

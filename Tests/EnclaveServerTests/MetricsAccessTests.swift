@@ -11,7 +11,7 @@ import Testing
 
 @Suite struct MetricsAccessTests {
     static func key(_ name: String, scopes: Set<KeyScope>, in server: TestServer) async throws -> String {
-        let (key, secret) = try APIKey.issue(name: name, role: .user, scopes: scopes)
+        let (key, secret) = try APIKey.issue(name: name, userID: User.builtInAdminID, scopes: scopes)
         try await server.store.create(key)
         return secret.value
     }

@@ -15,7 +15,8 @@ import Testing
 /// the captured logs.
 struct TestServer {
     let backend: ScriptedBackend
-    let store: any KeyStore
+    let stores: EnclaveStores
+    var store: any KeyStore { stores.keys }
     let metrics: ServerMetrics
     let logs: InMemoryLogHandler
     let adminKey: String
@@ -27,10 +28,10 @@ struct TestServer {
         models: [String] = ["test-model"]
     ) async throws {
         self.backend = backend
-        self.store = InMemoryKeyStore()
+        self.stores = .inMemory()
         self.metrics = ServerMetrics()
         self.logs = InMemoryLogHandler()
-        self.adminKey = try #require(try await AdminKeyBootstrap.ensureAdminKey(in: store)).value
+        self.adminKey = try #require(try await AdminKeyBootstrap.ensureAdminKey(in: stores.keys, identities: stores.identities)).value
         self.configuration = EnclaveConfiguration(
             listen: .init(host: "127.0.0.1", port: 0),
             models: models.map { ModelConfiguration(id: $0, file: "\($0).gguf") },
@@ -46,7 +47,7 @@ struct TestServer {
         let handler = logs
         var logger = Logger(label: "enclave-test") { _ in handler }
         logger.logLevel = .debug
-        let app = buildApplication(configuration: configuration, backend: backend, keyStore: store, metrics: metrics, logger: logger)
+        let app = buildApplication(configuration: configuration, backend: backend, stores: stores, metrics: metrics, logger: logger)
         return try await app.test(setup, body)
     }
 

@@ -30,7 +30,7 @@ import Darwin
         let previous = umask(0o022)
         defer { umask(previous) }
         let store = try SQLiteKeyStore(dataDirectory: directory)
-        try await store.create(try APIKey.issue(name: "x", role: .user).key)
+        try await store.create(try APIKey.issue(name: "x", userID: User.builtInAdminID).key)
         #expect(try Self.mode(directory) == 0o700)
         let database = DataDirectory.databasePath(in: directory)
         for file in DataDirectory.databaseFiles(database) {
@@ -55,7 +55,7 @@ import Darwin
     @Test func anExposedDatabaseIsRefusedWithTheFixAndOpensOnceFixed() async throws {
         try await Self.withDirectory(mode: 0o700) { directory in
             let database = DataDirectory.databasePath(in: directory)
-            let (key, _) = try APIKey.issue(name: "kept", role: .user, at: Date(timeIntervalSince1970: 1_700_000_000))
+            let (key, _) = try APIKey.issue(name: "kept", userID: User.builtInAdminID, at: Date(timeIntervalSince1970: 1_700_000_000))
             do {
                 let store = try SQLiteKeyStore(dataDirectory: directory)
                 try await store.create(key)

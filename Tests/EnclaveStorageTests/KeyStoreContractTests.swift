@@ -13,9 +13,14 @@ enum StoreKind: String, CaseIterable, CustomTestStringConvertible {
     var testDescription: String { rawValue }
 
     func make() throws -> any KeyStore {
+        try makeStores().keys
+    }
+
+    /// Every store, over one fresh database for SQLite, with the built-in admin user.
+    func makeStores() throws -> EnclaveStores {
         switch self {
-        case .memory: InMemoryKeyStore()
-        case .sqlite: try SQLiteKeyStore(dataDirectory: TemporaryDirectory.make().path)
+        case .memory: .inMemory()
+        case .sqlite: try SQLiteDatabase(dataDirectory: TemporaryDirectory.make().path).stores()
         }
     }
 }
@@ -30,8 +35,13 @@ enum TemporaryDirectory {
     /// Dates with whole seconds, which every store keeps exactly.
     static func date(_ offset: Int) -> Date { Date(timeIntervalSince1970: TimeInterval(1_700_000_000 + offset)) }
 
-    static func key(_ name: String, role: Role = .user, at offset: Int = 0) throws -> (APIKey, APIKeySecret) {
-        try APIKey.issue(name: name, role: role, at: date(offset))
+    static func key(
+        _ name: String,
+        userID: String = User.builtInAdminID,
+        scopes: Set<KeyScope> = KeyScope.defaultScopes,
+        at offset: Int = 0
+    ) throws -> (APIKey, APIKeySecret) {
+        try APIKey.issue(name: name, userID: userID, scopes: scopes, at: date(offset))
     }
 
     @Test(arguments: StoreKind.allCases)
@@ -39,7 +49,7 @@ enum TemporaryDirectory {
         let store = try kind.make()
         #expect(try await store.list().isEmpty)
         let (second, _) = try Self.key("second", at: 10)
-        let (first, _) = try Self.key("first", role: .admin, at: 5)
+        let (first, _) = try Self.key("first", userID: User.builtInAdminID, scopes: KeyScope.adminScopes, at: 5)
         try await store.create(second)
         try await store.create(first)
         #expect(try await store.list() == [first, second])
@@ -68,6 +78,47 @@ enum TemporaryDirectory {
         _ = try await store.revoke(idOrName: "team", at: Self.date(2))
         try await store.create(again)
         #expect(try await store.list().map(\.name) == ["team", "team"])
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func namesAreUniquePerUserAndRevokingByANameTwoUsersShareNeedsTheOwner(kind: StoreKind) async throws {
+        let stores = try kind.makeStores()
+        let bob = try User.make(name: "bob", at: Self.date(0))
+        try await stores.identities.createUser(bob)
+        let (mine, _) = try Self.key("laptop")
+        let (his, _) = try Self.key("laptop", userID: bob.id, at: 1)
+        try await stores.keys.create(mine)
+        try await stores.keys.create(his)
+        #expect(try await stores.keys.list(ownedBy: bob.id) == [his])
+        await #expect {
+            _ = try await stores.keys.revoke(idOrName: "laptop", at: Self.date(2))
+        } throws: { error in
+            (error as? KeyStoreError)?.code == .ambiguous
+        }
+        await #expect {
+            _ = try await stores.keys.revoke(idOrName: mine.id, ownedBy: bob.id, at: Self.date(2))
+        } throws: { error in
+            (error as? KeyStoreError)?.code == .notFound
+        }
+        #expect(try await stores.keys.revoke(idOrName: "laptop", ownedBy: bob.id, at: Self.date(2)).id == his.id)
+        #expect(try await stores.keys.revoke(idOrName: "laptop", at: Self.date(3)).id == mine.id)
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func modelsAndExpiryRoundTrip(kind: StoreKind) async throws {
+        let store = try kind.make()
+        let (key, secret) = try APIKey.issue(
+            name: "narrow",
+            userID: User.builtInAdminID,
+            allowedModels: ["gemma-3-270m", "smollm2-135m"],
+            expiresAt: Self.date(86_400),
+            at: Self.date(0)
+        )
+        try await store.create(key)
+        let found = try #require(try await store.find(hash: secret.hash))
+        #expect(found == key)
+        #expect(found.allowedModels == ["gemma-3-270m", "smollm2-135m"] && found.expiresAt == Self.date(86_400))
+        #expect(found.isExpired(at: Self.date(86_400)) && !found.isExpired(at: Self.date(86_399)))
     }
 
     @Test(arguments: StoreKind.allCases)
@@ -141,7 +192,12 @@ enum TemporaryDirectory {
     @Test func keysSurviveReopening() async throws {
         let directory = TemporaryDirectory.make()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let (key, _) = try APIKey.issue(name: "durable", role: .admin, at: Date(timeIntervalSince1970: 1_700_000_000))
+        let (key, _) = try APIKey.issue(
+            name: "durable",
+            userID: User.builtInAdminID,
+            scopes: KeyScope.adminScopes,
+            at: Date(timeIntervalSince1970: 1_700_000_000)
+        )
         do {
             let store = try SQLiteKeyStore(dataDirectory: directory.path)
             try await store.create(key)
@@ -154,7 +210,7 @@ enum TemporaryDirectory {
         let directory = TemporaryDirectory.make().appendingPathComponent("nested")
         defer { try? FileManager.default.removeItem(at: directory.deletingLastPathComponent()) }
         let store = try SQLiteKeyStore(dataDirectory: directory.path)
-        try await store.create(try APIKey.issue(name: "x", role: .user).key)
+        try await store.create(try APIKey.issue(name: "x", userID: User.builtInAdminID).key)
         let attributes = try FileManager.default.attributesOfItem(atPath: directory.path)
         #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o700)
         #expect(FileManager.default.fileExists(atPath: DataDirectory.databasePath(in: directory.path)))

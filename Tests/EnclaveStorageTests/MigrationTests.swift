@@ -40,25 +40,39 @@ import Testing
         return (admin, user)
     }
 
-    @Test func aVersion1DatabaseOpensAndKeepsItsKeysWithTheInferenceScope() async throws {
+    /// Keys of the first schema move to the built-in admin user and keep exactly what they could do: the
+    /// admin key everything (now spelt as every scope), the user key the API and not the admin routes.
+    @Test func aVersion1DatabaseOpensAndKeepsWhatItsKeysCouldDo() async throws {
         let directory = TemporaryDirectory.make()
         defer { try? FileManager.default.removeItem(at: directory) }
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: directory.path)
         let secrets = try Self.makeVersion1Database(at: DataDirectory.databasePath(in: directory.path))
 
-        let store = try SQLiteKeyStore(dataDirectory: directory.path)
+        let database = try SQLiteDatabase(dataDirectory: directory.path)
+        let store = SQLiteKeyStore(database: database)
+        let identities = SQLiteIdentityStore(database: database)
         let keys = try await store.list()
         #expect(keys.map(\.name) == ["admin", "alice"])
-        #expect(keys.allSatisfy { $0.scopes == [.inference] })
-        let authenticator = KeyAuthenticator(store: store)
+        #expect(keys.map(\.scopes) == [[.admin, .inference, .metrics], [.inference]])
+        #expect(keys.allSatisfy { $0.userID == User.builtInAdminID && $0.allowedModels == nil && $0.expiresAt == nil })
+        let owner = try #require(try await identities.user(id: User.builtInAdminID))
+        #expect(owner.name == "admin" && owner.role == .admin && !owner.isDisabled)
+        #expect(owner.createdAt == Date(timeIntervalSince1970: 1_700_000_000))
+        let authenticator = KeyAuthenticator(store: store, identities: identities)
         let admin = try await authenticator.authenticate(secret: secrets.admin.value)
         let user = try await authenticator.authenticate(secret: secrets.user.value)
-        #expect(admin.may(use: .metrics) && admin.may(use: .inference))
-        #expect(user.may(use: .inference) && !user.may(use: .metrics))
+        #expect(admin.may(use: .metrics) && admin.may(use: .inference) && admin.isAdmin)
+        #expect(user.may(use: .inference) && !user.may(use: .metrics) && !user.isAdmin)
+        #expect(admin.id == User.builtInAdminID && user.id == User.builtInAdminID)
 
         // New keys with scopes sit beside the old ones.
-        let (scraper, _) = try APIKey.issue(name: "prometheus", role: .user, scopes: [.metrics], at: Date(timeIntervalSince1970: 1_700_000_100))
+        let (scraper, _) = try APIKey.issue(
+            name: "prometheus",
+            userID: User.builtInAdminID,
+            scopes: [.metrics],
+            at: Date(timeIntervalSince1970: 1_700_000_100)
+        )
         try await store.create(scraper)
         let reopened = try SQLiteKeyStore(dataDirectory: directory.path)
         #expect(try await reopened.list().last == scraper)
@@ -68,7 +82,7 @@ import Testing
         let directory = TemporaryDirectory.make()
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = try SQLiteKeyStore(dataDirectory: directory.path)
-        let (both, secret) = try APIKey.issue(name: "both", role: .user, scopes: [.metrics, .inference])
+        let (both, secret) = try APIKey.issue(name: "both", userID: User.builtInAdminID, scopes: [.metrics, .inference])
         try await store.create(both)
         #expect(try await store.find(hash: secret.hash)?.scopes == [.inference, .metrics])
     }

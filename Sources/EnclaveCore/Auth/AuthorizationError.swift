@@ -9,12 +9,15 @@ public struct AuthorizationError: Error, Sendable, Hashable, CustomStringConvert
     public let principalID: String
     /// The scopes the principal has.
     public let grantedScopes: Set<KeyScope>
+    /// The principal's role (an `admin` scope on a member's credential grants nothing).
+    public let role: Role
 
     /// Creates the error.
-    public init(requiredScope: KeyScope, principalID: String, grantedScopes: Set<KeyScope>) {
+    public init(requiredScope: KeyScope, principalID: String, grantedScopes: Set<KeyScope>, role: Role = .member) {
         self.requiredScope = requiredScope
         self.principalID = principalID
         self.grantedScopes = grantedScopes
+        self.role = role
     }
 
     public var description: String {

@@ -1,10 +1,12 @@
 // Enclave: what a key may be used for.
 
-/// A part of the server an API key may use. Keys of the `user` role are limited to their scopes; an admin
-/// key may use everything. Stored by its `rawValue`.
+/// A part of the server an API key may use. Stored by its `rawValue`.
+///
+/// ``admin`` counts only on a key of an admin user (a member's key can never hold it); a session of an
+/// admin carries every scope.
 ///
 /// ```swift
-/// let (key, secret) = try APIKey.issue(name: "prometheus", role: .user, scopes: [.metrics])
+/// let (key, secret) = try APIKey.issue(name: "prometheus", userID: admin.id, scopes: [.metrics])
 /// ```
 public struct KeyScope: RawRepresentable, Sendable, Hashable, Codable, Comparable, CustomStringConvertible {
     /// The scope's stored name.
@@ -16,11 +18,15 @@ public struct KeyScope: RawRepresentable, Sendable, Hashable, Codable, Comparabl
     public static let inference = KeyScope(rawValue: "inference")
     /// `GET /metrics`: what a Prometheus scraper needs, and nothing else.
     public static let metrics = KeyScope(rawValue: "metrics")
+    /// The admin API (`/admin/v1`): users, teams, every key, usage and the audit log. Admins only.
+    public static let admin = KeyScope(rawValue: "admin")
 
     /// Every scope the server knows, in the order the CLI lists them.
-    public static let all: [KeyScope] = [.inference, .metrics]
+    public static let all: [KeyScope] = [.inference, .metrics, .admin]
     /// The scopes of a key created without any: the API, not the metrics.
     public static let defaultScopes: Set<KeyScope> = [.inference]
+    /// The scopes of an admin key made with `enclave keys create --admin` (and of the first key).
+    public static let adminScopes: Set<KeyScope> = Set(all)
 
     /// The known scope with this name.
     /// - Throws: ``KeyStoreError`` `invalidScope` for a name that is not one of ``all``.

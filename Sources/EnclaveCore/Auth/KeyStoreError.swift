@@ -5,7 +5,8 @@ public struct KeyStoreError: Error, Sendable, Hashable, CustomStringConvertible 
     /// What kind of problem this is.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Base: String, Hashable, Sendable {
-            case notFound, duplicateName, duplicateKey, invalidName, invalidScope, corrupt, unavailable, insecurePermissions
+            case notFound, duplicateName, duplicateKey, invalidName, invalidScope, invalidField, ambiguous, corrupt, unavailable,
+                insecurePermissions
         }
         private let base: Base
         private init(_ base: Base) { self.base = base }
@@ -19,6 +20,10 @@ public struct KeyStoreError: Error, Sendable, Hashable, CustomStringConvertible 
         public static let invalidName = Code(.invalidName)
         /// The scope is not one the server knows.
         public static let invalidScope = Code(.invalidScope)
+        /// Another field of the key (its models or expiry) is not allowed.
+        public static let invalidField = Code(.invalidField)
+        /// A name matches active keys of several users: use the key's id.
+        public static let ambiguous = Code(.ambiguous)
         /// Stored data is not what it should be.
         public static let corrupt = Code(.corrupt)
         /// The database cannot be opened or written.
@@ -43,9 +48,9 @@ public struct KeyStoreError: Error, Sendable, Hashable, CustomStringConvertible 
         KeyStoreError(.notFound, "no active key has the id or name '\(idOrName)'")
     }
 
-    /// An active key already has this name.
+    /// An active key of the same user already has this name.
     public static func duplicateName(_ name: String) -> KeyStoreError {
-        KeyStoreError(.duplicateName, "an active key is already named '\(name)'")
+        KeyStoreError(.duplicateName, "an active key of this user is already named '\(name)'")
     }
 
     /// A key with this id or hash already exists.
@@ -61,6 +66,16 @@ public struct KeyStoreError: Error, Sendable, Hashable, CustomStringConvertible 
     /// The scope name is not one of `known`.
     public static func invalidScope(_ name: String, known: [String]) -> KeyStoreError {
         KeyStoreError(.invalidScope, "unknown key scope '\(name)': use \(known.joined(separator: " or "))")
+    }
+
+    /// A field of the key is not allowed, with the reason.
+    public static func invalidField(_ field: String, _ reason: String) -> KeyStoreError {
+        KeyStoreError(.invalidField, "invalid \(field): \(reason)")
+    }
+
+    /// Several users have an active key with this name.
+    public static func ambiguous(_ name: String) -> KeyStoreError {
+        KeyStoreError(.ambiguous, "several users have an active key named '\(name)': use the key's id")
     }
 
     /// Stored data is corrupt.

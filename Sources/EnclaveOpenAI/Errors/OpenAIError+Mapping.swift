@@ -63,12 +63,11 @@ extension OpenAIError {
         case let error as AuthorizationError:
             from(error)
         case let error as KeyStoreError:
-            OpenAIError(
-                status: 503,
-                message: "The key store is unavailable; retry shortly.",
-                type: "server_error",
-                code: error.code == .unavailable ? "store_unavailable" : "store_error"
-            )
+            from(error)
+        case let error as IdentityStoreError:
+            from(error)
+        case let error as AdministrationError:
+            from(error)
         case is CancellationError:
             cancelled
         default:
@@ -144,6 +143,12 @@ extension OpenAIError {
         case .revoked:
             message = "This API key has been revoked."
             code = "invalid_api_key"
+        case .expired:
+            message = "This API key has expired."
+            code = "expired_api_key"
+        case .disabled:
+            message = "The account of this API key is disabled."
+            code = "account_disabled"
         }
         return OpenAIError(
             status: 401,
@@ -156,6 +161,16 @@ extension OpenAIError {
 
     /// A key without the scope a route needs (403).
     public static func from(_ error: AuthorizationError) -> OpenAIError {
+        if error.requiredScope == .admin {
+            return OpenAIError(
+                status: 403,
+                message: error.role == .admin
+                    ? "This route needs an admin key: this key lacks the 'admin' scope (create one with `enclave keys create --admin`)."
+                    : "This route is for administrators only.",
+                type: "invalid_request_error",
+                code: "insufficient_permissions"
+            )
+        }
         let granted = error.grantedScopes.sorted().map(\.rawValue).joined(separator: ", ")
         return OpenAIError(
             status: 403,
@@ -164,5 +179,58 @@ extension OpenAIError {
             type: "invalid_request_error",
             code: "insufficient_permissions"
         )
+    }
+
+    /// A key store error: the request's fault (400, 404, 409) or the store's (503).
+    public static func from(_ error: KeyStoreError) -> OpenAIError {
+        switch error.code {
+        case .notFound:
+            OpenAIError(status: 404, message: sentence(error.message), type: "invalid_request_error", code: "key_not_found")
+        case .duplicateName, .duplicateKey, .ambiguous:
+            OpenAIError(status: 409, message: sentence(error.message), type: "invalid_request_error", code: "conflict")
+        case .invalidName:
+            .invalidRequest(sentence(error.message), param: "name", code: "invalid_value")
+        case .invalidScope:
+            .invalidRequest(sentence(error.message), param: "scopes", code: "invalid_value")
+        case .invalidField:
+            .invalidRequest(sentence(error.message), param: nil, code: "invalid_value")
+        default:
+            OpenAIError(status: 503, message: "The key store is unavailable; retry shortly.", type: "server_error", code: "store_unavailable")
+        }
+    }
+
+    /// An identity store error: the request's fault (400, 404, 409) or the store's (503).
+    public static func from(_ error: IdentityStoreError) -> OpenAIError {
+        switch error.code {
+        case .notFound:
+            OpenAIError(status: 404, message: sentence(error.message), type: "invalid_request_error", code: "not_found")
+        case .duplicate:
+            OpenAIError(status: 409, message: sentence(error.message), type: "invalid_request_error", param: error.field, code: "conflict")
+        case .invalidField:
+            .invalidRequest(sentence(error.message), param: error.field, code: "invalid_value")
+        default:
+            OpenAIError(status: 503, message: "The identity store is unavailable; retry shortly.", type: "server_error", code: "store_unavailable")
+        }
+    }
+
+    /// A refused change to users, teams or keys.
+    public static func from(_ error: AdministrationError) -> OpenAIError {
+        switch error.code {
+        case .managedByConfig:
+            OpenAIError(status: 409, message: sentence(error.message), type: "invalid_request_error", code: "managed_by_config")
+        case .notFound:
+            OpenAIError(status: 404, message: sentence(error.message), type: "invalid_request_error", code: "not_found")
+        case .forbidden:
+            OpenAIError(status: 403, message: sentence(error.message), type: "invalid_request_error", code: "insufficient_permissions")
+        default:
+            .invalidRequest(sentence(error.message), param: nil, code: "invalid_value")
+        }
+    }
+
+    /// A store's message as a sentence: capitalised, with a full stop.
+    private static func sentence(_ message: String) -> String {
+        guard let first = message.first else { return message }
+        let text = first.uppercased() + message.dropFirst()
+        return text.hasSuffix(".") ? text : text + "."
     }
 }

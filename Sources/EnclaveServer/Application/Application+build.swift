@@ -10,20 +10,20 @@ public import ServiceLifecycle
 
 /// Builds Enclave's HTTP application.
 ///
-/// Routes: `/` (a short HTML page), `/healthz` and `/readyz` (open), `/metrics` and `/v1/...` (bearer API
-/// key). Every route sits behind ``SecurityHeadersMiddleware`` and ``RequestObservationMiddleware``
+/// Routes: `/` (a short HTML page), `/healthz` and `/readyz` (open), `/metrics`, `/v1/...` (with `/v1/me`)
+/// and `/admin/v1/...` (bearer API key; the admin API needs an admin user's key with the `admin` scope). Every route sits behind ``SecurityHeadersMiddleware`` and ``RequestObservationMiddleware``
 /// (request id, plain JSON errors, one log line, metrics); `/v1` adds ``OpenAIErrorMiddleware`` (errors in
 /// OpenAI's shape). A known path asked with another method gets 405 with `Allow`. Connections go through
 /// Enclave's transport (``EnclaveHTTPChannel``): caps, timeouts, keep-alive and HTTP/1.1 semantics.
 ///
 /// ```swift
-/// let app = buildApplication(configuration: configuration, backend: backend, keyStore: store, logger: logger)
+/// let app = buildApplication(configuration: configuration, backend: backend, stores: stores, logger: logger)
 /// try await app.runService()
 /// ```
 /// - Parameters:
 ///   - configuration: Listen address, models and limits.
 ///   - backend: What runs the models (a ``LoadingBackend`` around the engine in `enclave serve`).
-///   - keyStore: The API keys.
+///   - stores: The API keys, users and teams.
 ///   - metrics: The metrics registry rendered at `/metrics`.
 ///   - logger: The server's logger; each request adds its `request.id`.
 ///   - services: Services to run with the server (before it in start order, after it in shutdown order).
@@ -31,7 +31,7 @@ public import ServiceLifecycle
 public func buildApplication(
     configuration: EnclaveConfiguration,
     backend: any InferenceBackend,
-    keyStore: any KeyStore,
+    stores: EnclaveStores,
     metrics: ServerMetrics = ServerMetrics(),
     logger: Logger,
     services: [any Service] = [],
@@ -40,7 +40,7 @@ public func buildApplication(
     buildApplication(
         configuration: configuration,
         backends: [RoutedBackend(models: configuration.models.map(\.id), backend: backend)],
-        keyStore: keyStore,
+        stores: stores,
         metrics: metrics,
         logger: logger,
         services: services,
@@ -53,7 +53,7 @@ public func buildApplication(
 public func buildApplication(
     configuration: EnclaveConfiguration,
     backends: [RoutedBackend],
-    keyStore: any KeyStore,
+    stores: EnclaveStores,
     metrics: ServerMetrics = ServerMetrics(),
     logger: Logger,
     services: [any Service] = [],
@@ -63,7 +63,7 @@ public func buildApplication(
     let router = buildRouter(
         configuration: configuration,
         gateway: gateway,
-        authenticator: KeyAuthenticator(store: keyStore),
+        stores: stores,
         metrics: metrics
     )
     return Application(
@@ -105,13 +105,16 @@ func httpServer(settings: ServerSettings, metrics: ServerMetrics, logger: Logger
     return .enclave(timeouts: timeouts, registry: ConnectionRegistry(limits: limits, metricsFactory: metrics.factory))
 }
 
-/// The router with every route and middleware (see ``buildApplication(configuration:backend:keyStore:metrics:logger:services:onServerRunning:)``).
-func buildRouter(
+/// The router with every route and middleware (see ``buildApplication(configuration:backend:stores:metrics:logger:services:onServerRunning:)``).
+public func buildRouter(
     configuration: EnclaveConfiguration,
     gateway: InferenceGateway,
-    authenticator: KeyAuthenticator,
+    stores: EnclaveStores,
     metrics: ServerMetrics
 ) -> Router<EnclaveRequestContext> {
+    let authenticator = KeyAuthenticator(store: stores.keys, identities: stores.identities)
+    let administration = IdentityAdministration(stores: stores)
+    let maxBodyBytes = configuration.limits.maxBodyBytes
     // Every route, added once to the router and once to the probe router that finds a path's methods
     // (for 405 with Allow, see ``MethodNotAllowedMiddleware``).
     let addRoutes = { (router: Router<EnclaveRequestContext>) in
@@ -123,7 +126,13 @@ func buildRouter(
         let openAI = router.group("v1").add(middleware: OpenAIErrorMiddleware())
             .add(middleware: AuthenticationMiddleware(authenticator: authenticator))
             .add(middleware: ScopeMiddleware(requiring: .inference))
+        MeRoutes(administration: administration, maxBodyBytes: maxBodyBytes).add(to: openAI)
         OpenAIRoutes(gateway: gateway, limits: configuration.limits, metrics: metrics).add(to: openAI)
+        // The admin API: errors in OpenAI's shape too; an admin user's credential with the admin scope.
+        let admin = router.group("admin/v1").add(middleware: OpenAIErrorMiddleware())
+            .add(middleware: AuthenticationMiddleware(authenticator: authenticator))
+            .add(middleware: ScopeMiddleware(requiring: .admin))
+        AdminRoutes(administration: administration, maxBodyBytes: maxBodyBytes).add(to: admin)
     }
     let probe = Router(context: EnclaveRequestContext.self, options: [.autoGenerateHeadEndpoints])
     probe.add(middleware: RouteProbe())

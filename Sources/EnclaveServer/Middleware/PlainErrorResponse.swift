@@ -20,7 +20,13 @@ struct PlainErrorResponse: Sendable {
         switch error {
         case let failure as KeyAuthenticator.Failure:
             status = .unauthorized
-            message = failure == .missing ? "An API key is required: send 'Authorization: Bearer <key>'." : "The API key is not valid."
+            message =
+                switch failure {
+                case .missing: "An API key is required: send 'Authorization: Bearer <key>'."
+                case .expired: "The API key has expired."
+                case .disabled: "The account of this API key is disabled."
+                default: "The API key is not valid."
+                }
             code = failure == .missing ? "missing_api_key" : "invalid_api_key"
             headers = [.wwwAuthenticate: #"Bearer realm="enclave""#]
         case let error as AuthorizationError:

@@ -17,7 +17,7 @@ extension OpenAIRoutes {
             $0.streamed = body.stream == true
         }
         let inference = try body.inferenceRequest(id: context.requestID, principal: principal.id, limits: limits)
-        let prepared = try await prepare(inference, promptParameter: "messages")
+        let prepared = try await prepare(inference, for: principal, promptParameter: "messages")
         let submission = try gateway.submit(prepared)
         let runner = GenerationRunner(metrics: metrics, stats: context.stats, requestStart: start)
         let id = "chatcmpl-\(context.requestID)"

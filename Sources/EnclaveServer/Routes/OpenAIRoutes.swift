@@ -26,8 +26,10 @@ public struct OpenAIRoutes: Sendable {
 
     /// Adds the routes to a group (mounted at `/v1`).
     public func add(to group: RouterGroup<EnclaveRequestContext>) {
-        group.get("models") { _, _ in try await self.listModels() }
-        group.get("models/{id}") { _, context in try await self.model(id: context.parameters.require("id")) }
+        group.get("models") { _, context in try await self.listModels(for: self.principal(of: context)) }
+        group.get("models/{id}") { _, context in
+            try await self.model(id: context.parameters.require("id"), for: self.principal(of: context))
+        }
         group.post("chat/completions") { request, context in try await self.chatCompletions(request: request, context: context) }
         group.post("completions") { request, context in try await self.completions(request: request, context: context) }
         // Any other path under /v1 is an OpenAI-shaped 404 (after authentication, like every /v1 route). A
@@ -38,12 +40,14 @@ public struct OpenAIRoutes: Sendable {
         }
     }
 
-    func listModels() async throws -> Response {
-        try jsonResponse(ModelList(await gateway.models()))
+    /// The models the principal may use.
+    func listModels(for principal: Principal) async throws -> Response {
+        try jsonResponse(ModelList(await gateway.models().filter { principal.mayUse(model: $0.id) }))
     }
 
-    func model(id: String) async throws -> Response {
-        guard let descriptor = await gateway.descriptor(of: id) else {
+    /// A model the principal may use; any other is unknown, so a key learns nothing of models it may not use.
+    func model(id: String, for principal: Principal) async throws -> Response {
+        guard principal.mayUse(model: id), let descriptor = await gateway.descriptor(of: id) else {
             throw InferenceError.unknownModel(id)
         }
         return try jsonResponse(ModelList.Model(descriptor))
@@ -52,8 +56,11 @@ public struct OpenAIRoutes: Sendable {
     /// Prepares an inference (tokenisation, context check) with its `max_tokens` first capped at the model's
     /// context: a larger value can never fit, so it gets the context-length 400 naming the value asked for,
     /// and no backend sees a count near `Int.max`.
+    /// A model the principal's key may not use is unknown (404), as OpenAI answers for a model an account
+    /// cannot see.
     /// - Parameter promptParameter: What a context overflow blames (`messages` or `prompt`).
-    func prepare(_ inference: InferenceRequest, promptParameter: String) async throws -> PreparedInference {
+    func prepare(_ inference: InferenceRequest, for principal: Principal, promptParameter: String) async throws -> PreparedInference {
+        guard principal.mayUse(model: inference.model) else { throw InferenceError.unknownModel(inference.model) }
         var capped = inference
         let requested = inference.parameters.maxTokens
         if let requested, let context = await gateway.descriptor(of: inference.model)?.contextLength,

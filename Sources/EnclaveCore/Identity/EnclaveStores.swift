@@ -1,0 +1,16 @@
+// Enclave: the stores a server runs on, passed around as one value.
+
+/// The stores behind the server, the CLI and the admin API: SQLite in `enclave serve`
+/// (`SQLiteDatabase.stores()`), in memory in tests (`EnclaveStores.inMemory()`).
+public struct EnclaveStores: Sendable {
+    /// API keys.
+    public var keys: any KeyStore
+    /// Users, teams and membership.
+    public var identities: any IdentityStore
+
+    /// Bundles stores.
+    public init(keys: any KeyStore, identities: any IdentityStore) {
+        self.keys = keys
+        self.identities = identities
+    }
+}
