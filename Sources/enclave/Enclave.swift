@@ -8,7 +8,8 @@ struct Enclave: AsyncParsableCommand {
         commandName: "enclave",
         abstract: "A private LLM server for a team, with its own CPU engine for GGUF models.",
         subcommands: [
-            ServeCommand.self, ChatCommand.self, KeysCommand.self, GenerateCommand.self, ModelsCommand.self, EvalCommand.self, BenchCommand.self,
+            ServeCommand.self, ChatCommand.self, KeysCommand.self, UsageCommand.self, GenerateCommand.self, ModelsCommand.self, EvalCommand.self,
+            BenchCommand.self,
         ]
     )
 }

@@ -23,8 +23,12 @@ struct KeysCommand: AsyncParsableCommand {
         /// Opens the store; files the command creates are private to the user (umask 077).
         func openStore() throws -> SQLiteKeyStore {
             DataDirectory.restrictNewFilesToOwner()
-            let directory = try dataDir ?? config.map { try EnclaveConfiguration.load(path: $0).storage.dataDirectory } ?? "data"
-            return try SQLiteKeyStore(dataDirectory: directory)
+            return try SQLiteKeyStore(dataDirectory: dataDirectory())
+        }
+
+        /// The data directory: `--data-dir`, else the configuration's `storage.data_dir`, else ./data.
+        func dataDirectory() throws -> String {
+            try dataDir ?? config.map { try EnclaveConfiguration.load(path: $0).storage.dataDirectory } ?? "data"
         }
     }
 

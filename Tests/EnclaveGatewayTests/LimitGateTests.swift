@@ -23,7 +23,7 @@ import Testing
         #expect(over == 112 - 42)
         let day = UsageDay(clock.now())
         #expect(
-            try await store.totals(for: .user("usr_1"), from: day, through: day) == UsageTotals(requests: 1, promptTokens: 12, completionTokens: 30)
+            await store.totals(for: .user("usr_1"), from: day, through: day) == UsageTotals(requests: 1, promptTokens: 12, completionTokens: 30)
         )
         #expect(try await store.totals(for: .team("team_1"), since: day).requests == 1)
         #expect(try await store.totals(for: .key("k_1"), since: day).requests == 1)
