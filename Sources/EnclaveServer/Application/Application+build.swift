@@ -25,6 +25,7 @@ public import ServiceLifecycle
 ///   - backend: What runs the models (a ``LoadingBackend`` around the engine in `enclave serve`).
 ///   - keyStore: The API keys.
 ///   - metrics: The metrics registry rendered at `/metrics`.
+///   - limitGate: Rate limits, budgets and usage recording of the `/v1` generations; `nil`: none.
 ///   - logger: The server's logger; each request adds its `request.id`.
 ///   - services: Services to run with the server (before it in start order, after it in shutdown order).
 ///   - onServerRunning: Called with the bound port once the server listens.
@@ -33,6 +34,7 @@ public func buildApplication(
     backend: any InferenceBackend,
     keyStore: any KeyStore,
     metrics: ServerMetrics = ServerMetrics(),
+    limitGate: LimitGate? = nil,
     logger: Logger,
     services: [any Service] = [],
     onServerRunning: @escaping @Sendable (_ port: Int?) async -> Void = { _ in }
@@ -42,6 +44,7 @@ public func buildApplication(
         backends: [RoutedBackend(models: configuration.models.map(\.id), backend: backend)],
         keyStore: keyStore,
         metrics: metrics,
+        limitGate: limitGate,
         logger: logger,
         services: services,
         onServerRunning: onServerRunning
@@ -55,6 +58,7 @@ public func buildApplication(
     backends: [RoutedBackend],
     keyStore: any KeyStore,
     metrics: ServerMetrics = ServerMetrics(),
+    limitGate: LimitGate? = nil,
     logger: Logger,
     services: [any Service] = [],
     onServerRunning: @escaping @Sendable (_ port: Int?) async -> Void = { _ in }
@@ -64,7 +68,8 @@ public func buildApplication(
         configuration: configuration,
         gateway: gateway,
         authenticator: KeyAuthenticator(store: keyStore),
-        metrics: metrics
+        metrics: metrics,
+        limitGate: limitGate
     )
     return Application(
         router: router,
@@ -110,7 +115,8 @@ func buildRouter(
     configuration: EnclaveConfiguration,
     gateway: InferenceGateway,
     authenticator: KeyAuthenticator,
-    metrics: ServerMetrics
+    metrics: ServerMetrics,
+    limitGate: LimitGate? = nil
 ) -> Router<EnclaveRequestContext> {
     // Every route, added once to the router and once to the probe router that finds a path's methods
     // (for 405 with Allow, see ``MethodNotAllowedMiddleware``).
@@ -123,7 +129,7 @@ func buildRouter(
         let openAI = router.group("v1").add(middleware: OpenAIErrorMiddleware())
             .add(middleware: AuthenticationMiddleware(authenticator: authenticator))
             .add(middleware: ScopeMiddleware(requiring: .inference))
-        OpenAIRoutes(gateway: gateway, limits: configuration.limits, metrics: metrics).add(to: openAI)
+        OpenAIRoutes(gateway: gateway, limits: configuration.limits, metrics: metrics, limitGate: limitGate).add(to: openAI)
     }
     let probe = Router(context: EnclaveRequestContext.self, options: [.autoGenerateHeadEndpoints])
     probe.add(middleware: RouteProbe())
