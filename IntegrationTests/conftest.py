@@ -127,9 +127,10 @@ def start_server(tmp: Path, model: Path, config_text: str | None = None, extra: 
     return spawn_server(tmp, arguments + (extra or []), model.name.removesuffix(".gguf"))
 
 
-def spawn_server(tmp: Path, arguments: list[str], model_id: str) -> Server:
+def spawn_server(tmp: Path, arguments: list[str], model_id: str, admin_key: str | None = None) -> Server:
     """Starts `enclave serve ARGUMENTS` on a free loopback port with its data in `tmp/data` and its log in
-    `tmp/serve.log`; returns once it prints its URL (and, on first start, its admin key)."""
+    `tmp/serve.log`; returns once it prints its URL (and, on first start, its admin key). To restart a
+    server on the same data directory, pass the admin key printed the first time."""
     tmp.mkdir(parents=True, exist_ok=True)
     data_dir = tmp / "data"
     log_path = tmp / "serve.log"
@@ -138,7 +139,6 @@ def spawn_server(tmp: Path, arguments: list[str], model_id: str) -> Server:
     log = open(log_path, "w")
     process = subprocess.Popen(arguments, cwd=ROOT, stdout=subprocess.PIPE, stderr=log, text=True, bufsize=1)
     lines: list[str] = []
-    admin_key = None
     url = None
     deadline = time.monotonic() + 120
     while url is None:

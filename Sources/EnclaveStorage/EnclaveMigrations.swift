@@ -33,6 +33,29 @@ enum EnclaveMigrations {
         migrator.registerMigration("003-identity") { db in
             try migrateToIdentity(db)
         }
+        migrator.registerMigration("005-usage") { db in
+            // Usage added up per UTC day, user, team, model and key: one row per combination, updated in place
+            // (UPSERT), so the table grows with active users and models per day, not with requests. A request
+            // without a team or a key stores '' there (SQLite's unique keys treat NULLs as all different).
+            try db.execute(
+                sql: """
+                    CREATE TABLE usageDaily (
+                        day TEXT NOT NULL,
+                        userID TEXT NOT NULL,
+                        teamID TEXT NOT NULL DEFAULT '',
+                        model TEXT NOT NULL,
+                        keyID TEXT NOT NULL DEFAULT '',
+                        requests INTEGER NOT NULL DEFAULT 0,
+                        promptTokens INTEGER NOT NULL DEFAULT 0,
+                        completionTokens INTEGER NOT NULL DEFAULT 0,
+                        PRIMARY KEY (day, userID, teamID, model, keyID)
+                    ) WITHOUT ROWID
+                    """
+            )
+            try db.execute(sql: "CREATE INDEX usageDaily_user ON usageDaily(userID, day)")
+            try db.execute(sql: "CREATE INDEX usageDaily_team ON usageDaily(teamID, day)")
+            try db.execute(sql: "CREATE INDEX usageDaily_key ON usageDaily(keyID, day)")
+        }
         return migrator
     }
 

@@ -5,6 +5,10 @@ public import EnclaveCore
 extension SQLiteDatabase {
     /// The SQLite implementation of every store, over this database.
     public func stores() -> EnclaveStores {
-        EnclaveStores(keys: SQLiteKeyStore(database: self), identities: SQLiteIdentityStore(database: self))
+        EnclaveStores(
+            keys: SQLiteKeyStore(database: self),
+            identities: SQLiteIdentityStore(database: self),
+            usage: SQLiteUsageStore(database: self)
+        )
     }
 }

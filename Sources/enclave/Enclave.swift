@@ -8,7 +8,8 @@ struct Enclave: AsyncParsableCommand {
         commandName: "enclave",
         abstract: "A private LLM server for a team, with its own CPU engine for GGUF models.",
         subcommands: [
-            ServeCommand.self, ChatCommand.self, KeysCommand.self, UsersCommand.self, TeamsCommand.self, GenerateCommand.self, ModelsCommand.self,
+            ServeCommand.self, ChatCommand.self, KeysCommand.self, UsersCommand.self, UsageCommand.self, TeamsCommand.self, GenerateCommand.self,
+            ModelsCommand.self,
             EvalCommand.self, BenchCommand.self,
         ]
     )

@@ -56,6 +56,9 @@ struct ServeCommand: AsyncParsableCommand {
             Console.print(secret.value)
         }
 
+        // Rate limits and budgets; the budgets start from the usage this month recorded in the database.
+        let limitGate = try await LimitGate(store: stores.usage)
+
         // One backend (and so one scheduler with its own capacity) per model.
         let backends = configuration.models.map { LoadingBackend(model: $0) }
         let loader = BackendLoader(backends: backends, build: backendFactory.make, logger: logger)
@@ -64,6 +67,7 @@ struct ServeCommand: AsyncParsableCommand {
             configuration: configuration,
             backends: backends.map { RoutedBackend(models: [$0.model.id], backend: $0) },
             stores: stores,
+            limitGate: limitGate,
             logger: logger,
             services: [loader],
             onServerRunning: { port in

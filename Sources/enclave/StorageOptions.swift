@@ -17,10 +17,14 @@ struct StorageOptions: ParsableArguments {
     /// user exists afterwards.
     func openStores() async throws -> EnclaveStores {
         DataDirectory.restrictNewFilesToOwner()
-        let directory = try dataDir ?? config.map { try EnclaveConfiguration.load(path: $0).storage.dataDirectory } ?? "data"
-        let stores = try SQLiteDatabase(dataDirectory: directory).stores()
+        let stores = try SQLiteDatabase(dataDirectory: try dataDirectory()).stores()
         _ = try await stores.identities.ensureBuiltInAdmin(at: SystemWallClock().now())
         return stores
+    }
+
+    /// The data directory: `--data-dir`, else the configuration's `storage.data_dir`, else ./data.
+    func dataDirectory() throws -> String {
+        try dataDir ?? config.map { try EnclaveConfiguration.load(path: $0).storage.dataDirectory } ?? "data"
     }
 
     /// The administration over the opened stores.

@@ -128,26 +128,6 @@ extension EnclaveConfiguration {
         return models
     }
 
-    private static func readLimits(_ node: Node, into limits: inout LimitsConfiguration, reader: ConfigurationReader) throws {
-        let entries = try reader.mapping(
-            node,
-            at: "limits",
-            allowed: ["max_body_bytes", "max_tokens", "queue_length", "queue_length_per_principal"]
-        )
-        if let value = entries["max_body_bytes"] {
-            limits.maxBodyBytes = try reader.byteCount(value, at: "limits.max_body_bytes", in: 1024...(1 << 30))
-        }
-        if let value = entries["max_tokens"], !reader.isNull(value) {
-            limits.maxTokens = try reader.int(value, at: "limits.max_tokens", in: 1...(1 << 24))
-        }
-        if let value = entries["queue_length"] {
-            limits.queueLength = try reader.int(value, at: "limits.queue_length", in: 0...100_000)
-        }
-        if let value = entries["queue_length_per_principal"], !reader.isNull(value) {
-            limits.queueLengthPerPrincipal = try reader.int(value, at: "limits.queue_length_per_principal", in: 0...100_000)
-        }
-    }
-
     private static func line(of error: YamlError) -> Int? {
         switch error {
         case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _): mark.line

@@ -5,7 +5,8 @@
 ///
 /// The YAML keys are listed in `enclave.example.yaml` and `docs/configuration.md`:
 /// `listen.host`, `listen.port`, `storage.data_dir`, `models[].id|file|context_length|kv_budget|threads`,
-/// `limits.max_body_bytes|max_tokens|queue_length|queue_length_per_principal`, `logging.level|format`,
+/// `limits.max_body_bytes|max_tokens|queue_length|queue_length_per_principal`,
+/// `limits.per_key|per_user|per_team.requests_per_minute|tokens_per_minute|tokens_per_day|tokens_per_month`, `logging.level|format`,
 /// `server.shutdown_grace_seconds|request_head_timeout_seconds|request_body_timeout_seconds|idle_timeout_seconds|max_connections|max_connections_per_client`.
 public struct EnclaveConfiguration: Sendable, Hashable {
     /// Where the HTTP server listens.
@@ -113,13 +114,30 @@ public struct LimitsConfiguration: Sendable, Hashable {
     public var queueLength: Int
     /// How many requests one principal may have waiting (`limits.queue_length_per_principal`).
     public var queueLengthPerPrincipal: Int?
+    /// The rate limits of every API key (`limits.per_key`: requests and tokens per minute).
+    public var perKey: LimitPolicy
+    /// The rate limits and budgets of every user (`limits.per_user`), unless the user has its own.
+    public var perUser: LimitPolicy
+    /// The rate limits and budgets of every team (`limits.per_team`), unless the team has its own.
+    public var perTeam: LimitPolicy
 
-    /// Creates limits: 1 MiB bodies, no token cap, a queue of 64.
-    public init(maxBodyBytes: Int = 1 << 20, maxTokens: Int? = nil, queueLength: Int = 64, queueLengthPerPrincipal: Int? = nil) {
+    /// Creates limits: 1 MiB bodies, no token cap, a queue of 64, no rate limits or budgets.
+    public init(
+        maxBodyBytes: Int = 1 << 20,
+        maxTokens: Int? = nil,
+        queueLength: Int = 64,
+        queueLengthPerPrincipal: Int? = nil,
+        perKey: LimitPolicy = .unlimited,
+        perUser: LimitPolicy = .unlimited,
+        perTeam: LimitPolicy = .unlimited
+    ) {
         self.maxBodyBytes = maxBodyBytes
         self.maxTokens = maxTokens
         self.queueLength = queueLength
         self.queueLengthPerPrincipal = queueLengthPerPrincipal
+        self.perKey = perKey
+        self.perUser = perUser
+        self.perTeam = perTeam
     }
 }
 

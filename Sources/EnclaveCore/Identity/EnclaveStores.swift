@@ -7,10 +7,13 @@ public struct EnclaveStores: Sendable {
     public var keys: any KeyStore
     /// Users, teams and membership.
     public var identities: any IdentityStore
+    /// Tokens and requests by day, user, team, model and key.
+    public var usage: any UsageStore
 
     /// Bundles stores.
-    public init(keys: any KeyStore, identities: any IdentityStore) {
+    public init(keys: any KeyStore, identities: any IdentityStore, usage: any UsageStore) {
         self.keys = keys
         self.identities = identities
+        self.usage = usage
     }
 }

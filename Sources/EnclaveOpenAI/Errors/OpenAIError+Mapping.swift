@@ -62,6 +62,8 @@ extension OpenAIError {
             from(failure)
         case let error as AuthorizationError:
             from(error)
+        case let error as LimitError:
+            from(error)
         case let error as KeyStoreError:
             from(error)
         case let error as IdentityStoreError:

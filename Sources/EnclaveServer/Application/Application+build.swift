@@ -25,6 +25,7 @@ public import ServiceLifecycle
 ///   - backend: What runs the models (a ``LoadingBackend`` around the engine in `enclave serve`).
 ///   - stores: The API keys, users and teams.
 ///   - metrics: The metrics registry rendered at `/metrics`.
+///   - limitGate: Rate limits, budgets and usage recording of the `/v1` generations; `nil`: none.
 ///   - logger: The server's logger; each request adds its `request.id`.
 ///   - services: Services to run with the server (before it in start order, after it in shutdown order).
 ///   - onServerRunning: Called with the bound port once the server listens.
@@ -33,6 +34,7 @@ public func buildApplication(
     backend: any InferenceBackend,
     stores: EnclaveStores,
     metrics: ServerMetrics = ServerMetrics(),
+    limitGate: LimitGate? = nil,
     logger: Logger,
     services: [any Service] = [],
     onServerRunning: @escaping @Sendable (_ port: Int?) async -> Void = { _ in }
@@ -42,6 +44,7 @@ public func buildApplication(
         backends: [RoutedBackend(models: configuration.models.map(\.id), backend: backend)],
         stores: stores,
         metrics: metrics,
+        limitGate: limitGate,
         logger: logger,
         services: services,
         onServerRunning: onServerRunning
@@ -55,6 +58,7 @@ public func buildApplication(
     backends: [RoutedBackend],
     stores: EnclaveStores,
     metrics: ServerMetrics = ServerMetrics(),
+    limitGate: LimitGate? = nil,
     logger: Logger,
     services: [any Service] = [],
     onServerRunning: @escaping @Sendable (_ port: Int?) async -> Void = { _ in }
@@ -64,7 +68,8 @@ public func buildApplication(
         configuration: configuration,
         gateway: gateway,
         stores: stores,
-        metrics: metrics
+        metrics: metrics,
+        limitGate: limitGate
     )
     return Application(
         router: router,
@@ -110,7 +115,8 @@ public func buildRouter(
     configuration: EnclaveConfiguration,
     gateway: InferenceGateway,
     stores: EnclaveStores,
-    metrics: ServerMetrics
+    metrics: ServerMetrics,
+    limitGate: LimitGate? = nil
 ) -> Router<EnclaveRequestContext> {
     let authenticator = KeyAuthenticator(store: stores.keys, identities: stores.identities)
     let administration = IdentityAdministration(stores: stores)
@@ -127,7 +133,7 @@ public func buildRouter(
             .add(middleware: AuthenticationMiddleware(authenticator: authenticator))
             .add(middleware: ScopeMiddleware(requiring: .inference))
         MeRoutes(administration: administration, maxBodyBytes: maxBodyBytes).add(to: openAI)
-        OpenAIRoutes(gateway: gateway, limits: configuration.limits, metrics: metrics).add(to: openAI)
+        OpenAIRoutes(gateway: gateway, limits: configuration.limits, metrics: metrics, limitGate: limitGate).add(to: openAI)
         // The admin API: errors in OpenAI's shape too; an admin user's credential with the admin scope.
         let admin = router.group("admin/v1").add(middleware: OpenAIErrorMiddleware())
             .add(middleware: AuthenticationMiddleware(authenticator: authenticator))

@@ -18,21 +18,24 @@ extension OpenAIRoutes {
         }
         let inference = try body.inferenceRequest(id: context.requestID, principal: principal.id, limits: limits)
         let prepared = try await prepare(inference, for: principal, promptParameter: "messages")
-        let submission = try gateway.submit(prepared)
+        let settlement = try await admit([prepared], principal: principal, model: body.model)
+        let submission = try await submit(prepared, holding: settlement)
         let runner = GenerationRunner(metrics: metrics, stats: context.stats, requestStart: start)
         let id = "chatcmpl-\(context.requestID)"
         let created = Self.unixTime()
         let wantsLogprobs = inference.parameters.logprobs
 
         guard body.stream == true else {
-            let (text, logprobs, outcome) = try await untilClientLeaves(request, context: context) {
-                var text = ""
-                var logprobs: [TokenLogprob] = []
-                let outcome = try await runner.run(submission) { delta, tokens in
-                    text += delta
-                    logprobs += tokens
+            let (text, logprobs, outcome) = try await settling(settlement, context: context) {
+                try await untilClientLeaves(request, context: context) {
+                    var text = ""
+                    var logprobs: [TokenLogprob] = []
+                    let outcome = try await runner.run(submission) { delta, tokens in
+                        text += delta
+                        logprobs += tokens
+                    }
+                    return (text, logprobs, outcome)
                 }
-                return (text, logprobs, outcome)
             }
             let response = ChatCompletionResponse(
                 id: id,
@@ -48,7 +51,7 @@ extension OpenAIRoutes {
                 ],
                 usage: Usage(outcome.usage)
             )
-            return try jsonResponse(response)
+            return withLimitHeaders(try jsonResponse(response), settlement)
         }
 
         let includeUsage = body.streamOptions?.includeUsage == true
@@ -63,11 +66,13 @@ extension OpenAIRoutes {
                 includeUsage: includeUsage
             )
         }
-        return eventStream(request, context: context) { send in
+        let stream = eventStream(request, context: context) { send in
             try await send(chunk(.init(role: "assistant", content: "")))
-            let outcome = try await runner.run(submission) { text, tokens in
-                guard !text.isEmpty || !tokens.isEmpty else { return }
-                try await send(chunk(.init(content: text), logprobs: wantsLogprobs ? ChatLogprobs(tokens) : nil))
+            let outcome = try await settling(settlement, context: context) {
+                try await runner.run(submission) { text, tokens in
+                    guard !text.isEmpty || !tokens.isEmpty else { return }
+                    try await send(chunk(.init(content: text), logprobs: wantsLogprobs ? ChatLogprobs(tokens) : nil))
+                }
             }
             try await send(chunk(.init(), finishReason: outcome.finishReason.rawValue))
             if includeUsage {
@@ -76,5 +81,6 @@ extension OpenAIRoutes {
                 )
             }
         }
+        return withLimitHeaders(stream, settlement)
     }
 }

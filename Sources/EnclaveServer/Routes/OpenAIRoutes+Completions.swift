@@ -23,7 +23,8 @@ extension OpenAIRoutes {
             prepared.append(try await prepare(inference, for: principal, promptParameter: "prompt"))
         }
         // The first prompt takes its place in the queue now (429 before the response starts); the others when their turn comes.
-        let first = try gateway.submit(prepared[0])
+        let settlement = try await admit(prepared, principal: principal, model: body.model)
+        let first = try await submit(prepared[0], holding: settlement)
         let runner = GenerationRunner(metrics: metrics, stats: context.stats, requestStart: start)
         let id = "cmpl-\(context.requestID)"
         let created = Self.unixTime()
@@ -36,32 +37,35 @@ extension OpenAIRoutes {
         }
 
         guard body.stream == true else {
-            let choices = try await untilClientLeaves(request, context: context) {
-                var choices: [(CompletionChoice, InferenceUsage)] = []
-                for index in prompts.indices {
-                    var text = ""
-                    var logprobs = CompletionLogprobs()
-                    let outcome = try await runner.run(try submission(index)) { delta, tokens in
-                        if wantsLogprobs { logprobs.append(tokens, at: text.count) }
-                        text += delta
+            let choices = try await settling(settlement, context: context) {
+                try await untilClientLeaves(request, context: context) {
+                    var choices: [(CompletionChoice, InferenceUsage)] = []
+                    for index in prompts.indices {
+                        var text = ""
+                        var logprobs = CompletionLogprobs()
+                        let outcome = try await runner.run(try submission(index)) { delta, tokens in
+                            if wantsLogprobs { logprobs.append(tokens, at: text.count) }
+                            text += delta
+                        }
+                        let choice = CompletionChoice(
+                            text: text,
+                            index: index,
+                            logprobs: wantsLogprobs ? logprobs : nil,
+                            finishReason: outcome.finishReason.rawValue
+                        )
+                        choices.append((choice, outcome.usage))
                     }
-                    let choice = CompletionChoice(
-                        text: text,
-                        index: index,
-                        logprobs: wantsLogprobs ? logprobs : nil,
-                        finishReason: outcome.finishReason.rawValue
-                    )
-                    choices.append((choice, outcome.usage))
+                    return choices
                 }
-                return choices
             }
             let usage = Usage(
                 promptTokens: choices.reduce(0) { $0 + $1.1.promptTokens },
                 completionTokens: choices.reduce(0) { $0 + $1.1.completionTokens }
             )
-            return try jsonResponse(
+            let response = try jsonResponse(
                 CompletionResponse(id: id, created: created, model: body.model, choices: choices.map(\.0), usage: usage, includeUsage: true)
             )
+            return withLimitHeaders(response, settlement)
         }
 
         let includeUsage = body.streamOptions?.includeUsage == true
@@ -69,27 +73,30 @@ extension OpenAIRoutes {
         @Sendable func chunk(_ choice: CompletionChoice) -> CompletionResponse {
             CompletionResponse(id: id, created: created, model: model, choices: [choice], usage: nil, includeUsage: includeUsage)
         }
-        return eventStream(request, context: context) { send in
+        let stream = eventStream(request, context: context) { send in
             var total = InferenceUsage(promptTokens: 0, completionTokens: 0)
-            for index in prompts.indices {
-                var offset = 0
-                let outcome = try await runner.run(try submission(index)) { text, tokens in
-                    guard !text.isEmpty || !tokens.isEmpty else { return }
-                    var logprobs: CompletionLogprobs?
-                    if wantsLogprobs {
-                        logprobs = CompletionLogprobs()
-                        logprobs?.append(tokens, at: offset)
+            try await settling(settlement, context: context) {
+                for index in prompts.indices {
+                    var offset = 0
+                    let outcome = try await runner.run(try submission(index)) { text, tokens in
+                        guard !text.isEmpty || !tokens.isEmpty else { return }
+                        var logprobs: CompletionLogprobs?
+                        if wantsLogprobs {
+                            logprobs = CompletionLogprobs()
+                            logprobs?.append(tokens, at: offset)
+                        }
+                        offset += text.count
+                        try await send(chunk(CompletionChoice(text: text, index: index, logprobs: logprobs, finishReason: nil)))
                     }
-                    offset += text.count
-                    try await send(chunk(CompletionChoice(text: text, index: index, logprobs: logprobs, finishReason: nil)))
+                    total.promptTokens += outcome.usage.promptTokens
+                    total.completionTokens += outcome.usage.completionTokens
+                    try await send(chunk(CompletionChoice(text: "", index: index, logprobs: nil, finishReason: outcome.finishReason.rawValue)))
                 }
-                total.promptTokens += outcome.usage.promptTokens
-                total.completionTokens += outcome.usage.completionTokens
-                try await send(chunk(CompletionChoice(text: "", index: index, logprobs: nil, finishReason: outcome.finishReason.rawValue)))
             }
             if includeUsage {
                 try await send(CompletionResponse(id: id, created: created, model: model, choices: [], usage: Usage(total), includeUsage: true))
             }
         }
+        return withLimitHeaders(stream, settlement)
     }
 }

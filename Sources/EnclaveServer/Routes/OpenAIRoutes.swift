@@ -16,12 +16,15 @@ public struct OpenAIRoutes: Sendable {
     let gateway: InferenceGateway
     let limits: LimitsConfiguration
     let metrics: ServerMetrics
+    /// Rate limits and budgets (`limits.per_key|per_user|per_team`) and usage recording; `nil`: none.
+    let limitGate: LimitGate?
 
     /// Creates the routes.
-    public init(gateway: InferenceGateway, limits: LimitsConfiguration, metrics: ServerMetrics) {
+    public init(gateway: InferenceGateway, limits: LimitsConfiguration, metrics: ServerMetrics, limitGate: LimitGate? = nil) {
         self.gateway = gateway
         self.limits = limits
         self.metrics = metrics
+        self.limitGate = limitGate
     }
 
     /// Adds the routes to a group (mounted at `/v1`).
