@@ -73,6 +73,7 @@ struct PeopleFixture {
         (.get, "/admin/v1/keys", nil),
         (.post, "/admin/v1/keys", #"{"name":"ci","user":"alice"}"#),
         (.delete, "/admin/v1/keys/laptop", nil),
+        (.get, "/admin/v1/usage?by=team", nil),
     ]
 
     @Test func everyAdminRouteIsRefusedToAnyoneButAnAdminKey() async throws {
@@ -176,6 +177,35 @@ struct PeopleFixture {
                 body: ByteBuffer(string: #"{"role":"member"}"#)
             )
             #expect(demoteAdmin.status == .forbidden)
+        }
+    }
+
+    @Test func usageIsReportedByDayAndGroupWithNames() async throws {
+        let fixture = try await PeopleFixture()
+        try await fixture.server.stores.usage.record(
+            UsageRecord(
+                date: Date(),
+                userID: fixture.alice.id,
+                teamID: fixture.research.id,
+                model: "test-model",
+                keyID: "k_1",
+                promptTokens: 7,
+                completionTokens: 3
+            )
+        )
+        try await fixture.server.test { client in
+            let byUser = try await client.execute(uri: "/admin/v1/usage", method: .get, headers: fixture.server.headers())
+            let lines = try #require(try byUser.json()["data"] as? [[String: Any]])
+            #expect(lines.count == 1)
+            #expect(lines.first?["name"] as? String == "alice" && lines.first?["total_tokens"] as? Int == 10)
+            let byTeam = try await client.execute(uri: "/admin/v1/usage?by=team", method: .get, headers: fixture.server.headers())
+            #expect(try (byTeam.json()["data"] as? [[String: Any]])?.first?["name"] as? String == "research")
+            let bad = try await client.execute(uri: "/admin/v1/usage?since=yesterday", method: .get, headers: fixture.server.headers())
+            #expect(bad.status == .badRequest)
+            #expect(try bad.openAIError()["param"] as? String == "since")
+            let me = try await client.execute(uri: "/v1/me", method: .get, headers: fixture.headers(fixture.memberKey))
+            let usage = try #require(try me.json()["usage"] as? [String: Any])
+            #expect(usage["requests"] as? Int == 1 && usage["completion_tokens"] as? Int == 3)
         }
     }
 

@@ -6,7 +6,8 @@ import Foundation
 public import Hummingbird
 import NIOCore
 
-/// `/admin/v1/users`, `/admin/v1/teams` and `/admin/v1/keys`: managing people, teams and every key. The
+/// `/admin/v1/users`, `/admin/v1/teams`, `/admin/v1/keys` and `/admin/v1/usage`: managing people, teams
+/// and every key, and what they used. The
 /// group is mounted behind authentication and the ``KeyScope/admin`` scope (an admin user's credential);
 /// errors have OpenAI's shape, like the `/v1` routes.
 public struct AdminRoutes: Sendable {
@@ -27,6 +28,7 @@ public struct AdminRoutes: Sendable {
         addUserRoutes(to: group)
         addTeamRoutes(to: group)
         addKeyRoutes(to: group)
+        addUsageRoutes(to: group)
         for method in [HTTPRequest.Method.get, .post, .put, .patch, .delete, .options] {
             group.on("**", method: method) { _, _ -> Response in throw OpenAIError.http(status: 404, reason: "Not Found") }
         }

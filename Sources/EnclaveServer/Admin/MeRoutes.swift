@@ -5,7 +5,7 @@ import EnclaveOpenAI
 import Foundation
 public import Hummingbird
 
-/// `GET /v1/me` (who am I: user, teams, the credential in use) and `/v1/me/keys` (list, create and revoke
+/// `GET /v1/me` (who am I: user, teams, the credential in use, usage this month) and `/v1/me/keys` (list, create and revoke
 /// one's own keys). Any authenticated caller may use them; a key made here can do no more than the
 /// credential that made it (its scopes and models are a subset).
 public struct MeRoutes: Sendable {
@@ -22,6 +22,21 @@ public struct MeRoutes: Sendable {
     struct Me: Encodable {
         var user: AdminObjects.UserObject
         var credential: Credential
+        var usage: Usage
+
+        /// The user's usage this UTC month, every key and session together.
+        struct Usage: Encodable {
+            var since: String
+            var requests: Int
+            var promptTokens: Int
+            var completionTokens: Int
+
+            enum CodingKeys: String, CodingKey {
+                case since, requests
+                case promptTokens = "prompt_tokens"
+                case completionTokens = "completion_tokens"
+            }
+        }
 
         struct Credential: Encodable {
             var type: String
@@ -45,7 +60,15 @@ public struct MeRoutes: Sendable {
             case .session(let id):
                 credential = .init(type: "session", id: id, scopes: principal.scopes.sorted().map(\.rawValue))
             }
-            var me = Me(user: AdminObjects.UserObject(user, teams: teams), credential: credential)
+            let month = UsageDay(administration.wallClock.now()).firstOfMonth
+            let used = try await administration.stores.usage.totals(for: .user(user.id), since: month)
+            let usage = Me.Usage(
+                since: month.description,
+                requests: used.requests,
+                promptTokens: used.promptTokens,
+                completionTokens: used.completionTokens
+            )
+            var me = Me(user: AdminObjects.UserObject(user, teams: teams), credential: credential, usage: usage)
             me.credential.models = principal.allowedModels?.sorted()
             return try AdminRoutes.json(me)
         }
