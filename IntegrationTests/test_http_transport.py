@@ -471,8 +471,10 @@ def test_a_hundred_requests_on_one_keep_alive_connection_with_disconnects_in_bet
             disconnects += 1
     connection.close()
     deadline = time.monotonic() + 60
+    polls = 0
     while time.monotonic() < deadline:
         metrics = transport_server.metrics()
+        polls += 1
         cancelled = sample(metrics, "enclave_generations_total", 'outcome="cancelled"') - \
             sample(before, "enclave_generations_total", 'outcome="cancelled"')
         if cancelled >= disconnects and sample(metrics, "enclave_active_sequences") == 0 \
@@ -481,8 +483,10 @@ def test_a_hundred_requests_on_one_keep_alive_connection_with_disconnects_in_bet
         time.sleep(0.2)
     else:
         pytest.fail(f"the disconnected streams did not all stop: {cancelled} of {disconnects} cancelled")
+    # The kept-alive connection, one per disconnect, and one per metrics poll (on a loaded machine the
+    # cancellations may need several polls to show): nothing else opened a connection.
     assert sample(metrics, "enclave_http_connections_accepted_total") - \
-        sample(before, "enclave_http_connections_accepted_total") <= disconnects + 2
+        sample(before, "enclave_http_connections_accepted_total") == 1 + disconnects + polls
 
 
 # MARK: issue 10 item 6 and issue 17 item 7
