@@ -98,6 +98,30 @@ import Testing
         }
     }
 
+    @Test func meReportsTheLimitsThatApplyAndWhereTheCallerStands() async throws {
+        let limits = LimitsConfiguration(perKey: LimitPolicy(requestsPerMinute: 5), perUser: LimitPolicy(tokensPerDay: 1000))
+        let limited = try await LimitedServer(limits)
+        let headers = limited.server.headers()
+        try await limited.test { client in
+            #expect(try await client.post("/v1/chat/completions", json: Self.chat, headers: headers).status == .ok)
+            let me = try await client.execute(uri: "/v1/me", method: .get, headers: headers)
+            #expect(me.status == .ok)
+            let object = try #require(try me.json()["limits"] as? [String: Any])
+            let subjects = try #require(object["subjects"] as? [[String: Any]])
+            #expect(subjects.map { $0["kind"] as? String } == ["key", "user"])
+            #expect(subjects[0]["requests_per_minute"] as? Int == 5)
+            #expect(subjects[1]["tokens_per_day"] as? Int == 1000)
+            #expect(subjects[1]["id"] as? String == User.builtInAdminID)
+            let requests = try #require(object["requests"] as? [String: Any])
+            #expect(requests["limit"] as? String == "requests_per_minute")
+            #expect(requests["remaining"] as? Int == 4)
+            let tokens = try #require(object["tokens"] as? [String: Any])
+            #expect(tokens["limit"] as? String == "tokens_per_day")
+            let remaining = try #require(tokens["remaining"] as? Int)
+            #expect(remaining < 1000 && remaining > 900)
+        }
+    }
+
     @Test func aRequestLargerThanTheTokensPerMinuteIsRefusedWithoutRetryAfter() async throws {
         let limited = try await LimitedServer(LimitsConfiguration(queueLength: 8, perKey: LimitPolicy(tokensPerMinute: 10)))
         let headers = limited.server.headers()

@@ -1,21 +1,32 @@
 // Enclave server: /v1/me, the caller's own identity and keys.
 
 public import EnclaveCore
+public import EnclaveGateway
 import EnclaveOpenAI
 import Foundation
 public import Hummingbird
 
-/// `GET /v1/me` (who am I: user, teams, the credential in use, usage this month) and `/v1/me/keys` (list, create and revoke
+/// `GET /v1/me` (who am I: user, teams, the credential in use, usage this month, limits) and `/v1/me/keys` (list, create and revoke
 /// one's own keys). Any authenticated caller may use them; a key made here can do no more than the
 /// credential that made it (its scopes and models are a subset).
 public struct MeRoutes: Sendable {
     let administration: IdentityAdministration
     let body: RequestBody
+    let limitsConfiguration: LimitsConfiguration
+    let limitGate: LimitGate?
 
-    /// Creates the routes.
-    public init(administration: IdentityAdministration, maxBodyBytes: Int) {
+    /// Creates the routes; `limits` and `limitGate` are those of the `/v1` generations (for the limits
+    /// `GET /v1/me` reports).
+    public init(
+        administration: IdentityAdministration,
+        maxBodyBytes: Int,
+        limits: LimitsConfiguration = LimitsConfiguration(),
+        limitGate: LimitGate? = nil
+    ) {
         self.administration = administration
         self.body = RequestBody(maxBodyBytes: maxBodyBytes)
+        self.limitsConfiguration = limits
+        self.limitGate = limitGate
     }
 
     /// The answer of `GET /v1/me`.
@@ -23,6 +34,7 @@ public struct MeRoutes: Sendable {
         var user: AdminObjects.UserObject
         var credential: Credential
         var usage: Usage
+        var limits: Limits
 
         /// The user's usage this UTC month, every key and session together.
         struct Usage: Encodable {
@@ -68,7 +80,12 @@ public struct MeRoutes: Sendable {
                 promptTokens: used.promptTokens,
                 completionTokens: used.completionTokens
             )
-            var me = Me(user: AdminObjects.UserObject(user, teams: teams), credential: credential, usage: usage)
+            var me = Me(
+                user: AdminObjects.UserObject(user, teams: teams),
+                credential: credential,
+                usage: usage,
+                limits: await limits(of: principal)
+            )
             me.credential.models = principal.allowedModels?.sorted()
             return try AdminRoutes.json(me)
         }

@@ -132,7 +132,8 @@ public func buildRouter(
         let openAI = router.group("v1").add(middleware: OpenAIErrorMiddleware())
             .add(middleware: AuthenticationMiddleware(authenticator: authenticator))
             .add(middleware: ScopeMiddleware(requiring: .inference))
-        MeRoutes(administration: administration, maxBodyBytes: maxBodyBytes).add(to: openAI)
+        MeRoutes(administration: administration, maxBodyBytes: maxBodyBytes, limits: configuration.limits, limitGate: limitGate)
+            .add(to: openAI)
         OpenAIRoutes(gateway: gateway, limits: configuration.limits, metrics: metrics, limitGate: limitGate).add(to: openAI)
         // The admin API: errors in OpenAI's shape too; an admin user's credential with the admin scope.
         let admin = router.group("admin/v1").add(middleware: OpenAIErrorMiddleware())
