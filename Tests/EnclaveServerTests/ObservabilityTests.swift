@@ -41,6 +41,42 @@ import Testing
         }
     }
 
+    @Test func inferenceMetricsAreLabelledByTeamAndServedModelOnly() async throws {
+        let server = try await TestServer()
+        let administration = IdentityAdministration(stores: server.stores)
+        let research = try await administration.createTeam(name: "research", weight: 2)
+        let alice = try await administration.createUser(name: "alice")
+        _ = try await administration.addMember(user: alice.id, team: research.id)
+        let aliceKey = try await administration.createKey(name: "laptop", userID: alice.id).secret.value
+        try await server.test { client in
+            _ = try await client.post("/v1/chat/completions", json: ChatCompletionsTests.hello, headers: server.headers(key: aliceKey))
+            // A model nobody serves: counted under `unknown`, never under what the client typed.
+            _ = try await client.post(
+                "/v1/chat/completions",
+                json: #"{"model":"typed-by-client","messages":[{"role":"user","content":"hi"}]}"#,
+                headers: server.headers(key: aliceKey)
+            )
+            // The built-in admin is in no team.
+            _ = try await client.post("/v1/chat/completions", json: ChatCompletionsTests.hello, headers: server.headers())
+            _ = try await client.post("/v1/chat/completions", json: ChatCompletionsTests.hello, headers: [.authorization: "Bearer nope"])
+            let text = try await client.execute(uri: "/metrics", method: .get, headers: server.headers()).text
+            let research = #"team="research""#
+            let none = #"team="none""#
+            let model = #"model="test-model""#
+            #expect(sample(text, "enclave_inference_requests_total", [research, model, #"status="200""#]) == 1)
+            #expect(sample(text, "enclave_inference_requests_total", [research, #"model="unknown""#, #"status="404""#]) == 1)
+            #expect(sample(text, "enclave_inference_refusals_total", [research, #"model="unknown""#, #"reason="model_not_found""#]) == 1)
+            #expect(sample(text, "enclave_inference_requests_total", [none, model, #"status="200""#]) == 1)
+            #expect(sample(text, "enclave_inference_refusals_total", [none, #"reason="invalid_api_key""#]) == 1)
+            #expect(sample(text, "enclave_prompt_tokens_total", [research, model]) == 4)
+            #expect(sample(text, "enclave_completion_tokens_total", [research, model]) == 7)
+            #expect(sample(text, "enclave_time_to_first_token_seconds_count", [research, model]) == 1)
+            #expect(sample(text, "enclave_generations_total", [none, model, #"outcome="stop""#]) == 1)
+            #expect(!text.contains("typed-by-client"))
+            #expect(!text.contains(alice.id))
+        }
+    }
+
     @Test func oneLogLinePerRequestWithoutAnyContent() async throws {
         let backend = ScriptedBackend(script: .init(pieces: ["SECRET", "-COMPLETION"]))
         let server = try await TestServer(backend: backend)

@@ -25,6 +25,9 @@ public struct RequestObservationMiddleware: RouterMiddleware {
         self.metrics = metrics
     }
 
+    /// The routes counted in `enclave_inference_requests_total` and `enclave_inference_refusals_total`.
+    static let inferenceRoutes: Set<String> = ["/v1/chat/completions", "/v1/completions"]
+
     /// Whether `path` belongs to the OpenAI dialect (`/v1` and below).
     static func isOpenAIPath(_ path: String) -> Bool {
         path == "/v1" || path.hasPrefix("/v1/")
@@ -67,6 +70,14 @@ public struct RequestObservationMiddleware: RouterMiddleware {
             let duration = DispatchTime.now().uptimeNanoseconds &- start
             metrics.recordRequest(route: endpoint, method: method, status: Int(status.code), durationNanoseconds: Int64(duration))
             let values = stats.snapshot
+            if Self.inferenceRoutes.contains(endpoint) {
+                metrics.recordInference(
+                    team: values.team,
+                    model: values.servedModel,
+                    status: Int(status.code),
+                    refusal: status.code >= 400 ? (values.errorCode ?? "http_\(status.code)") : nil
+                )
+            }
             var metadata: Logger.Metadata = [
                 "http.method": .string(method),
                 "http.route": .string(endpoint),

@@ -12,6 +12,11 @@ public final class RequestStats: Sendable {
         public var principal: String?
         /// The model asked for.
         public var model: String?
+        /// The model that served the request, once the request named one the principal may use: the
+        /// metrics' `model` label, bounded by the models served (``model`` is whatever the client sent).
+        public var servedModel: String?
+        /// The principal's team for the metrics' `team` label (a team name, never a user or key id).
+        public var team: String?
         /// Prompt tokens, summed over the request's prompts.
         public var promptTokens: Int = 0
         /// Completion tokens.

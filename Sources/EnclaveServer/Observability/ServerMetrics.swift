@@ -44,26 +44,63 @@ public final class ServerMetrics: Sendable {
             .recordNanoseconds(durationNanoseconds)
     }
 
+    /// The `team` label of a request whose principal is in no team (or that was refused before
+    /// authentication).
+    public static let noTeam = "none"
+
+    /// The `model` label of a request that named no model the server serves.
+    public static let unknownModel = "unknown"
+
+    /// Counts a finished inference request by team, model and status and, when it was refused, by the
+    /// reason (the OpenAI error code). Labels stay bounded: team names and served model ids, never user or
+    /// key ids, never what the client typed as a model.
+    public func recordInference(team: String?, model: String?, status: Int, refusal: String?) {
+        let team = team ?? Self.noTeam
+        let model = model ?? Self.unknownModel
+        Counter(
+            label: "enclave_inference_requests_total",
+            dimensions: [("team", team), ("model", model), ("status", String(status))],
+            factory: factory
+        ).increment()
+        if let refusal {
+            Counter(
+                label: "enclave_inference_refusals_total",
+                dimensions: [("team", team), ("model", model), ("reason", refusal)],
+                factory: factory
+            ).increment()
+        }
+    }
+
     /// Records how long the first token took, from the arrival of the request (queueing included).
-    public func recordTimeToFirstToken(model: String, nanoseconds: Int64) {
-        Metrics.Timer(label: "enclave_time_to_first_token_seconds", dimensions: [("model", model)], factory: factory)
-            .recordNanoseconds(nanoseconds)
+    public func recordTimeToFirstToken(team: String?, model: String, nanoseconds: Int64) {
+        Metrics.Timer(
+            label: "enclave_time_to_first_token_seconds",
+            dimensions: [("team", team ?? Self.noTeam), ("model", model)],
+            factory: factory
+        ).recordNanoseconds(nanoseconds)
     }
 
     /// Records the mean time between tokens of one generation.
-    public func recordInterTokenLatency(model: String, nanoseconds: Int64) {
-        Metrics.Timer(label: "enclave_inter_token_latency_seconds", dimensions: [("model", model)], factory: factory)
-            .recordNanoseconds(nanoseconds)
+    public func recordInterTokenLatency(team: String?, model: String, nanoseconds: Int64) {
+        Metrics.Timer(
+            label: "enclave_inter_token_latency_seconds",
+            dimensions: [("team", team ?? Self.noTeam), ("model", model)],
+            factory: factory
+        ).recordNanoseconds(nanoseconds)
     }
 
     /// Counts the tokens of a generation and how it ended (`stop`, `length`, `cancelled`, `error`).
-    public func recordGeneration(model: String, promptTokens: Int, completionTokens: Int, outcome: String) {
-        Counter(label: "enclave_prompt_tokens_total", dimensions: [("model", model)], factory: factory)
+    public func recordGeneration(team: String?, model: String, promptTokens: Int, completionTokens: Int, outcome: String) {
+        let team = team ?? Self.noTeam
+        Counter(label: "enclave_prompt_tokens_total", dimensions: [("team", team), ("model", model)], factory: factory)
             .increment(by: promptTokens)
-        Counter(label: "enclave_completion_tokens_total", dimensions: [("model", model)], factory: factory)
+        Counter(label: "enclave_completion_tokens_total", dimensions: [("team", team), ("model", model)], factory: factory)
             .increment(by: completionTokens)
-        Counter(label: "enclave_generations_total", dimensions: [("model", model), ("outcome", outcome)], factory: factory)
-            .increment()
+        Counter(
+            label: "enclave_generations_total",
+            dimensions: [("team", team), ("model", model), ("outcome", outcome)],
+            factory: factory
+        ).increment()
     }
 
     /// Sets the model state gauges (one per model and state name, 1 for the current state) and each

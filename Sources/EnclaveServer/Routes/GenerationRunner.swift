@@ -25,6 +25,7 @@ struct GenerationRunner {
         onDelta: (_ text: String, _ logprobs: [TokenLogprob]) async throws -> Void
     ) async throws -> Outcome {
         let model = submission.prepared.request.model
+        let team = stats.snapshot.team
         let promptTokens = submission.prepared.promptTokenCount ?? 0
         var firstToken: UInt64?
         var deltas = 0
@@ -37,7 +38,7 @@ struct GenerationRunner {
                         if firstToken == nil {
                             let now = DispatchTime.now().uptimeNanoseconds
                             firstToken = now
-                            metrics.recordTimeToFirstToken(model: model, nanoseconds: Int64(now &- requestStart))
+                            metrics.recordTimeToFirstToken(team: team, model: model, nanoseconds: Int64(now &- requestStart))
                         }
                         try await onDelta(text, logprobs)
                     case .finished(let reason, let usage):
@@ -49,9 +50,10 @@ struct GenerationRunner {
             }
             if let firstToken, outcome.usage.completionTokens > 1 {
                 let elapsed = DispatchTime.now().uptimeNanoseconds &- firstToken
-                metrics.recordInterTokenLatency(model: model, nanoseconds: Int64(elapsed) / Int64(outcome.usage.completionTokens - 1))
+                metrics.recordInterTokenLatency(team: team, model: model, nanoseconds: Int64(elapsed) / Int64(outcome.usage.completionTokens - 1))
             }
             record(
+                team: team,
                 model: model,
                 promptTokens: outcome.usage.promptTokens,
                 completionTokens: outcome.usage.completionTokens,
@@ -60,13 +62,13 @@ struct GenerationRunner {
             return outcome
         } catch {
             let cancelled = error is CancellationError || Task.isCancelled
-            record(model: model, promptTokens: promptTokens, completionTokens: deltas, outcome: cancelled ? "cancelled" : "error")
+            record(team: team, model: model, promptTokens: promptTokens, completionTokens: deltas, outcome: cancelled ? "cancelled" : "error")
             throw error
         }
     }
 
-    private func record(model: String, promptTokens: Int, completionTokens: Int, outcome: String) {
-        metrics.recordGeneration(model: model, promptTokens: promptTokens, completionTokens: completionTokens, outcome: outcome)
+    private func record(team: String?, model: String, promptTokens: Int, completionTokens: Int, outcome: String) {
+        metrics.recordGeneration(team: team, model: model, promptTokens: promptTokens, completionTokens: completionTokens, outcome: outcome)
         stats.update { values in
             values.promptTokens += promptTokens
             values.completionTokens += completionTokens

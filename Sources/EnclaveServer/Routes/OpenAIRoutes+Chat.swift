@@ -17,7 +17,7 @@ extension OpenAIRoutes {
             $0.streamed = body.stream == true
         }
         let inference = try body.inferenceRequest(id: context.requestID, principal: principal.id, limits: limits)
-        let prepared = try await prepare(inference, for: principal, promptParameter: "messages")
+        let prepared = try await prepare(inference, for: principal, promptParameter: "messages", stats: context.stats)
         let settlement = try await admit([prepared], principal: principal, model: body.model)
         let submission = try await submit(prepared, holding: settlement)
         let runner = GenerationRunner(metrics: metrics, stats: context.stats, requestStart: start)

@@ -20,7 +20,7 @@ extension OpenAIRoutes {
         // Every prompt is prepared before anything runs, so that a prompt over the context fails the whole request with a 400.
         var prepared: [PreparedInference] = []
         for inference in inferences {
-            prepared.append(try await prepare(inference, for: principal, promptParameter: "prompt"))
+            prepared.append(try await prepare(inference, for: principal, promptParameter: "prompt", stats: context.stats))
         }
         // The first prompt takes its place in the queue now (429 before the response starts); the others when their turn comes.
         let settlement = try await admit(prepared, principal: principal, model: body.model)

@@ -62,8 +62,16 @@ public struct OpenAIRoutes: Sendable {
     /// A model the principal's key may not use is unknown (404), as OpenAI answers for a model an account
     /// cannot see.
     /// - Parameter promptParameter: What a context overflow blames (`messages` or `prompt`).
-    func prepare(_ inference: InferenceRequest, for principal: Principal, promptParameter: String) async throws -> PreparedInference {
+    func prepare(
+        _ inference: InferenceRequest,
+        for principal: Principal,
+        promptParameter: String,
+        stats: RequestStats
+    ) async throws -> PreparedInference {
         guard principal.mayUse(model: inference.model) else { throw InferenceError.unknownModel(inference.model) }
+        if await gateway.descriptor(of: inference.model) != nil {
+            stats.update { $0.servedModel = inference.model }
+        }
         var capped = inference
         let requested = inference.parameters.maxTokens
         if let requested, let context = await gateway.descriptor(of: inference.model)?.contextLength,
@@ -87,6 +95,7 @@ public struct OpenAIRoutes: Sendable {
     /// The request's principal: every /v1 route is behind ``AuthenticationMiddleware``.
     func principal(of context: EnclaveRequestContext) throws -> Principal {
         guard let principal = context.principal else { throw KeyAuthenticator.Failure.missing }
+        context.stats.update { $0.team = principal.primaryTeam?.name }
         return principal
     }
 
