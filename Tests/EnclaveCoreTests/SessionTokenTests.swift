@@ -62,8 +62,10 @@ import Testing
         )
         #expect(configuration.sessions == SessionSettings(idleMinutes: 15, absoluteHours: 8, secureCookie: true))
         #expect(try EnclaveConfiguration(yaml: "listen:\n  port: 1\n", environment: [:]).sessions == SessionSettings())
-        for bad in ["sessions:\n  idle_minutes: 0\n", "sessions:\n  secure_cookie: yes please\n", "sessions:\n  idle: 3\n",
-            "sessions:\n  idle_minutes: 600\n  absolute_hours: 1\n"] {
+        for bad in [
+            "sessions:\n  idle_minutes: 0\n", "sessions:\n  secure_cookie: yes please\n", "sessions:\n  idle: 3\n",
+            "sessions:\n  idle_minutes: 600\n  absolute_hours: 1\n",
+        ] {
             #expect(throws: ConfigurationError.self) { try EnclaveConfiguration(yaml: bad, environment: [:]) }
         }
         #expect {

@@ -89,7 +89,8 @@ import Testing
         }
         let reopened = try SQLiteDatabase(dataDirectory: directory).stores()
         #expect(try await reopened.sessions.session(tokenHash: token.hash) == session)
-        let bytes = try Data(contentsOf: URL(fileURLWithPath: DataDirectory.databasePath(in: directory)))
+        let bytes =
+            try Data(contentsOf: URL(fileURLWithPath: DataDirectory.databasePath(in: directory)))
             + ((try? Data(contentsOf: URL(fileURLWithPath: DataDirectory.databasePath(in: directory) + "-wal"))) ?? Data())
         #expect(bytes.range(of: Data(token.value.utf8)) == nil, "the token itself is never stored")
     }
