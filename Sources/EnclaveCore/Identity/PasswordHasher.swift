@@ -1,10 +1,11 @@
 // Enclave core: hashing and checking passwords with bcrypt.
 
 import Dispatch
+import Foundation
 import HummingbirdBcrypt
 
 /// Hashes passwords with bcrypt (cost ``defaultCost`` unless a test asks for less) and checks them, off
-/// the cooperative thread pool (bcrypt is slow on purpose). Also checks a new password's shape.
+/// the cooperative thread pool and on at most half the cores (bcrypt is slow on purpose). Also checks a new password's shape.
 ///
 /// ```swift
 /// let hasher = PasswordHasher()
@@ -71,9 +72,18 @@ public struct PasswordHasher: Sendable {
         return bytes[4...5].allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
     }
 
+    /// bcrypt runs on at most half the cores at once, so a burst of logins cannot take the CPU from the
+    /// models (the lockout bounds how many one address can start).
+    private static let slots = DispatchSemaphore(value: max(1, ProcessInfo.processInfo.activeProcessorCount / 2))
+
     private static func offload<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
         await withCheckedContinuation { continuation in
-            DispatchQueue.global(qos: .userInitiated).async { continuation.resume(returning: work()) }
+            DispatchQueue.global(qos: .userInitiated).async {
+                slots.wait()
+                let result = work()
+                slots.signal()
+                continuation.resume(returning: result)
+            }
         }
     }
 }
