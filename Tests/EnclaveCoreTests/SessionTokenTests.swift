@@ -75,3 +75,14 @@ import Testing
         }
     }
 }
+
+extension SessionTokenTests {
+    @Test func anUnknownLoginIsCheckedAgainstARealCost12Hash() async throws {
+        // The dummy hash must be a real bcrypt hash at the default cost, or unknown logins would answer
+        // faster than wrong passwords (the live timing is in the report of the change, not asserted here:
+        // parallel tests share the bcrypt slots).
+        #expect(PasswordHasher.isBcryptHash(PasswordHasher.dummyHash))
+        #expect(PasswordHasher.dummyHash.hasPrefix("$2b$\(PasswordHasher.defaultCost)$"))
+        #expect(!(await PasswordHasher().verify("", hash: nil)))
+    }
+}

@@ -23,9 +23,10 @@ public struct PasswordHasher: Sendable {
     /// The cost of the hashes this hasher makes (4 to 31).
     public let cost: Int
 
-    /// A hash of a random password, checked when a login names no user or a user without a password,
-    /// so that such a login takes as long as a wrong password.
-    private static let dummyHash = Bcrypt.hash(RandomIdentifier.make(prefix: "dummy-"), cost: UInt8(defaultCost))
+    /// A cost-12 hash of a random password that was thrown away once hashed, checked when a login names no
+    /// user or a user without a password, so that such a login takes as long as a wrong password. It is a
+    /// constant so that even the first such login costs no more than one check.
+    public static let dummyHash = "$2b$12$AMO7bdvNx1jq7d0ynG1NTuS7XILMiRWRetvI1.k9zeDjG0SsELv.C"
 
     /// Creates a hasher.
     /// - Parameter cost: The bcrypt cost of new hashes; lower than ``defaultCost`` in tests only.
