@@ -10,8 +10,9 @@ public import ServiceLifecycle
 
 /// Builds Enclave's HTTP application.
 ///
-/// Routes: `/` (a short HTML page), `/healthz` and `/readyz` (open), `/metrics`, `/v1/...` (with `/v1/me`)
-/// and `/admin/v1/...` (bearer API key; the admin API needs an admin user's key with the `admin` scope). Every route sits behind ``SecurityHeadersMiddleware`` and ``RequestObservationMiddleware``
+/// Routes: `/` (a short HTML page), `/healthz`, `/readyz` and `POST /auth/login` (open), `/metrics`, `/v1/...` (with `/v1/me`),
+/// `/admin/v1/...` and `/auth/logout|session` (bearer API key or session cookie with `X-CSRF-Token` on writes; the admin
+/// API needs an admin user's key with the `admin` scope, or an admin's session). Every route sits behind ``SecurityHeadersMiddleware`` and ``RequestObservationMiddleware``
 /// (request id, plain JSON errors, one log line, metrics); `/v1` adds ``OpenAIErrorMiddleware`` (errors in
 /// OpenAI's shape). A known path asked with another method gets 405 with `Allow`. Connections go through
 /// Enclave's transport (``EnclaveHTTPChannel``): caps, timeouts, keep-alive and HTTP/1.1 semantics.
