@@ -1,9 +1,12 @@
 """Web sessions on a live server (issue 11): a user made with `users create --password-stdin` logs in,
 uses /v1 with the session cookie alone, needs the CSRF token for state-changing requests, and logs out;
-`users passwd` changes the password and ends the user's sessions."""
+`users passwd` changes the password (prompting without echo on a terminal) and ends the user's sessions."""
 
 from __future__ import annotations
 
+import os
+import pty
+import select
 import subprocess
 
 import httpx
@@ -78,3 +81,37 @@ def test_passwd_changes_the_password_and_ends_sessions(server: Server):
     assert login(server, "sess-bob", PASSWORD)[1].status_code == 401
     assert login(server, "sess-bob", "a new password 2")[1].status_code == 200
     assert enclave(server, "users", "passwd", "sess-bob", stdin="tiny\n", check=False).returncode != 0
+
+
+def test_passwd_prompts_without_echo_on_a_terminal(server: Server):
+    enclave(server, "users", "create", "--name", "sess-carol")
+    master, slave = pty.openpty()
+    process = subprocess.Popen([str(enclave_binary()), "users", "passwd", "sess-carol", "--data-dir", str(server.data_dir)],
+                               stdin=slave, stdout=slave, stderr=slave, close_fds=True)
+    os.close(slave)
+    seen = b""
+
+    def read_until(marker: bytes) -> None:
+        nonlocal seen
+        while marker not in seen:
+            ready, _, _ = select.select([master], [], [], 60)
+            assert ready, f"no prompt; got {seen!r}"
+            seen += os.read(master, 1024)
+
+    read_until(b"New password for sess-carol: ")
+    os.write(master, b"typed on a tty 3\n")
+    read_until(b"Repeat it: ")
+    os.write(master, b"typed on a tty 3\n")
+    assert process.wait(timeout=60) == 0
+    try:
+        while True:
+            ready, _, _ = select.select([master], [], [], 1)
+            if not ready:
+                break
+            seen += os.read(master, 1024)
+    except OSError:
+        pass
+    os.close(master)
+    assert b"Set the password of 'sess-carol'" in seen
+    assert b"typed on a tty" not in seen, "the password was echoed"
+    assert login(server, "sess-carol", "typed on a tty 3")[1].status_code == 200
