@@ -56,6 +56,20 @@ enum EnclaveMigrations {
             try db.execute(sql: "CREATE INDEX usageDaily_team ON usageDaily(teamID, day)")
             try db.execute(sql: "CREATE INDEX usageDaily_key ON usageDaily(keyID, day)")
         }
+        migrator.registerMigration("007-passwords-sessions") { db in
+            // Web sessions. The user table has had its passwordHash column since 003-identity; only the
+            // sessions are new. A session's token is never stored, only its SHA-256.
+            try db.create(table: "session") { table in
+                table.primaryKey("id", .text)
+                table.column("tokenHash", .blob).notNull().unique()
+                table.column("userID", .text).notNull().references("user", onDelete: .cascade)
+                table.column("createdAt", .datetime).notNull()
+                table.column("lastSeenAt", .datetime).notNull()
+                table.column("clientAddress", .text)
+            }
+            try db.execute(sql: "CREATE INDEX session_user ON session(userID)")
+            try db.execute(sql: "CREATE INDEX session_lastSeen ON session(lastSeenAt)")
+        }
         return migrator
     }
 

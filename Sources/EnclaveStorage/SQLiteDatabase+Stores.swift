@@ -5,10 +5,13 @@ public import EnclaveCore
 extension SQLiteDatabase {
     /// The SQLite implementation of every store, over this database.
     public func stores() -> EnclaveStores {
-        EnclaveStores(
+        let identities = SQLiteIdentityStore(database: self)
+        return EnclaveStores(
             keys: SQLiteKeyStore(database: self),
-            identities: SQLiteIdentityStore(database: self),
-            usage: SQLiteUsageStore(database: self)
+            identities: identities,
+            usage: SQLiteUsageStore(database: self),
+            passwords: identities,
+            sessions: SQLiteSessionStore(database: self)
         )
     }
 }

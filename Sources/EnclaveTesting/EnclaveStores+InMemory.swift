@@ -5,6 +5,13 @@ public import EnclaveCore
 extension EnclaveStores {
     /// Fresh in-memory stores.
     public static func inMemory() -> EnclaveStores {
-        EnclaveStores(keys: InMemoryKeyStore(), identities: InMemoryIdentityStore(), usage: InMemoryUsageStore())
+        let identities = InMemoryIdentityStore()
+        return EnclaveStores(
+            keys: InMemoryKeyStore(),
+            identities: identities,
+            usage: InMemoryUsageStore(),
+            passwords: identities,
+            sessions: InMemorySessionStore()
+        )
     }
 }

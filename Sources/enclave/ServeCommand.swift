@@ -56,6 +56,10 @@ struct ServeCommand: AsyncParsableCommand {
             Console.print(secret.value)
         }
 
+        // Password logins: the session key is made once and kept in the data directory (0600).
+        let sessionKey = try SessionKeyFile.loadOrCreate(in: configuration.storage.dataDirectory)
+        let sessions = SessionAuthenticator(stores: stores, settings: configuration.sessions, key: sessionKey)
+
         // Rate limits and budgets; the budgets start from the usage this month recorded in the database.
         let limitGate = try await LimitGate(store: stores.usage)
 
@@ -68,6 +72,7 @@ struct ServeCommand: AsyncParsableCommand {
             backends: backends.map { RoutedBackend(models: [$0.model.id], backend: $0) },
             stores: stores,
             limitGate: limitGate,
+            sessions: sessions,
             logger: logger,
             services: [loader],
             onServerRunning: { port in

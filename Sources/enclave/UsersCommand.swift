@@ -1,4 +1,4 @@
-// Enclave: `enclave users create|list|disable|enable`.
+// Enclave: `enclave users create|list|disable|enable` (and `passwd`, in UsersCommand+Passwd.swift).
 
 import ArgumentParser
 import EnclaveCore
@@ -8,7 +8,7 @@ struct UsersCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "users",
         abstract: "Manage the people who use the server.",
-        subcommands: [Create.self, List.self, Disable.self, Enable.self]
+        subcommands: [Create.self, List.self, Disable.self, Enable.self, Passwd.self]
     )
 
     struct Create: AsyncParsableCommand {
@@ -26,16 +26,21 @@ struct UsersCommand: AsyncParsableCommand {
         @Flag(name: .long, help: "Make the user an admin.")
         var admin = false
 
+        @Flag(name: .customLong("password-stdin"), help: "Read the user's password (one line, 8 characters or more) from standard input.")
+        var passwordStdin = false
+
         @OptionGroup var storage: StorageOptions
 
         func run() async throws {
+            let password = try passwordStdin ? PasswordInput.readStandardInput() : nil
             let administration = try await storage.openAdministration()
             var teams: [Team] = []
             for name in team { teams.append(try await administration.existingTeam(name)) }
             let user = try await administration.createUser(name: name, email: email, role: admin ? .admin : .member)
             for team in teams { _ = try await administration.addMember(user: user.id, team: team.id) }
+            if let password { try await administration.setPassword(password, of: user.id, hasher: PasswordHasher()) }
             let joined = teams.isEmpty ? "" : ", teams \(teams.map(\.name).joined(separator: ","))"
-            Console.print("Created the user '\(user.name)' (id \(user.id), role \(user.role)\(joined)).")
+            Console.print("Created the user '\(user.name)' (id \(user.id), role \(user.role)\(joined)\(password == nil ? "" : ", with a password")).")
         }
     }
 

@@ -64,6 +64,7 @@ struct PeopleFixture {
         (.post, "/admin/v1/users", #"{"name":"carol"}"#),
         (.get, "/admin/v1/users/alice", nil),
         (.patch, "/admin/v1/users/alice", #"{"email":"a@example.com"}"#),
+        (.put, "/admin/v1/users/alice/password", #"{"password":"a long password"}"#),
         (.get, "/admin/v1/teams", nil),
         (.post, "/admin/v1/teams", #"{"name":"ops","weight":3}"#),
         (.get, "/admin/v1/teams/research", nil),
@@ -287,13 +288,14 @@ struct PeopleFixture {
         }
     }
 
-    /// Every route the router knows answers 401 without a credential, except the health checks and the
-    /// root page (a static page that says what the server is; the web UI's login page will live there).
+    /// Every route the router knows answers 401 without a credential, except the health checks, the
+    /// root page (a static page that says what the server is; the web UI's login page will live there) and
+    /// `POST /auth/login`, which must be reachable anonymously: it is how a browser gets a credential.
     @Test func everyRouteButHealthAndTheRootPageNeedsAuthentication() async throws {
         let server = try await TestServer()
         let gateway = InferenceGateway(backend: server.backend, models: ["test-model"], limits: .init())
         let router = buildRouter(configuration: server.configuration, gateway: gateway, stores: server.stores, metrics: server.metrics)
-        let open: Set<String> = ["/healthz", "/readyz", "/"]
+        let open: Set<String> = ["/healthz", "/readyz", "/", "/auth/login"]
         let routes = router.routes.map { (method: $0.method, path: $0.path.description) }
         #expect(routes.count > 20)
         try await server.test { client in

@@ -9,11 +9,23 @@ public struct EnclaveStores: Sendable {
     public var identities: any IdentityStore
     /// Tokens and requests by day, user, team, model and key.
     public var usage: any UsageStore
+    /// Users' password hashes (the identity store, in both implementations).
+    public var passwords: any PasswordStore
+    /// Web sessions.
+    public var sessions: any SessionStore
 
     /// Bundles stores.
-    public init(keys: any KeyStore, identities: any IdentityStore, usage: any UsageStore) {
+    public init(
+        keys: any KeyStore,
+        identities: any IdentityStore,
+        usage: any UsageStore,
+        passwords: any PasswordStore,
+        sessions: any SessionStore
+    ) {
         self.keys = keys
         self.identities = identities
         self.usage = usage
+        self.passwords = passwords
+        self.sessions = sessions
     }
 }

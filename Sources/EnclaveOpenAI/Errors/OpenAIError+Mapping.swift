@@ -70,6 +70,10 @@ extension OpenAIError {
             from(error)
         case let error as AdministrationError:
             from(error)
+        case let error as SessionError:
+            from(error)
+        case let error as SessionStoreError:
+            from(error)
         case is CancellationError:
             cancelled
         default:

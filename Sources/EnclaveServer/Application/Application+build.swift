@@ -10,8 +10,9 @@ public import ServiceLifecycle
 
 /// Builds Enclave's HTTP application.
 ///
-/// Routes: `/` (a short HTML page), `/healthz` and `/readyz` (open), `/metrics`, `/v1/...` (with `/v1/me`)
-/// and `/admin/v1/...` (bearer API key; the admin API needs an admin user's key with the `admin` scope). Every route sits behind ``SecurityHeadersMiddleware`` and ``RequestObservationMiddleware``
+/// Routes: `/` (a short HTML page), `/healthz`, `/readyz` and `POST /auth/login` (open), `/metrics`, `/v1/...` (with `/v1/me`),
+/// `/admin/v1/...` and `/auth/logout|session` (bearer API key or session cookie with `X-CSRF-Token` on writes; the admin
+/// API needs an admin user's key with the `admin` scope, or an admin's session). Every route sits behind ``SecurityHeadersMiddleware`` and ``RequestObservationMiddleware``
 /// (request id, plain JSON errors, one log line, metrics); `/v1` adds ``OpenAIErrorMiddleware`` (errors in
 /// OpenAI's shape). A known path asked with another method gets 405 with `Allow`. Connections go through
 /// Enclave's transport (``EnclaveHTTPChannel``): caps, timeouts, keep-alive and HTTP/1.1 semantics.
@@ -26,6 +27,8 @@ public import ServiceLifecycle
 ///   - stores: The API keys, users and teams.
 ///   - metrics: The metrics registry rendered at `/metrics`.
 ///   - limitGate: Rate limits, budgets and usage recording of the `/v1` generations; `nil`: none.
+///   - sessions: Password logins and session cookies (`/auth`); `nil`: with a random key that lives as
+///     long as the process (`enclave serve` passes the key it keeps in the data directory).
 ///   - logger: The server's logger; each request adds its `request.id`.
 ///   - services: Services to run with the server (before it in start order, after it in shutdown order).
 ///   - onServerRunning: Called with the bound port once the server listens.
@@ -35,6 +38,7 @@ public func buildApplication(
     stores: EnclaveStores,
     metrics: ServerMetrics = ServerMetrics(),
     limitGate: LimitGate? = nil,
+    sessions: SessionAuthenticator? = nil,
     logger: Logger,
     services: [any Service] = [],
     onServerRunning: @escaping @Sendable (_ port: Int?) async -> Void = { _ in }
@@ -45,6 +49,7 @@ public func buildApplication(
         stores: stores,
         metrics: metrics,
         limitGate: limitGate,
+        sessions: sessions,
         logger: logger,
         services: services,
         onServerRunning: onServerRunning
@@ -59,6 +64,7 @@ public func buildApplication(
     stores: EnclaveStores,
     metrics: ServerMetrics = ServerMetrics(),
     limitGate: LimitGate? = nil,
+    sessions: SessionAuthenticator? = nil,
     logger: Logger,
     services: [any Service] = [],
     onServerRunning: @escaping @Sendable (_ port: Int?) async -> Void = { _ in }
@@ -69,7 +75,8 @@ public func buildApplication(
         gateway: gateway,
         stores: stores,
         metrics: metrics,
-        limitGate: limitGate
+        limitGate: limitGate,
+        sessions: sessions
     )
     return Application(
         router: router,
@@ -116,9 +123,12 @@ public func buildRouter(
     gateway: InferenceGateway,
     stores: EnclaveStores,
     metrics: ServerMetrics,
-    limitGate: LimitGate? = nil
+    limitGate: LimitGate? = nil,
+    sessions: SessionAuthenticator? = nil
 ) -> Router<EnclaveRequestContext> {
     let authenticator = KeyAuthenticator(store: stores.keys, identities: stores.identities)
+    let sessions = sessions ?? SessionAuthenticator(stores: stores, settings: configuration.sessions, key: .generate())
+    let authentication = AuthenticationMiddleware(authenticator: authenticator, sessions: sessions)
     let administration = IdentityAdministration(stores: stores)
     let maxBodyBytes = configuration.limits.maxBodyBytes
     // Every route, added once to the router and once to the probe router that finds a path's methods
@@ -126,20 +136,28 @@ public func buildRouter(
     let addRoutes = { (router: Router<EnclaveRequestContext>) in
         RootPage().add(to: router)
         HealthRoutes(gateway: gateway).add(to: router)
-        let authenticated = router.group().add(middleware: AuthenticationMiddleware(authenticator: authenticator))
+        let authenticated = router.group().add(middleware: authentication)
         MetricsRoute(metrics: metrics, gateway: gateway).add(to: authenticated)
         // OpenAI's error shape on /v1 only, authentication failures included; other routes render plain errors.
         let openAI = router.group("v1").add(middleware: OpenAIErrorMiddleware())
-            .add(middleware: AuthenticationMiddleware(authenticator: authenticator))
+            .add(middleware: authentication)
             .add(middleware: ScopeMiddleware(requiring: .inference))
+        let passwords = PasswordRoutes(administration: administration, sessions: sessions, maxBodyBytes: maxBodyBytes)
+        passwords.addMeRoute(to: openAI)
         MeRoutes(administration: administration, maxBodyBytes: maxBodyBytes, limits: configuration.limits, limitGate: limitGate)
             .add(to: openAI)
         OpenAIRoutes(gateway: gateway, limits: configuration.limits, metrics: metrics, limitGate: limitGate).add(to: openAI)
         // The admin API: errors in OpenAI's shape too; an admin user's credential with the admin scope.
         let admin = router.group("admin/v1").add(middleware: OpenAIErrorMiddleware())
-            .add(middleware: AuthenticationMiddleware(authenticator: authenticator))
+            .add(middleware: authentication)
             .add(middleware: ScopeMiddleware(requiring: .admin))
+        passwords.addAdminRoute(to: admin)
         AdminRoutes(administration: administration, maxBodyBytes: maxBodyBytes).add(to: admin)
+        // Web sessions: the login is open (it is how a browser gets a credential); the rest needs the session.
+        let auth = router.group("auth").add(middleware: OpenAIErrorMiddleware())
+        let sessionRoutes = SessionRoutes(sessions: sessions, maxBodyBytes: maxBodyBytes)
+        sessionRoutes.addLogin(to: auth)
+        sessionRoutes.addSessionRoutes(to: auth.group().add(middleware: authentication))
     }
     let probe = Router(context: EnclaveRequestContext.self, options: [.autoGenerateHeadEndpoints])
     probe.add(middleware: RouteProbe())

@@ -12,6 +12,8 @@ public struct EnclaveRequestContext: RequestContext {
     public var requestID: String
     /// The caller, set by ``AuthenticationMiddleware``; `nil` on the open routes.
     public var principal: Principal?
+    /// The web session of a request authenticated by its session cookie (set by ``AuthenticationMiddleware``).
+    public var session: SessionAuthenticator.Authenticated?
     /// Token counts and model of the request, filled in by the handler and logged at the end.
     public let stats: RequestStats
     /// The connection the request came on (to notice the client going away; see ``ClientDeparture``).
@@ -21,6 +23,7 @@ public struct EnclaveRequestContext: RequestContext {
         self.coreContext = .init(source: source)
         self.requestID = ""
         self.principal = nil
+        self.session = nil
         self.stats = RequestStats()
         self.channel = source.channel
     }

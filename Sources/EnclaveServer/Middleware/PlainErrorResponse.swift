@@ -1,6 +1,7 @@
 // Enclave server: errors of the routes outside any API dialect.
 
 import EnclaveCore
+import EnclaveOpenAI
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -29,6 +30,14 @@ struct PlainErrorResponse: Sendable {
                 }
             code = failure == .missing ? "missing_api_key" : "invalid_api_key"
             headers = [.wwwAuthenticate: #"Bearer realm="enclave""#]
+        case let error as SessionError:
+            let openAI = OpenAIError.from(error)
+            status = openAI.httpStatus
+            message = openAI.message
+            code = openAI.code ?? "invalid_session"
+            for (name, value) in openAI.headers {
+                if let field = HTTPField.Name(name) { headers[field] = value }
+            }
         case let error as AuthorizationError:
             status = .forbidden
             message =
