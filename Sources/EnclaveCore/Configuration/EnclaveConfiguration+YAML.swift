@@ -44,11 +44,18 @@ extension EnclaveConfiguration {
         do {
             node = try Yams.compose(yaml: yaml)
         } catch let error as YamlError {
-            throw ConfigurationError(.syntax, source: source, line: Self.line(of: error), key: nil, problem: Self.problem(of: error))
+            throw ConfigurationError(
+                .syntax,
+                source: source,
+                line: Self.mark(of: error)?.line,
+                column: Self.mark(of: error)?.column,
+                key: nil,
+                problem: Self.problem(of: error)
+            )
         }
         guard let node, !ConfigurationReader(source: source, environment: environment).isNull(node) else { return }
         let reader = ConfigurationReader(source: source, environment: environment)
-        let top = try reader.mapping(node, at: "", allowed: ["listen", "storage", "models", "limits", "logging", "server"])
+        let top = try reader.mapping(node, at: "", allowed: ["listen", "storage", "models", "limits", "logging", "server"] + Self.identityKeys)
         let resolve = { (path: String) -> String in
             guard let baseDirectory, !path.hasPrefix("/") else { return path }
             return URL(fileURLWithPath: baseDirectory).appendingPathComponent(path).standardized.path
@@ -84,6 +91,9 @@ extension EnclaveConfiguration {
         if let serverNode = top["server"], !reader.isNull(serverNode) {
             try Self.readServer(serverNode, into: &server, reader: reader)
         }
+        let (identities, problems) = Self.readIdentities(top, reader: reader)
+        if let problem = problems.first { throw problem }
+        self.identities = identities
     }
 
     private static func models(_ node: Node, reader: ConfigurationReader, resolve: (String) -> String) throws -> [ModelConfiguration] {
@@ -98,6 +108,7 @@ extension EnclaveConfiguration {
                     .missingKey,
                     source: reader.source,
                     line: element.mark?.line,
+                    column: element.mark?.column,
                     key: "\(path).file",
                     problem: "every model needs a file"
                 )
@@ -128,10 +139,10 @@ extension EnclaveConfiguration {
         return models
     }
 
-    private static func line(of error: YamlError) -> Int? {
+    private static func mark(of error: YamlError) -> Mark? {
         switch error {
-        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _): mark.line
-        case .duplicatedKeysInMapping(_, let context): context.mark.line
+        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _): mark
+        case .duplicatedKeysInMapping(_, let context): context.mark
         default: nil
         }
     }

@@ -7,6 +7,7 @@
 /// `listen.host`, `listen.port`, `storage.data_dir`, `models[].id|file|context_length|kv_budget|threads`,
 /// `limits.max_body_bytes|max_tokens|queue_length|queue_length_per_principal`,
 /// `limits.per_key|per_user|per_team.requests_per_minute|tokens_per_minute|tokens_per_day|tokens_per_month`, `logging.level|format`,
+/// `teams[]`, `users[]`, `keys[]` (see ``DeclaredIdentities``),
 /// `server.shutdown_grace_seconds|request_head_timeout_seconds|request_body_timeout_seconds|idle_timeout_seconds|max_connections|max_connections_per_client`.
 public struct EnclaveConfiguration: Sendable, Hashable {
     /// Where the HTTP server listens.
@@ -21,6 +22,9 @@ public struct EnclaveConfiguration: Sendable, Hashable {
     public var logging: LoggingConfiguration
     /// Server lifecycle settings.
     public var server: ServerSettings
+    /// The teams, users and keys the file declares (`teams:`, `users:`, `keys:`), reconciled into the
+    /// database at start by ``ConfigurationReconciler``.
+    public var identities: DeclaredIdentities
 
     /// Creates a configuration; every argument has its default.
     public init(
@@ -29,7 +33,8 @@ public struct EnclaveConfiguration: Sendable, Hashable {
         models: [ModelConfiguration] = [.default],
         limits: LimitsConfiguration = .init(),
         logging: LoggingConfiguration = .init(),
-        server: ServerSettings = .init()
+        server: ServerSettings = .init(),
+        identities: DeclaredIdentities = .init()
     ) {
         self.listen = listen
         self.storage = storage
@@ -37,6 +42,7 @@ public struct EnclaveConfiguration: Sendable, Hashable {
         self.limits = limits
         self.logging = logging
         self.server = server
+        self.identities = identities
     }
 }
 
