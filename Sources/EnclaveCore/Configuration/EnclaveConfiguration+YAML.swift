@@ -10,8 +10,14 @@ extension EnclaveConfiguration {
     ///   - path: The YAML file. Relative paths inside it (model files, the data directory) are resolved
     ///     against the file's directory.
     ///   - environment: Variables for `${VAR}` substitution.
+    ///   - readingDeclarations: Whether `teams:`, `users:` and `keys:` are read (and checked); the CLI's
+    ///     storage commands skip them, so that they need none of the secrets' `${VAR}`s.
     /// - Throws: ``ConfigurationError`` naming the file, line and key.
-    public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> EnclaveConfiguration {
+    public static func load(
+        path: String,
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        readingDeclarations: Bool = true
+    ) throws -> EnclaveConfiguration {
         let url = URL(fileURLWithPath: path)
         let text: String
         do {
@@ -23,7 +29,8 @@ extension EnclaveConfiguration {
             yaml: text,
             source: path,
             baseDirectory: url.deletingLastPathComponent().path,
-            environment: environment
+            environment: environment,
+            readingDeclarations: readingDeclarations
         )
     }
 
@@ -37,8 +44,15 @@ extension EnclaveConfiguration {
     ///   - source: A name for errors (the file's path).
     ///   - baseDirectory: Directory against which relative paths are resolved; `nil` keeps them as written.
     ///   - environment: Variables for `${VAR}` substitution.
+    ///   - readingDeclarations: Whether `teams:`, `users:` and `keys:` are read (and checked).
     /// - Throws: ``ConfigurationError`` naming the source, line and key.
-    public init(yaml: String, source: String = "<config>", baseDirectory: String? = nil, environment: [String: String]) throws {
+    public init(
+        yaml: String,
+        source: String = "<config>",
+        baseDirectory: String? = nil,
+        environment: [String: String],
+        readingDeclarations: Bool = true
+    ) throws {
         self.init()
         let node: Node?
         do {
@@ -91,6 +105,7 @@ extension EnclaveConfiguration {
         if let serverNode = top["server"], !reader.isNull(serverNode) {
             try Self.readServer(serverNode, into: &server, reader: reader)
         }
+        guard readingDeclarations else { return }
         let (identities, problems) = Self.readIdentities(top, reader: reader)
         if let problem = problems.first { throw problem }
         self.identities = identities
