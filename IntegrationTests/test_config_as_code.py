@@ -122,3 +122,27 @@ def test_config_validate_reports_line_numbered_errors(tmp_path: Path):
     result = subprocess.run([str(enclave_binary()), "serve", "--port", "0", "--data-dir", str(tmp_path / "data"),
                              "--model", str(model_path()), "--config", str(bad)], capture_output=True, text=True, timeout=60)
     assert result.returncode != 0 and f"{bad}:5:13:" in result.stderr
+
+
+def test_a_declared_user_has_limits_of_their_own(tmp_path: Path, monkeypatch):
+    key = "enc-" + secrets.token_urlsafe(32)
+    monkeypatch.setenv("CAC_LIMITED_KEY", key)
+    config = tmp_path / "enclave.yaml"
+    config.write_text("limits:\n  per_user: {requests_per_minute: 100}\n"
+                      "users:\n  - name: cac-limited\n    limits: {requests_per_minute: 1}\n"
+                      "keys:\n  - name: cac-limited\n    user: cac-limited\n    secret: ${CAC_LIMITED_KEY}\n")
+    server = start(tmp_path, config)
+    try:
+        server.wait_ready()
+        body = json.dumps({"model": server.model_id, "messages": [{"role": "user", "content": "Hi"}], "max_tokens": 1}).encode()
+        status, _, answer = server.post("/v1/chat/completions", body, key=key)
+        assert status == 200, answer
+        status, headers, answer = server.post("/v1/chat/completions", body, key=key)
+        headers = {name.lower(): value for name, value in headers.items()}
+        assert status == 429 and "retry-after" in headers, answer
+        assert headers["x-ratelimit-limit-requests"] == "1" and b"Limit 1" in answer
+        # The admin is held to the default (100 a minute), not to the declared user's limit.
+        status, _, answer = server.post("/v1/chat/completions", body, key=server.admin_key)
+        assert status == 200, answer
+    finally:
+        assert server.stop() == 0

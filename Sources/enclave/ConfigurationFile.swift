@@ -52,4 +52,16 @@ enum ConfigurationFile {
             logger.info("configuration change", metadata: ["config.change": "\(change)"])
         }
     }
+
+    /// The limits of the declared users and teams that have their own, by their ids (known once reconciled).
+    static func limitOverrides(_ identities: DeclaredIdentities, stores: EnclaveStores) async throws -> [LimitSubject: LimitPolicy] {
+        var overrides: [LimitSubject: LimitPolicy] = [:]
+        for team in identities.teams {
+            if let limits = team.limits, let id = try await stores.identities.team(named: team.name)?.id { overrides[.team(id)] = limits }
+        }
+        for user in identities.users {
+            if let limits = user.limits, let id = try await stores.identities.user(login: user.name)?.id { overrides[.user(id)] = limits }
+        }
+        return overrides
+    }
 }

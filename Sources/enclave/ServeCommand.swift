@@ -43,7 +43,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         DataDirectory.restrictNewFilesToOwner()
-        let configuration = try resolvedConfiguration()
+        var configuration = try resolvedConfiguration()
         let logger = LogSetup.bootstrap(configuration.logging)
         let descriptors = DescriptorLimit.raiseToHardLimit()
         logger.info("file descriptor limit", metadata: ["limit": "\(descriptors?.soft ?? -1)", "hard": "\(descriptors?.hard ?? -1)"])
@@ -57,7 +57,10 @@ struct ServeCommand: AsyncParsableCommand {
             Console.print(secret.value)
         }
         // The file's teams, users and keys, before the server accepts a connection.
-        if let config { try await ConfigurationFile.reconcile(configuration.identities, path: config, stores: stores, logger: logger) }
+        if let config {
+            try await ConfigurationFile.reconcile(configuration.identities, path: config, stores: stores, logger: logger)
+            configuration.limits.overrides = try await ConfigurationFile.limitOverrides(configuration.identities, stores: stores)
+        }
 
         // Rate limits and budgets; the budgets start from the usage this month recorded in the database.
         let limitGate = try await LimitGate(store: stores.usage)

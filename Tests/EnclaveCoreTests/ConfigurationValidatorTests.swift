@@ -117,6 +117,46 @@ import Testing
         }
     }
 
+    @Test func theCLIsStorageCommandsCanSkipTheDeclarations() throws {
+        let yaml = "storage:\n  data_dir: /srv/enclave\nkeys:\n  - name: ci\n    user: admin\n    secret: ${UNSET_CI_KEY}\n"
+        #expect(throws: ConfigurationError.self) { try EnclaveConfiguration(yaml: yaml, environment: [:]) }
+        let configuration = try EnclaveConfiguration(yaml: yaml, environment: [:], readingDeclarations: false)
+        #expect(configuration.storage.dataDirectory == "/srv/enclave" && configuration.identities.isEmpty)
+    }
+
+    @Test func usersAndTeamsMayHaveLimitsOfTheirOwn() throws {
+        let yaml = """
+            limits:
+              per_user: {requests_per_minute: 10}
+            teams:
+              - name: research
+                limits: {tokens_per_day: 5000}
+            users:
+              - name: alice
+                limits:
+                  requests_per_minute: 100
+                  tokens_per_month: 90000
+              - name: bob
+                limits: {tokens_per_week: 1}
+            """
+        let found = problems(yaml)
+        #expect(found.map { "\($0.line ?? 0):\($0.column ?? 0) \($0.key ?? "")" } == ["12:14 users[1].limits.tokens_per_week"])
+        var identities = try EnclaveConfiguration(yaml: yaml.replacingOccurrences(of: "tokens_per_week", with: "tokens_per_day"), environment: [:])
+            .identities
+        #expect(identities.teams[0].limits == LimitPolicy(tokensPerDay: 5000))
+        #expect(identities.users[0].limits == LimitPolicy(requestsPerMinute: 100, tokensPerMonth: 90000))
+        identities.users[1].limits = nil
+
+        var limits = LimitsConfiguration(perUser: LimitPolicy(requestsPerMinute: 10), perTeam: LimitPolicy(tokensPerDay: 1))
+        limits.overrides = [.user("usr_alice"), .team("team_research")].reduce(into: [:]) { overrides, subject in
+            overrides[subject] = subject.kind == .user ? identities.users[0].limits : identities.teams[0].limits
+        }
+        let alice = limits.subjects(for: UsageAccount(userID: "usr_alice", teamID: "team_research", model: "m"))
+        #expect(alice.map(\.policy) == [LimitPolicy(requestsPerMinute: 100, tokensPerMonth: 90000), LimitPolicy(tokensPerDay: 5000)])
+        let bob = limits.subjects(for: UsageAccount(userID: "usr_bob", teamID: "team_ops", model: "m"))
+        #expect(bob.map(\.policy) == [LimitPolicy(requestsPerMinute: 10), LimitPolicy(tokensPerDay: 1)], "the others keep the defaults")
+    }
+
     @Test func theFileIsReadFromDisk() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("enclave-validate-\(UUID().uuidString).yaml").path
         try "teams:\n  - name: ops\n    weight: 0\n".write(toFile: path, atomically: true, encoding: .utf8)

@@ -41,12 +41,15 @@ struct DeclarationReader {
         var teams: [DeclaredTeam] = []
         for (index, element) in elements(node, at: "teams") {
             let path = "teams[\(index)]"
-            guard let entries = entries(element, at: path, allowed: ["name", "weight"]),
+            guard let entries = entries(element, at: path, allowed: ["name", "weight", "limits"]),
                 let (name, nameNode) = entryName(entries, of: element, at: path, check: Self.teamNameProblem)
             else { continue }
             var team = DeclaredTeam(name: name, location: Self.location(element))
             if let node = entries["weight"] {
                 team.weight = attempt { try reader.int(node, at: "\(path).weight", in: 1...Team.maximumWeight) } ?? 1
+            }
+            if let node = entries["limits"] {
+                team.limits = attempt { try EnclaveConfiguration.readLimitPolicy(node, at: "\(path).limits", reader: reader) }
             }
             if teams.contains(where: { $0.name == name }) {
                 report(reader.invalid(nameNode, "\(path).name", "the team '\(name)' is declared twice"))
@@ -61,7 +64,7 @@ struct DeclarationReader {
 
     private func users(_ node: Node, teams: [DeclaredTeam]) -> [DeclaredUser] {
         var users: [DeclaredUser] = []
-        let allowed = ["name", "email", "role", "teams", "password_hash", "password"]
+        let allowed = ["name", "email", "role", "teams", "password_hash", "password", "limits"]
         for (index, element) in elements(node, at: "users") {
             let path = "users[\(index)]"
             guard let entries = entries(element, at: path, allowed: allowed),
@@ -119,6 +122,9 @@ struct DeclarationReader {
                 }
             case (nil, nil):
                 break
+            }
+            if let node = entries["limits"] {
+                user.limits = attempt { try EnclaveConfiguration.readLimitPolicy(node, at: "\(path).limits", reader: reader) }
             }
             if users.contains(where: { $0.name == name }) {
                 report(reader.invalid(nameNode, "\(path).name", "the user '\(name)' is declared twice"))

@@ -6,6 +6,8 @@ public struct DeclaredTeam: Sendable, Hashable {
     public var name: String
     /// Its scheduling weight (`weight`, default 1).
     public var weight: Int
+    /// The team's own rate limits and budgets (`limits`), replacing `limits.per_team` for it; `nil`: the default.
+    public var limits: LimitPolicy?
     /// Where the entry starts in the file.
     public var location: DeclarationLocation?
 

@@ -30,6 +30,8 @@ public struct DeclaredUser: Sendable, Hashable {
     public var teams: [String]
     /// The password (`password_hash` or `password`); `nil`: the user cannot log in with a password.
     public var password: Password?
+    /// The user's own rate limits and budgets (`limits`), replacing `limits.per_user` for it; `nil`: the default.
+    public var limits: LimitPolicy?
     /// Where the entry starts in the file.
     public var location: DeclarationLocation?
 

@@ -126,6 +126,10 @@ public struct LimitsConfiguration: Sendable, Hashable {
     public var perUser: LimitPolicy
     /// The rate limits and budgets of every team (`limits.per_team`), unless the team has its own.
     public var perTeam: LimitPolicy
+    /// The users and teams with limits of their own (`users[].limits`, `teams[].limits`), by subject: each
+    /// replaces ``perUser`` or ``perTeam`` for that user or team. Filled at start, once the declared users'
+    /// and teams' ids are known.
+    public var overrides: [LimitSubject: LimitPolicy] = [:]
 
     /// Creates limits: 1 MiB bodies, no token cap, a queue of 64, no rate limits or budgets.
     public init(
