@@ -18,8 +18,15 @@ enum ConfigurationFile {
     }
 
     /// Makes the database match the file's teams, users and keys, and logs what changed (never a secret).
+    /// - Returns: The changes, for the audit log.
     /// - Throws: ``CommandFailure`` naming both sides of a collision, or any problem, before anything changed.
-    static func reconcile(_ identities: DeclaredIdentities, path: String, stores: EnclaveStores, logger: Logger) async throws {
+    @discardableResult
+    static func reconcile(
+        _ identities: DeclaredIdentities,
+        path: String,
+        stores: EnclaveStores,
+        logger: Logger
+    ) async throws -> [ConfigurationChange] {
         let file = ConfigurationReconciler.managedByName(forPath: path)
         // Users' password hashes: wherever the stores keep them (none yet in this build: then declared
         // passwords are not applied, and a warning says so).
@@ -51,6 +58,7 @@ enum ConfigurationFile {
         for change in changes {
             logger.info("configuration change", metadata: ["config.change": "\(change)"])
         }
+        return changes
     }
 
     /// The limits of the declared users and teams that have their own, by their ids (known once reconciled).
