@@ -89,6 +89,31 @@ public final class SQLiteKeyStore: KeyStore {
         }
     }
 
+    public func update(_ key: APIKey) async throws {
+        try await write { db in
+            if key.isActive {
+                let sameName = "SELECT 1 FROM apiKey WHERE userID = ? AND name = ? AND revokedAt IS NULL AND id != ?"
+                if try Bool.fetchOne(db, sql: sameName, arguments: [key.userID, key.name, key.id]) != nil {
+                    throw KeyStoreError.duplicateName(key.name)
+                }
+            }
+            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM user WHERE id = ?", arguments: [key.userID]) != nil else {
+                throw KeyStoreError.notFound("user \(key.userID)")
+            }
+            try db.execute(
+                sql: """
+                    UPDATE apiKey SET name = ?, userID = ?, scopes = ?, allowedModels = ?, expiresAt = ?, revokedAt = ?, managedBy = ?
+                    WHERE id = ?
+                    """,
+                arguments: [
+                    key.name, key.userID, Self.stored(key.scopes), key.allowedModels.map(Self.stored), key.expiresAt, key.revokedAt,
+                    key.managedBy, key.id,
+                ]
+            )
+            guard db.changesCount == 1 else { throw KeyStoreError.notFound(key.id) }
+        }
+    }
+
     private func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         try await database.read(passing: KeyStoreError.self, failure: KeyStoreError.unavailable, body)
     }

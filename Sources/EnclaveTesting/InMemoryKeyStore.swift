@@ -39,6 +39,20 @@ public actor InMemoryKeyStore: KeyStore {
         return keys[index]
     }
 
+    public func update(_ key: APIKey) throws {
+        guard let index = keys.firstIndex(where: { $0.id == key.id }) else { throw KeyStoreError.notFound(key.id) }
+        if key.isActive, keys.contains(where: { $0.id != key.id && $0.isActive && $0.userID == key.userID && $0.name == key.name }) {
+            throw KeyStoreError.duplicateName(key.name)
+        }
+        keys[index].name = key.name
+        keys[index].userID = key.userID
+        keys[index].scopes = key.scopes
+        keys[index].allowedModels = key.allowedModels
+        keys[index].expiresAt = key.expiresAt
+        keys[index].revokedAt = key.revokedAt
+        keys[index].managedBy = key.managedBy
+    }
+
     public func touch(id: String, at date: Date) {
         guard let index = keys.firstIndex(where: { $0.id == id }) else { return }
         keys[index].lastUsedAt = date

@@ -18,7 +18,8 @@ struct ServeCommand: AsyncParsableCommand {
             Without a configuration it serves models/SmolLM2-135M-Instruct.Q4_1.gguf on 127.0.0.1:8080. \
             Each model loads (and passes a short sanity generation) on its own, after the server listens; \
             one that fails is reported on /readyz while the others serve. \
-            On first start it creates an admin API key and prints it once.
+            On first start it creates an admin API key and prints it once. \
+            The teams, users and keys the file declares are applied to the database before the server listens.
             """
     )
 
@@ -42,7 +43,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         DataDirectory.restrictNewFilesToOwner()
-        let configuration = try resolvedConfiguration()
+        var configuration = try resolvedConfiguration()
         let logger = LogSetup.bootstrap(configuration.logging)
         let descriptors = DescriptorLimit.raiseToHardLimit()
         logger.info("file descriptor limit", metadata: ["limit": "\(descriptors?.soft ?? -1)", "hard": "\(descriptors?.hard ?? -1)"])
@@ -54,6 +55,11 @@ struct ServeCommand: AsyncParsableCommand {
         if let secret = try await AdminKeyBootstrap.ensureAdminKey(in: stores.keys, identities: stores.identities) {
             Console.print("Created the first admin API key. It is shown only this once; store it now:")
             Console.print(secret.value)
+        }
+        // The file's teams, users and keys, before the server accepts a connection.
+        if let config {
+            try await ConfigurationFile.reconcile(configuration.identities, path: config, stores: stores, logger: logger)
+            configuration.limits.overrides = try await ConfigurationFile.limitOverrides(configuration.identities, stores: stores)
         }
 
         // Password logins: the session key is made once and kept in the data directory (0600).
@@ -87,7 +93,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     /// Defaults, then the file, then the flags.
     func resolvedConfiguration() throws -> EnclaveConfiguration {
-        var configuration = try config.map { try EnclaveConfiguration.load(path: $0) } ?? EnclaveConfiguration()
+        var configuration = try config.map { try ConfigurationFile.load(path: $0) } ?? EnclaveConfiguration()
         if let host {
             guard !host.isEmpty else { throw ValidationError("--host must not be empty") }
             configuration.listen.host = host

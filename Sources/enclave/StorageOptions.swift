@@ -24,7 +24,8 @@ struct StorageOptions: ParsableArguments {
 
     /// The data directory: `--data-dir`, else the configuration's `storage.data_dir`, else ./data.
     func dataDirectory() throws -> String {
-        try dataDir ?? config.map { try EnclaveConfiguration.load(path: $0).storage.dataDirectory } ?? "data"
+        // The declared teams, users and keys are the server's business: their secrets' ${VAR}s need not be set here.
+        try dataDir ?? config.map { try EnclaveConfiguration.load(path: $0, readingDeclarations: false).storage.dataDirectory } ?? "data"
     }
 
     /// The administration over the opened stores.

@@ -26,6 +26,12 @@ public protocol KeyStore: Sendable {
 
     /// Records that the key authenticated a request at `date`.
     func touch(id: String, at date: Date) async throws
+
+    /// Replaces a key's name, owner, scopes, models, expiry, revocation date and `managedBy`; its id, hash,
+    /// prefix, creation and last use stay. What ``ConfigurationReconciler`` changes in a declared key.
+    /// - Throws: ``KeyStoreError`` `notFound` if no key has the id, `duplicateName` if another active key of
+    ///   the owner has the name.
+    func update(_ key: APIKey) async throws
 }
 
 extension KeyStore {

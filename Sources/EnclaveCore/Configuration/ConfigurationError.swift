@@ -34,16 +34,19 @@ public struct ConfigurationError: Error, Sendable, Hashable, CustomStringConvert
     public let source: String
     /// The 1-based line, when known.
     public let line: Int?
+    /// The 1-based column, when known.
+    public let column: Int?
     /// The dotted key path, such as `models[0].threads`, when known.
     public let key: String?
     /// What is wrong.
     public let problem: String
 
     /// Creates an error.
-    public init(_ code: Code, source: String, line: Int?, key: String?, problem: String) {
+    public init(_ code: Code, source: String, line: Int?, column: Int? = nil, key: String?, problem: String) {
         self.code = code
         self.source = source
         self.line = line
+        self.column = column
         self.key = key
         self.problem = problem
     }
@@ -51,6 +54,19 @@ public struct ConfigurationError: Error, Sendable, Hashable, CustomStringConvert
     public var description: String {
         var text = source
         if let line { text += ":\(line)" }
+        text += ": "
+        if let key { text += "\(key): " }
+        return text + problem
+    }
+
+    /// The error as compilers and editors print one: `FILE:LINE:COLUMN: key: problem` (what
+    /// `enclave config validate` prints).
+    public var diagnostic: String {
+        var text = source
+        if let line {
+            text += ":\(line)"
+            if let column { text += ":\(column)" }
+        }
         text += ": "
         if let key { text += "\(key): " }
         return text + problem

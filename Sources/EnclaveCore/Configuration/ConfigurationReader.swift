@@ -26,12 +26,20 @@ struct ConfigurationReader {
                     .unknownKey,
                     source: source,
                     line: keyNode.mark?.line,
+                    column: keyNode.mark?.column,
                     key: keyPath,
                     problem: "unknown key (known keys here: \(allowed.joined(separator: ", ")))"
                 )
             }
             guard entries[key] == nil else {
-                throw ConfigurationError(.invalidValue, source: source, line: keyNode.mark?.line, key: keyPath, problem: "duplicate key")
+                throw ConfigurationError(
+                    .invalidValue,
+                    source: source,
+                    line: keyNode.mark?.line,
+                    column: keyNode.mark?.column,
+                    key: keyPath,
+                    problem: "duplicate key"
+                )
             }
             entries[key] = value
         }
@@ -64,6 +72,7 @@ struct ConfigurationReader {
                 .undefinedVariable,
                 source: source,
                 line: node.mark?.line,
+                column: node.mark?.column,
                 key: path,
                 problem: "the environment variable \(name) is not set (write ${\(name):-default} for a fallback)"
             )
@@ -121,7 +130,14 @@ struct ConfigurationReader {
 
     /// An `invalidValue` error at the node.
     func invalid(_ node: Node, _ path: String, _ problem: String) -> ConfigurationError {
-        ConfigurationError(.invalidValue, source: source, line: node.mark?.line, key: path.isEmpty ? nil : path, problem: problem)
+        ConfigurationError(
+            .invalidValue,
+            source: source,
+            line: node.mark?.line,
+            column: node.mark?.column,
+            key: path.isEmpty ? nil : path,
+            problem: problem
+        )
     }
 }
 

@@ -67,9 +67,12 @@ extension EnclaveConfiguration {
 
 extension LimitsConfiguration {
     /// The key, user and team of `account` with the default policies (`per_key`, `per_user`, `per_team`).
-    /// A user or team with its own limits replaces the default with them (see
-    /// ``UsageAccount/subjects(key:user:team:)``).
+    /// A user or team with its own limits (``overrides``) replaces the default with them.
     public func subjects(for account: UsageAccount) -> [LimitedSubject] {
-        account.subjects(key: perKey, user: perUser, team: perTeam)
+        account.subjects(
+            key: perKey,
+            user: overrides[.user(account.userID)] ?? perUser,
+            team: account.teamID.flatMap { overrides[.team($0)] } ?? perTeam
+        )
     }
 }

@@ -10,8 +10,14 @@ extension EnclaveConfiguration {
     ///   - path: The YAML file. Relative paths inside it (model files, the data directory) are resolved
     ///     against the file's directory.
     ///   - environment: Variables for `${VAR}` substitution.
+    ///   - readingDeclarations: Whether `teams:`, `users:` and `keys:` are read (and checked); the CLI's
+    ///     storage commands skip them, so that they need none of the secrets' `${VAR}`s.
     /// - Throws: ``ConfigurationError`` naming the file, line and key.
-    public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> EnclaveConfiguration {
+    public static func load(
+        path: String,
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        readingDeclarations: Bool = true
+    ) throws -> EnclaveConfiguration {
         let url = URL(fileURLWithPath: path)
         let text: String
         do {
@@ -23,7 +29,8 @@ extension EnclaveConfiguration {
             yaml: text,
             source: path,
             baseDirectory: url.deletingLastPathComponent().path,
-            environment: environment
+            environment: environment,
+            readingDeclarations: readingDeclarations
         )
     }
 
@@ -37,18 +44,32 @@ extension EnclaveConfiguration {
     ///   - source: A name for errors (the file's path).
     ///   - baseDirectory: Directory against which relative paths are resolved; `nil` keeps them as written.
     ///   - environment: Variables for `${VAR}` substitution.
+    ///   - readingDeclarations: Whether `teams:`, `users:` and `keys:` are read (and checked).
     /// - Throws: ``ConfigurationError`` naming the source, line and key.
-    public init(yaml: String, source: String = "<config>", baseDirectory: String? = nil, environment: [String: String]) throws {
+    public init(
+        yaml: String,
+        source: String = "<config>",
+        baseDirectory: String? = nil,
+        environment: [String: String],
+        readingDeclarations: Bool = true
+    ) throws {
         self.init()
         let node: Node?
         do {
             node = try Yams.compose(yaml: yaml)
         } catch let error as YamlError {
-            throw ConfigurationError(.syntax, source: source, line: Self.line(of: error), key: nil, problem: Self.problem(of: error))
+            throw ConfigurationError(
+                .syntax,
+                source: source,
+                line: Self.mark(of: error)?.line,
+                column: Self.mark(of: error)?.column,
+                key: nil,
+                problem: Self.problem(of: error)
+            )
         }
         guard let node, !ConfigurationReader(source: source, environment: environment).isNull(node) else { return }
         let reader = ConfigurationReader(source: source, environment: environment)
-        let top = try reader.mapping(node, at: "", allowed: ["listen", "storage", "models", "limits", "logging", "server", "sessions"])
+        let top = try reader.mapping(node, at: "", allowed: ["listen", "storage", "models", "limits", "logging", "server", "sessions"] + Self.identityKeys)
         let resolve = { (path: String) -> String in
             guard let baseDirectory, !path.hasPrefix("/") else { return path }
             return URL(fileURLWithPath: baseDirectory).appendingPathComponent(path).standardized.path
@@ -87,6 +108,10 @@ extension EnclaveConfiguration {
         if let sessionsNode = top["sessions"], !reader.isNull(sessionsNode) {
             try Self.readSessions(sessionsNode, into: &sessions, reader: reader)
         }
+        guard readingDeclarations else { return }
+        let (identities, problems) = Self.readIdentities(top, reader: reader)
+        if let problem = problems.first { throw problem }
+        self.identities = identities
     }
 
     private static func models(_ node: Node, reader: ConfigurationReader, resolve: (String) -> String) throws -> [ModelConfiguration] {
@@ -101,6 +126,7 @@ extension EnclaveConfiguration {
                     .missingKey,
                     source: reader.source,
                     line: element.mark?.line,
+                    column: element.mark?.column,
                     key: "\(path).file",
                     problem: "every model needs a file"
                 )
@@ -131,10 +157,10 @@ extension EnclaveConfiguration {
         return models
     }
 
-    private static func line(of error: YamlError) -> Int? {
+    private static func mark(of error: YamlError) -> Mark? {
         switch error {
-        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _): mark.line
-        case .duplicatedKeysInMapping(_, let context): context.mark.line
+        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _): mark
+        case .duplicatedKeysInMapping(_, let context): context.mark
         default: nil
         }
     }

@@ -7,6 +7,7 @@
 /// `listen.host`, `listen.port`, `storage.data_dir`, `models[].id|file|context_length|kv_budget|threads`,
 /// `limits.max_body_bytes|max_tokens|queue_length|queue_length_per_principal`,
 /// `limits.per_key|per_user|per_team.requests_per_minute|tokens_per_minute|tokens_per_day|tokens_per_month`, `logging.level|format`,
+/// `teams[]`, `users[]`, `keys[]` (see ``DeclaredIdentities``),
 /// `server.shutdown_grace_seconds|request_head_timeout_seconds|request_body_timeout_seconds|idle_timeout_seconds|max_connections|max_connections_per_client`,
 /// `sessions.idle_minutes|absolute_hours|secure_cookie`.
 public struct EnclaveConfiguration: Sendable, Hashable {
@@ -24,6 +25,9 @@ public struct EnclaveConfiguration: Sendable, Hashable {
     public var server: ServerSettings
     /// Web session lifetimes and cookie flags.
     public var sessions: SessionSettings = .init()
+    /// The teams, users and keys the file declares (`teams:`, `users:`, `keys:`), reconciled into the
+    /// database at start by ``ConfigurationReconciler``.
+    public var identities: DeclaredIdentities
 
     /// Creates a configuration; every argument has its default.
     public init(
@@ -32,7 +36,8 @@ public struct EnclaveConfiguration: Sendable, Hashable {
         models: [ModelConfiguration] = [.default],
         limits: LimitsConfiguration = .init(),
         logging: LoggingConfiguration = .init(),
-        server: ServerSettings = .init()
+        server: ServerSettings = .init(),
+        identities: DeclaredIdentities = .init()
     ) {
         self.listen = listen
         self.storage = storage
@@ -40,6 +45,7 @@ public struct EnclaveConfiguration: Sendable, Hashable {
         self.limits = limits
         self.logging = logging
         self.server = server
+        self.identities = identities
     }
 }
 
@@ -123,6 +129,10 @@ public struct LimitsConfiguration: Sendable, Hashable {
     public var perUser: LimitPolicy
     /// The rate limits and budgets of every team (`limits.per_team`), unless the team has its own.
     public var perTeam: LimitPolicy
+    /// The users and teams with limits of their own (`users[].limits`, `teams[].limits`), by subject: each
+    /// replaces ``perUser`` or ``perTeam`` for that user or team. Filled at start, once the declared users'
+    /// and teams' ids are known.
+    public var overrides: [LimitSubject: LimitPolicy] = [:]
 
     /// Creates limits: 1 MiB bodies, no token cap, a queue of 64, no rate limits or budgets.
     public init(
