@@ -56,6 +56,9 @@ enum EnclaveMigrations {
             try db.execute(sql: "CREATE INDEX usageDaily_team ON usageDaily(teamID, day)")
             try db.execute(sql: "CREATE INDEX usageDaily_key ON usageDaily(keyID, day)")
         }
+        migrator.registerMigration("006-audit-log") { db in
+            try migrateToAuditLog(db)
+        }
         return migrator
     }
 

@@ -8,7 +8,8 @@ extension SQLiteDatabase {
         EnclaveStores(
             keys: SQLiteKeyStore(database: self),
             identities: SQLiteIdentityStore(database: self),
-            usage: SQLiteUsageStore(database: self)
+            usage: SQLiteUsageStore(database: self),
+            audit: SQLiteAuditLog(database: self)
         )
     }
 }

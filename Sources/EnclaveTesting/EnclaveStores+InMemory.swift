@@ -5,6 +5,6 @@ public import EnclaveCore
 extension EnclaveStores {
     /// Fresh in-memory stores.
     public static func inMemory() -> EnclaveStores {
-        EnclaveStores(keys: InMemoryKeyStore(), identities: InMemoryIdentityStore(), usage: InMemoryUsageStore())
+        EnclaveStores(keys: InMemoryKeyStore(), identities: InMemoryIdentityStore(), usage: InMemoryUsageStore(), audit: InMemoryAuditLog())
     }
 }

@@ -62,6 +62,7 @@ struct ServeCommand: AsyncParsableCommand {
         // One backend (and so one scheduler with its own capacity) per model.
         let backends = configuration.models.map { LoadingBackend(model: $0) }
         let loader = BackendLoader(backends: backends, build: backendFactory.make, logger: logger)
+        let retention = auditRetention(configuration, log: stores.audit, logger: logger)
         let host = configuration.listen.host
         let app = buildApplication(
             configuration: configuration,
@@ -69,7 +70,7 @@ struct ServeCommand: AsyncParsableCommand {
             stores: stores,
             limitGate: limitGate,
             logger: logger,
-            services: [loader],
+            services: [loader] + retention,
             onServerRunning: { port in
                 let shownHost = host.contains(":") ? "[\(host)]" : host
                 Console.print("Enclave is listening on http://\(shownHost):\(port.map(String.init) ?? "?")")

@@ -9,11 +9,14 @@ public struct EnclaveStores: Sendable {
     public var identities: any IdentityStore
     /// Tokens and requests by day, user, team, model and key.
     public var usage: any UsageStore
+    /// The tamper-evident audit log (also the ``AuditEventSink`` other parts record events to).
+    public var audit: any AuditLog
 
     /// Bundles stores.
-    public init(keys: any KeyStore, identities: any IdentityStore, usage: any UsageStore) {
+    public init(keys: any KeyStore, identities: any IdentityStore, usage: any UsageStore, audit: any AuditLog) {
         self.keys = keys
         self.identities = identities
         self.usage = usage
+        self.audit = audit
     }
 }

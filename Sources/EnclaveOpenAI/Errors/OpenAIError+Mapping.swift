@@ -70,6 +70,8 @@ extension OpenAIError {
             from(error)
         case let error as AdministrationError:
             from(error)
+        case let error as AuditLogError:
+            from(error)
         case is CancellationError:
             cancelled
         default:

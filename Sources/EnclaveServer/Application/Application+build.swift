@@ -130,13 +130,16 @@ public func buildRouter(
         MetricsRoute(metrics: metrics, gateway: gateway).add(to: authenticated)
         // OpenAI's error shape on /v1 only, authentication failures included; other routes render plain errors.
         let openAI = router.group("v1").add(middleware: OpenAIErrorMiddleware())
+            .add(middleware: RequestAuditMiddleware(log: stores.audit))
             .add(middleware: AuthenticationMiddleware(authenticator: authenticator))
+            .add(middleware: AuditActorMiddleware())
             .add(middleware: ScopeMiddleware(requiring: .inference))
         MeRoutes(administration: administration, maxBodyBytes: maxBodyBytes).add(to: openAI)
         OpenAIRoutes(gateway: gateway, limits: configuration.limits, metrics: metrics, limitGate: limitGate).add(to: openAI)
         // The admin API: errors in OpenAI's shape too; an admin user's credential with the admin scope.
         let admin = router.group("admin/v1").add(middleware: OpenAIErrorMiddleware())
             .add(middleware: AuthenticationMiddleware(authenticator: authenticator))
+            .add(middleware: AuditActorMiddleware())
             .add(middleware: ScopeMiddleware(requiring: .admin))
         AdminRoutes(administration: administration, maxBodyBytes: maxBodyBytes).add(to: admin)
     }
