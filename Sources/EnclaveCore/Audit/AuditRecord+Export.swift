@@ -37,7 +37,9 @@ public enum AuditTime {
     /// (`2026-12-03T14:00:00Z`, with or without fractional seconds); `nil` for anything else.
     public static func parse(_ text: String) -> Date? {
         if let day = UsageDay(text) { return day.start }
-        if let date = try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) { return date }
+        if let date = try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) {
+            return AuditEntry.milliseconds(date)
+        }
         return try? Date(text, strategy: Date.ISO8601FormatStyle())
     }
 }
