@@ -115,7 +115,9 @@ public final class SQLiteAuditLog: AuditLog {
             try db.execute(sql: "DELETE FROM auditLog WHERE sequence <= ?", arguments: [sequence])
             try db.execute(
                 sql: "INSERT OR REPLACE INTO auditCheckpoint (id, sequence, hash, timeMs, signature) VALUES (1, ?, ?, ?, ?)",
-                arguments: [checkpoint.sequence, checkpoint.hash.hex, Int64((checkpoint.time.timeIntervalSince1970 * 1000).rounded()), checkpoint.signature]
+                arguments: [
+                    checkpoint.sequence, checkpoint.hash.hex, Int64((checkpoint.time.timeIntervalSince1970 * 1000).rounded()), checkpoint.signature,
+                ]
             )
             return checkpoint
         }

@@ -28,21 +28,24 @@ import Testing
             logger: Logger(label: "test")
         )
         try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await service.run() }
-                await clock.waitForSleepers(1)
-                // Day 0 is gone (older than 2 days); day 1 is exactly 2 days old and stays until the next purge.
-                let checkpoint = try #require(await log.checkpoint())
-                #expect(checkpoint.sequence == 1 && checkpoint.isSigned(by: key.publicKey))
-                #expect(await log.all.map(\.sequence) == [2, 3, 4])
-                #expect(await log.all.last?.action == .auditPurge)
+            group.addTask { try await service.run() }
+            await clock.waitForSleepers(1)
+            // Day 0 is gone (older than 2 days); day 1 is exactly 2 days old and stays until the next purge.
+            let checkpoint = try #require(await log.checkpoint())
+            #expect(checkpoint.sequence == 1 && checkpoint.isSigned(by: key.publicKey))
+            #expect(await log.all.map(\.sequence) == [2, 3, 4])
+            #expect(await log.all.last?.action == .auditPurge)
 
-                wallClock.advance(by: 3600)
-                clock.advance(by: .seconds(3600))
-                await clock.waitForSleepers(1)
-                #expect(try await log.checkpoint()?.sequence == 2)
-                #expect(try await log.verify(publicKey: key.publicKey) == .intact(count: 3, head: try #require(await log.all.last).hash, checkpoint: try await log.checkpoint()))
-                group.cancelAll()
-                try await group.waitForAll()
+            wallClock.advance(by: 3600)
+            clock.advance(by: .seconds(3600))
+            await clock.waitForSleepers(1)
+            #expect(try await log.checkpoint()?.sequence == 2)
+            #expect(
+                try await log.verify(publicKey: key.publicKey)
+                    == .intact(count: 3, head: try #require(await log.all.last).hash, checkpoint: try await log.checkpoint())
+            )
+            group.cancelAll()
+            try await group.waitForAll()
         }
     }
 

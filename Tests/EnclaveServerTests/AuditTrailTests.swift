@@ -42,7 +42,11 @@ import Testing
             #expect(refused.status == 401 && refused.outcome == .refused && refused.actor.userID == nil)
             #expect(refused.reason != nil)
 
-            let narrow = try await client.post("/v1/completions", json: #"{"model":"test-model","prompt":"x"}"#, headers: fixture.headers(fixture.narrowKey))
+            let narrow = try await client.post(
+                "/v1/completions",
+                json: #"{"model":"test-model","prompt":"x"}"#,
+                headers: fixture.headers(fixture.narrowKey)
+            )
             #expect(narrow.status == .notFound)
             let outOfScope = try #require(await log.all.last)
             #expect(outOfScope.status == 404 && outOfScope.actor.userID == fixture.alice.id && outOfScope.reason == "model_not_found")
@@ -110,7 +114,12 @@ import Testing
             let created = try await client.post("/admin/v1/keys", json: #"{"name":"ci","user":"alice"}"#, headers: headers)
             #expect(created.status == .created)
             let secret = try #require(try created.json()["secret"] as? String)
-            _ = try await client.execute(uri: "/admin/v1/users/alice", method: .patch, headers: headers, body: ByteBuffer(string: #"{"disabled":true}"#))
+            _ = try await client.execute(
+                uri: "/admin/v1/users/alice",
+                method: .patch,
+                headers: headers,
+                body: ByteBuffer(string: #"{"disabled":true}"#)
+            )
             _ = try await client.execute(uri: "/admin/v1/keys/ci", method: .delete, headers: headers)
             let own = try await client.post("/v1/me/keys", json: #"{"name":"mine"}"#, headers: fixture.headers(fixture.adminInferenceKey))
             #expect(own.status == .created)
@@ -155,7 +164,9 @@ import Testing
             let byUser = try await client.execute(uri: "/admin/v1/audit?user=alice&since=2000-01-01", method: .get, headers: headers)
             #expect(try #require(try byUser.json()["data"] as? [[String: Any]]).count >= 3)
 
-            for (query, parameter) in [("limit=0", "limit"), ("limit=x", "limit"), ("since=yesterday", "since"), ("cursor=-1", "cursor"), ("action=Key%20Create", "action")] {
+            for (query, parameter) in [
+                ("limit=0", "limit"), ("limit=x", "limit"), ("since=yesterday", "since"), ("cursor=-1", "cursor"), ("action=Key%20Create", "action"),
+            ] {
                 let refused = try await client.execute(uri: "/admin/v1/audit?\(query)", method: .get, headers: headers)
                 #expect(refused.status == .badRequest, "\(query)")
                 #expect(try refused.openAIError()["param"] as? String == parameter)

@@ -130,7 +130,10 @@ enum AuditLogKind: String, CaseIterable, CustomTestStringConvertible {
         #expect(kept == checkpoint)
         // The chain goes on from the last record, and a wrong or missing key fails the checkpoint.
         #expect(try await log.append(Self.entry(minutes: 9)).sequence == 7)
-        #expect(try await log.verify(publicKey: AuditSigningKey().publicKey) == .broken(.init(sequence: 3, reason: .badCheckpoint, message: "the checkpoint's signature does not verify")))
+        #expect(
+            try await log.verify(publicKey: AuditSigningKey().publicKey)
+                == .broken(.init(sequence: 3, reason: .badCheckpoint, message: "the checkpoint's signature does not verify"))
+        )
         guard case .broken(let problem) = try await log.verify(publicKey: nil) else {
             Issue.record("a checkpoint without a key verifies")
             return
@@ -140,6 +143,9 @@ enum AuditLogKind: String, CaseIterable, CustomTestStringConvertible {
         let all = try #require(try await log.purge(before: Self.start.addingTimeInterval(3600), signingKey: key, at: Self.start))
         #expect(all.sequence == 7)
         #expect(try await log.append(Self.entry()).sequence == 8)
-        #expect(try await log.verify(publicKey: key.publicKey) == .intact(count: 1, head: try await log.records(from: 8, limit: 1)[0].hash, checkpoint: all))
+        #expect(
+            try await log.verify(publicKey: key.publicKey)
+                == .intact(count: 1, head: try await log.records(from: 8, limit: 1)[0].hash, checkpoint: all)
+        )
     }
 }

@@ -1,6 +1,5 @@
 // Enclave: checking a whole audit log, page by page.
 
-
 /// What checking an audit log found.
 public enum AuditVerification: Sendable, Hashable {
     /// Every record follows the rules: how many there are, and the chain's head (the last hash).
@@ -21,7 +20,11 @@ extension AuditLog {
         if let checkpoint {
             guard let publicKey else {
                 return .broken(
-                    .init(sequence: checkpoint.sequence, reason: .badCheckpoint, message: "records were purged, but there is no public key to check the checkpoint")
+                    .init(
+                        sequence: checkpoint.sequence,
+                        reason: .badCheckpoint,
+                        message: "records were purged, but there is no public key to check the checkpoint"
+                    )
                 )
             }
             guard checkpoint.isSigned(by: publicKey) else {
@@ -58,6 +61,10 @@ extension AuditLog {
     /// The break of records missing between the chain's position and an unreadable row at `sequence`.
     private static func gap(before sequence: Int64, in chain: AuditChain) -> AuditChain.Break? {
         guard sequence > chain.expectedSequence else { return nil }
-        return .init(sequence: sequence, reason: .missing, message: "records \(chain.expectedSequence) to \(sequence - 1) are missing before it (deleted)")
+        return .init(
+            sequence: sequence,
+            reason: .missing,
+            message: "records \(chain.expectedSequence) to \(sequence - 1) are missing before it (deleted)"
+        )
     }
 }

@@ -6,6 +6,8 @@ extension IdentityAdministration {
     /// the caller learns that the log is unavailable rather than believing all is well.
     /// - Throws: ``AuditLogError`` `unavailable`.
     func audit(_ action: AuditAction, target: String, before: AuditJSON? = nil, after: AuditJSON? = nil) async throws {
-        try await stores.audit.record(AuditEntry(time: wallClock.now(), action: action, actor: .current, target: target, before: before, after: after))
+        try await stores.audit.record(
+            AuditEntry(time: wallClock.now(), action: action, actor: .current, target: target, before: before, after: after)
+        )
     }
 }

@@ -79,7 +79,11 @@ extension AdminRoutes {
         }
         if let text = parameters.get("cursor") {
             guard let cursor = Int64(text), cursor > 0 else {
-                throw OpenAIError.invalidRequest("Invalid 'cursor': use the next_cursor of the previous page.", param: "cursor", code: "invalid_value")
+                throw OpenAIError.invalidRequest(
+                    "Invalid 'cursor': use the next_cursor of the previous page.",
+                    param: "cursor",
+                    code: "invalid_value"
+                )
             }
             query.before = cursor
         }

@@ -108,6 +108,13 @@ extension AuditRetentionService where C == ContinuousClock {
         configuration: Configuration = .init(),
         logger: Logger
     ) {
-        self.init(log: log, retentionDays: retentionDays, signingKey: signingKey, configuration: configuration, clock: ContinuousClock(), logger: logger)
+        self.init(
+            log: log,
+            retentionDays: retentionDays,
+            signingKey: signingKey,
+            configuration: configuration,
+            clock: ContinuousClock(),
+            logger: logger
+        )
     }
 }
