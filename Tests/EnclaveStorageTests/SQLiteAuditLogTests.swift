@@ -16,8 +16,11 @@ import Testing
         return (log, raw, directory)
     }
 
+    /// The first break, as the snapshot check finds it; the page-by-page check must agree.
     static func problem(_ log: SQLiteAuditLog) async throws -> AuditChain.Break? {
-        if case .broken(let problem) = try await log.verify(publicKey: nil, pageSize: 2) { return problem }
+        let snapshot = try await log.verify(publicKey: nil)
+        #expect(try await log.verifyPageByPage(publicKey: nil, pageSize: 2) == snapshot)
+        if case .broken(let problem) = snapshot { return problem }
         return nil
     }
 

@@ -81,8 +81,8 @@ public struct AuditChain: Sendable {
     }
 
     /// Checks the next record.
-    /// - Returns: The break this record causes, or `nil` if it is intact (also `nil`-free after a break:
-    ///   once broken, every further call returns the first break).
+    /// - Returns: The break this record causes, or `nil` if it is intact. Once broken, every further call
+    ///   returns the first break.
     @discardableResult
     public mutating func check(_ record: AuditRecord) -> Break? {
         if let failure { return failure }

@@ -15,22 +15,20 @@ extension AuditLog {
     ///   - publicKey: The server's audit public key; needed only if records were purged.
     ///   - pageSize: How many records are read at once.
     /// - Throws: ``AuditLogError`` `unavailable` if the log cannot be read at all.
-    public func verify(publicKey: AuditVerifyingKey?, pageSize: Int = 1000) async throws -> AuditVerification {
+    public func verify(publicKey: AuditVerifyingKey?, pageSize: Int) async throws -> AuditVerification {
+        try await verifyPageByPage(publicKey: publicKey, pageSize: pageSize)
+    }
+
+    /// Checks the log with ``verify(publicKey:pageSize:)``, 1,000 records at a time.
+    public func verify(publicKey: AuditVerifyingKey?) async throws -> AuditVerification {
+        try await verify(publicKey: publicKey, pageSize: 1000)
+    }
+
+    /// The default check: the checkpoint, then the records read `pageSize` at a time (each page its own
+    /// read).
+    public func verifyPageByPage(publicKey: AuditVerifyingKey?, pageSize: Int) async throws -> AuditVerification {
         let checkpoint = try await self.checkpoint()
-        if let checkpoint {
-            guard let publicKey else {
-                return .broken(
-                    .init(
-                        sequence: checkpoint.sequence,
-                        reason: .badCheckpoint,
-                        message: "records were purged, but there is no public key to check the checkpoint"
-                    )
-                )
-            }
-            guard checkpoint.isSigned(by: publicKey) else {
-                return .broken(.init(sequence: checkpoint.sequence, reason: .badCheckpoint, message: "the checkpoint's signature does not verify"))
-            }
-        }
+        if let problem = AuditVerification.problem(of: checkpoint, publicKey: publicKey) { return .broken(problem) }
         var chain = AuditChain(checkpoint: checkpoint)
         var next: Int64 = 0
         var size = max(pageSize, 1)
@@ -44,9 +42,7 @@ extension AuditLog {
                     size = 1
                     continue
                 }
-                let sequence = error.sequence ?? next
-                if let problem = chain.failure ?? Self.gap(before: sequence, in: chain) { return .broken(problem) }
-                return .broken(.init(sequence: sequence, reason: .unreadable, message: "the stored row is not a valid record (\(error.message))"))
+                return .broken(AuditVerification.unreadable(error, at: next, in: chain))
             }
             if records.isEmpty { break }
             for record in records {
@@ -57,14 +53,38 @@ extension AuditLog {
         }
         return .intact(count: chain.count, head: chain.head, checkpoint: checkpoint)
     }
+}
 
-    /// The break of records missing between the chain's position and an unreadable row at `sequence`.
-    private static func gap(before sequence: Int64, in chain: AuditChain) -> AuditChain.Break? {
-        guard sequence > chain.expectedSequence else { return nil }
-        return .init(
-            sequence: sequence,
-            reason: .missing,
-            message: "records \(chain.expectedSequence) to \(sequence - 1) are missing before it (deleted)"
-        )
+extension AuditVerification {
+    /// Why the checkpoint is not to be trusted: it has no public key to check it with, or a signature that
+    /// does not verify; `nil` for no checkpoint or a good one.
+    public static func problem(of checkpoint: AuditCheckpoint?, publicKey: AuditVerifyingKey?) -> AuditChain.Break? {
+        guard let checkpoint else { return nil }
+        guard let publicKey else {
+            return .init(
+                sequence: checkpoint.sequence,
+                reason: .badCheckpoint,
+                message: "records were purged, but there is no public key to check the checkpoint"
+            )
+        }
+        guard checkpoint.isSigned(by: publicKey) else {
+            return .init(sequence: checkpoint.sequence, reason: .badCheckpoint, message: "the checkpoint's signature does not verify")
+        }
+        return nil
+    }
+
+    /// The break of a row that is not a record (``AuditLogError`` `corrupt`), or of the records missing
+    /// before it.
+    public static func unreadable(_ error: AuditLogError, at position: Int64, in chain: AuditChain) -> AuditChain.Break {
+        if let failure = chain.failure { return failure }
+        let sequence = error.sequence ?? position
+        if sequence > chain.expectedSequence {
+            return .init(
+                sequence: sequence,
+                reason: .missing,
+                message: "records \(chain.expectedSequence) to \(sequence - 1) are missing before it (deleted)"
+            )
+        }
+        return .init(sequence: sequence, reason: .unreadable, message: "the stored row is not a valid record (\(error.message))")
     }
 }

@@ -34,6 +34,11 @@ public protocol AuditLog: AuditEventSink {
     /// `signingKey`.
     /// - Returns: The new checkpoint, or `nil` if nothing was older than `cutoff`.
     func purge(before cutoff: Date, signingKey: AuditSigningKey, at time: Date) async throws -> AuditCheckpoint?
+
+    /// Checks the checkpoint and every record (see ``AuditChain``). The default reads page by page; a
+    /// store that can should check one consistent snapshot, so that a purge or an append while it runs
+    /// is not mistaken for tampering.
+    func verify(publicKey: AuditVerifyingKey?, pageSize: Int) async throws -> AuditVerification
 }
 
 extension AuditLog {
