@@ -91,6 +91,10 @@ def test_requests_are_recorded_and_verify_catches_tampering(audited: Server, tmp
     assert all(r["action"] == "request" and r["status"] == 200 and r["user_id"] == "usr_admin" and r["key_id"] for r in answered)
     assert all(r["model"] == server.model_id and r["prompt_tokens"] > 0 and r["completion_tokens"] >= 1 for r in answered)
     assert any(r["status"] == 401 and r["outcome"] == "refused" for r in records)
+    # The first record is the admin key made at first start: its prefix, never its secret.
+    first = records[0]
+    assert first["action"] == "key.create" and first["after"]["name"] == "admin"
+    assert server.admin_key not in json.dumps(records) and first["after"]["prefix"]
 
     # The admin API sees the same records.
     status, _, body = server.get("/admin/v1/audit?action=request&limit=2", key=server.admin_key)

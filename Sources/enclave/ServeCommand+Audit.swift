@@ -3,6 +3,7 @@
 import EnclaveCore
 import EnclaveServer
 import EnclaveStorage
+import Foundation
 import Logging
 import ServiceLifecycle
 
@@ -13,5 +14,13 @@ extension ServeCommand {
         guard let days = configuration.audit.retentionDays else { return [] }
         let directory = configuration.storage.dataDirectory
         return [AuditRetentionService(log: log, retentionDays: days, signingKey: { try AuditKeyFiles.loadOrCreate(in: directory) }, logger: logger)]
+    }
+}
+
+extension ServeCommand {
+    /// Records the admin key made at first start (by its id and prefix, never its secret).
+    func auditFirstAdminKey(_ secret: APIKeySecret, stores: EnclaveStores) async throws {
+        guard let key = try await stores.keys.find(hash: secret.hash) else { return }
+        try await stores.audit.record(AuditEntry(time: Date(), action: .keyCreate, actor: .commandLine, target: key.id, after: key.auditJSON))
     }
 }

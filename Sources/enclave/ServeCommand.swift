@@ -54,6 +54,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let secret = try await AdminKeyBootstrap.ensureAdminKey(in: stores.keys, identities: stores.identities) {
             Console.print("Created the first admin API key. It is shown only this once; store it now:")
             Console.print(secret.value)
+            try await auditFirstAdminKey(secret, stores: stores)
         }
 
         // Rate limits and budgets; the budgets start from the usage this month recorded in the database.
