@@ -123,10 +123,13 @@ import Testing
             _ = try await client.execute(uri: "/admin/v1/keys/ci", method: .delete, headers: headers)
             let own = try await client.post("/v1/me/keys", json: #"{"name":"mine"}"#, headers: fixture.headers(fixture.adminInferenceKey))
             #expect(own.status == .created)
+            let erin = try await client.post("/admin/v1/users", json: #"{"name":"erin","teams":["research"]}"#, headers: headers)
+            #expect(erin.status == .created)
             return secret
         }
         let records = Array(await log.all.dropFirst(before))
-        #expect(records.map(\.action) == [.keyCreate, .userUpdate, .keyRevoke, .keyCreate])
+        #expect(records.map(\.action) == [.keyCreate, .userUpdate, .keyRevoke, .keyCreate, .userCreate, .teamMemberAdd])
+        #expect(records[5].target == fixture.research.id)
         #expect(records[0].actor.userID == User.builtInAdminID && records[0].actor.keyID != nil)
         guard case .object(let before) = records[1].before, case .object(let after) = records[1].after else {
             Issue.record("a user update has no before and after")
