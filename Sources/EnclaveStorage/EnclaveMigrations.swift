@@ -70,6 +70,9 @@ enum EnclaveMigrations {
             try db.execute(sql: "CREATE INDEX session_user ON session(userID)")
             try db.execute(sql: "CREATE INDEX session_lastSeen ON session(lastSeenAt)")
         }
+        migrator.registerMigration("008-audit-log") { db in
+            try migrateToAuditLog(db)
+        }
         return migrator
     }
 

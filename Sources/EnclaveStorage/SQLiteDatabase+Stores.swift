@@ -11,7 +11,8 @@ extension SQLiteDatabase {
             identities: identities,
             usage: SQLiteUsageStore(database: self),
             passwords: identities,
-            sessions: SQLiteSessionStore(database: self)
+            sessions: SQLiteSessionStore(database: self),
+            audit: SQLiteAuditLog(database: self)
         )
     }
 }

@@ -11,7 +11,8 @@ extension EnclaveStores {
             identities: identities,
             usage: InMemoryUsageStore(),
             passwords: identities,
-            sessions: InMemorySessionStore()
+            sessions: InMemorySessionStore(),
+            audit: InMemoryAuditLog()
         )
     }
 }

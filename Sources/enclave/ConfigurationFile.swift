@@ -17,8 +17,9 @@ enum ConfigurationFile {
         return try EnclaveConfiguration.load(path: path)
     }
 
-    /// Makes the database match the file's teams, users and keys, and logs what changed (never a secret).
-    /// - Returns: The changes, for the audit log.
+    /// Makes the database match the file's teams, users and keys, and logs and audits what changed (never a
+    /// secret).
+    /// - Returns: The changes, each also recorded in the audit log.
     /// - Throws: ``CommandFailure`` naming both sides of a collision, or any problem, before anything changed.
     @discardableResult
     static func reconcile(
@@ -46,8 +47,10 @@ enum ConfigurationFile {
                 "config.revoked": "\(counts[.revoked] ?? 0)",
             ]
         )
+        let now = Date()
         for change in changes {
             logger.info("configuration change", metadata: ["config.change": "\(change)"])
+            try await stores.audit.record(change.auditEntry(time: now, file: file))
         }
         return changes
     }

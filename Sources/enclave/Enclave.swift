@@ -10,7 +10,7 @@ struct Enclave: AsyncParsableCommand {
         subcommands: [
             ServeCommand.self, ChatCommand.self, KeysCommand.self, UsersCommand.self, UsageCommand.self, TeamsCommand.self, GenerateCommand.self,
             ModelsCommand.self,
-            EvalCommand.self, BenchCommand.self,
+            EvalCommand.self, BenchCommand.self, AuditCommand.self,
             ConfigCommand.self,
         ]
     )

@@ -55,6 +55,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let secret = try await AdminKeyBootstrap.ensureAdminKey(in: stores.keys, identities: stores.identities) {
             Console.print("Created the first admin API key. It is shown only this once; store it now:")
             Console.print(secret.value)
+            try await auditFirstAdminKey(secret, stores: stores)
         }
         // The file's teams, users and keys, before the server accepts a connection.
         if let config {
@@ -72,6 +73,7 @@ struct ServeCommand: AsyncParsableCommand {
         // One backend (and so one scheduler with its own capacity) per model.
         let backends = configuration.models.map { LoadingBackend(model: $0) }
         let loader = BackendLoader(backends: backends, build: backendFactory.make, logger: logger)
+        let retention = auditRetention(configuration, log: stores.audit, logger: logger)
         let host = configuration.listen.host
         let app = buildApplication(
             configuration: configuration,
@@ -80,7 +82,7 @@ struct ServeCommand: AsyncParsableCommand {
             limitGate: limitGate,
             sessions: sessions,
             logger: logger,
-            services: [loader],
+            services: [loader] + retention,
             onServerRunning: { port in
                 let shownHost = host.contains(":") ? "[\(host)]" : host
                 Console.print("Enclave is listening on http://\(shownHost):\(port.map(String.init) ?? "?")")

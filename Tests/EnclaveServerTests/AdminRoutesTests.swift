@@ -75,6 +75,7 @@ struct PeopleFixture {
         (.post, "/admin/v1/keys", #"{"name":"ci","user":"alice"}"#),
         (.delete, "/admin/v1/keys/laptop", nil),
         (.get, "/admin/v1/usage?by=team", nil),
+        (.get, "/admin/v1/audit?action=user.create&limit=5", nil),
     ]
 
     @Test func everyAdminRouteIsRefusedToAnyoneButAnAdminKey() async throws {

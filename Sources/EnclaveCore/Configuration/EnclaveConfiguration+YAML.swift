@@ -69,7 +69,11 @@ extension EnclaveConfiguration {
         }
         guard let node, !ConfigurationReader(source: source, environment: environment).isNull(node) else { return }
         let reader = ConfigurationReader(source: source, environment: environment)
-        let top = try reader.mapping(node, at: "", allowed: ["listen", "storage", "models", "limits", "logging", "server", "sessions"] + Self.identityKeys)
+        let top = try reader.mapping(
+            node,
+            at: "",
+            allowed: ["listen", "storage", "models", "limits", "logging", "server", "sessions", "audit"] + Self.identityKeys
+        )
         let resolve = { (path: String) -> String in
             guard let baseDirectory, !path.hasPrefix("/") else { return path }
             return URL(fileURLWithPath: baseDirectory).appendingPathComponent(path).standardized.path
@@ -104,6 +108,9 @@ extension EnclaveConfiguration {
         }
         if let serverNode = top["server"], !reader.isNull(serverNode) {
             try Self.readServer(serverNode, into: &server, reader: reader)
+        }
+        if let auditNode = top["audit"], !reader.isNull(auditNode) {
+            try Self.readAudit(auditNode, into: &audit, reader: reader)
         }
         if let sessionsNode = top["sessions"], !reader.isNull(sessionsNode) {
             try Self.readSessions(sessionsNode, into: &sessions, reader: reader)

@@ -7,7 +7,7 @@
 /// `listen.host`, `listen.port`, `storage.data_dir`, `models[].id|file|context_length|kv_budget|threads`,
 /// `limits.max_body_bytes|max_tokens|queue_length|queue_length_per_principal`,
 /// `limits.per_key|per_user|per_team.requests_per_minute|tokens_per_minute|tokens_per_day|tokens_per_month`, `logging.level|format`,
-/// `teams[]`, `users[]`, `keys[]` (see ``DeclaredIdentities``),
+/// `audit.retention_days`, `teams[]`, `users[]`, `keys[]` (see ``DeclaredIdentities``),
 /// `server.shutdown_grace_seconds|request_head_timeout_seconds|request_body_timeout_seconds|idle_timeout_seconds|max_connections|max_connections_per_client`,
 /// `sessions.idle_minutes|absolute_hours|secure_cookie`.
 public struct EnclaveConfiguration: Sendable, Hashable {
@@ -28,6 +28,8 @@ public struct EnclaveConfiguration: Sendable, Hashable {
     /// The teams, users and keys the file declares (`teams:`, `users:`, `keys:`), reconciled into the
     /// database at start by ``ConfigurationReconciler``.
     public var identities: DeclaredIdentities
+    /// The audit log's retention.
+    public var audit: AuditConfiguration
 
     /// Creates a configuration; every argument has its default.
     public init(
@@ -37,7 +39,8 @@ public struct EnclaveConfiguration: Sendable, Hashable {
         limits: LimitsConfiguration = .init(),
         logging: LoggingConfiguration = .init(),
         server: ServerSettings = .init(),
-        identities: DeclaredIdentities = .init()
+        identities: DeclaredIdentities = .init(),
+        audit: AuditConfiguration = .init()
     ) {
         self.listen = listen
         self.storage = storage
@@ -46,6 +49,7 @@ public struct EnclaveConfiguration: Sendable, Hashable {
         self.logging = logging
         self.server = server
         self.identities = identities
+        self.audit = audit
     }
 }
 

@@ -13,6 +13,8 @@ public struct EnclaveStores: Sendable {
     public var passwords: any PasswordStore
     /// Web sessions.
     public var sessions: any SessionStore
+    /// The tamper-evident audit log (also the ``AuditEventSink`` other parts record events to).
+    public var audit: any AuditLog
 
     /// Bundles stores.
     public init(
@@ -20,12 +22,14 @@ public struct EnclaveStores: Sendable {
         identities: any IdentityStore,
         usage: any UsageStore,
         passwords: any PasswordStore,
-        sessions: any SessionStore
+        sessions: any SessionStore,
+        audit: any AuditLog
     ) {
         self.keys = keys
         self.identities = identities
         self.usage = usage
         self.passwords = passwords
         self.sessions = sessions
+        self.audit = audit
     }
 }

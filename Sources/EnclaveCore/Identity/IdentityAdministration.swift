@@ -34,6 +34,7 @@ public struct IdentityAdministration: Sendable {
         var user = try User.make(name: name, email: email, role: role, at: wallClock.now())
         user.managedBy = managedBy
         try await stores.identities.createUser(user)
+        try await audit(.userCreate, target: user.id, after: user.auditJSON)
         return user
     }
 
@@ -75,6 +76,7 @@ public struct IdentityAdministration: Sendable {
         }
         try after.validate()
         try await stores.identities.updateUser(after)
+        try await audit(.userUpdate, target: after.id, before: before.auditJSON, after: after.auditJSON)
         return (before, after)
     }
 
@@ -95,6 +97,7 @@ public struct IdentityAdministration: Sendable {
         var team = try Team.make(name: name, weight: weight, at: wallClock.now())
         team.managedBy = managedBy
         try await stores.identities.createTeam(team)
+        try await audit(.teamCreate, target: team.id, after: team.auditJSON)
         return team
     }
 
@@ -128,6 +131,7 @@ public struct IdentityAdministration: Sendable {
         if let disabled = change.isDisabled { after.isDisabled = disabled }
         try after.validate()
         try await stores.identities.updateTeam(after)
+        try await audit(.teamUpdate, target: after.id, before: before.auditJSON, after: after.auditJSON)
         return (before, after)
     }
 
@@ -138,6 +142,7 @@ public struct IdentityAdministration: Sendable {
         let user = try await existingUser(idOrLogin)
         if let file = team.managedBy { throw AdministrationError.managedByConfig("team", team.name, file: file) }
         try await stores.identities.addMember(userID: user.id, teamID: team.id)
+        try await audit(.teamMemberAdd, target: team.id, after: .object(["team_id": .string(team.id), "user_id": .string(user.id)]))
         return (user, team)
     }
 
@@ -152,6 +157,7 @@ public struct IdentityAdministration: Sendable {
             throw AdministrationError.invalid("'\(user.name)' is not a member of the team '\(team.name)'")
         }
         try await stores.identities.removeMember(userID: user.id, teamID: team.id)
+        try await audit(.teamMemberRemove, target: team.id, before: .object(["team_id": .string(team.id), "user_id": .string(user.id)]))
         return (user, team)
     }
 
@@ -191,6 +197,7 @@ public struct IdentityAdministration: Sendable {
         )
         key.managedBy = managedBy
         try await stores.keys.create(key)
+        try await audit(.keyCreate, target: key.id, after: key.auditJSON)
         return (key, secret)
     }
 
@@ -203,6 +210,10 @@ public struct IdentityAdministration: Sendable {
         if candidates.count == 1, let key = candidates.first, let file = key.managedBy {
             throw AdministrationError.managedByConfig("key", key.name, file: file)
         }
-        return try await stores.keys.revoke(idOrName: idOrName, ownedBy: userID, at: wallClock.now())
+        let revoked = try await stores.keys.revoke(idOrName: idOrName, ownedBy: userID, at: wallClock.now())
+        var before = revoked
+        before.revokedAt = nil
+        try await audit(.keyRevoke, target: revoked.id, before: before.auditJSON, after: revoked.auditJSON)
+        return revoked
     }
 }

@@ -59,10 +59,12 @@ public struct LoginEvent: Sendable, Hashable {
     }
 }
 
-/// Receives login events: the audit log records them. ``DiscardingLoginEventSink`` is the default.
+/// Receives login events: the audit log records them (``AuditLoginEvents``, the default of
+/// ``SessionAuthenticator``); ``DiscardingLoginEventSink`` keeps nothing.
 public protocol LoginEventSink: Sendable {
-    /// Records an event.
-    func record(_ event: LoginEvent) async
+    /// Records an event durably.
+    /// - Throws: When it cannot; the login (or the refusal) then fails instead of going unrecorded.
+    func record(_ event: LoginEvent) async throws
 }
 
 /// A ``LoginEventSink`` that keeps nothing.
@@ -70,5 +72,5 @@ public struct DiscardingLoginEventSink: LoginEventSink {
     /// Creates the sink.
     public init() {}
 
-    public func record(_ event: LoginEvent) async {}
+    public func record(_ event: LoginEvent) async throws {}
 }

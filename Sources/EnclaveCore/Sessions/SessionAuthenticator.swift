@@ -69,7 +69,7 @@ public final class SessionAuthenticator: Sendable {
     ///   - key: The server's session key (kept in the data directory by `enclave serve`).
     ///   - hasher: bcrypt; a lower cost in tests only.
     ///   - lockout: When failed logins lock an account or an address out.
-    ///   - events: Receives logins, failures, lockouts and logouts.
+    ///   - events: Receives logins, failures, lockouts and logouts; by default the audit log of `stores`.
     ///   - wallClock: The source of dates.
     ///   - touchInterval: The least time between two updates of a session's `lastSeenAt`.
     public init(
@@ -78,7 +78,7 @@ public final class SessionAuthenticator: Sendable {
         key: SessionKey,
         hasher: PasswordHasher = PasswordHasher(),
         lockout: LoginThrottle.Policy = LoginThrottle.Policy(),
-        events: any LoginEventSink = DiscardingLoginEventSink(),
+        events: (any LoginEventSink)? = nil,
         wallClock: any WallClock = SystemWallClock(),
         touchInterval: TimeInterval = 60
     ) {
@@ -86,7 +86,7 @@ public final class SessionAuthenticator: Sendable {
         self.settings = settings
         self.key = key
         self.hasher = hasher
-        self.events = events
+        self.events = events ?? AuditLoginEvents(sink: stores.audit)
         self.wallClock = wallClock
         self.touchInterval = touchInterval
         self.throttle = Mutex(LoginThrottle(policy: lockout))
@@ -105,7 +105,7 @@ public final class SessionAuthenticator: Sendable {
         let matched = await hasher.verify(password, hash: hash)
         guard let user, matched, !user.isDisabled else {
             let reason = user?.isDisabled == true && matched ? "disabled" : "bad_credentials"
-            await fail(account: account, login: login, userID: user?.id, clientAddress: clientAddress, reason: reason, at: now)
+            try await fail(account: account, login: login, userID: user?.id, clientAddress: clientAddress, reason: reason, at: now)
             throw SessionError.badCredentials
         }
         throttle.withLock { $0.succeeded(account: account, address: clientAddress, at: now) }
@@ -125,7 +125,15 @@ public final class SessionAuthenticator: Sendable {
         )
         try await stores.sessions.createSession(session)
         try await stores.identities.touchUser(id: user.id, at: now)
-        await events.record(LoginEvent(kind: .login, date: now, login: login, userID: user.id, clientAddress: clientAddress, sessionID: session.id))
+        do {
+            try await events.record(
+                LoginEvent(kind: .login, date: now, login: login, userID: user.id, clientAddress: clientAddress, sessionID: session.id)
+            )
+        } catch {
+            // No session goes unaudited: without its record, the login did not happen.
+            try? await stores.sessions.deleteSession(id: session.id)
+            throw error
+        }
         return Login(user: user, session: session, cookieValue: token.cookieValue(signedWith: key), csrfToken: token.csrfToken(signedWith: key))
     }
 
@@ -171,7 +179,7 @@ public final class SessionAuthenticator: Sendable {
     /// Ends a session.
     public func logout(_ authenticated: Authenticated, clientAddress: String) async throws {
         try await stores.sessions.deleteSession(id: authenticated.session.id)
-        await events.record(
+        try await events.record(
             LoginEvent(
                 kind: .logout,
                 date: wallClock.now(),
@@ -199,7 +207,7 @@ public final class SessionAuthenticator: Sendable {
         try await begin(account: user.id, login: user.name, userID: user.id, clientAddress: clientAddress, at: now)
         let hash = try await stores.passwords.passwordHash(userID: user.id)
         guard await hasher.verify(password, hash: hash) else {
-            await fail(account: user.id, login: user.name, userID: user.id, clientAddress: clientAddress, reason: "bad_credentials", at: now)
+            try await fail(account: user.id, login: user.name, userID: user.id, clientAddress: clientAddress, reason: "bad_credentials", at: now)
             throw SessionError.badCredentials
         }
         throttle.withLock { $0.succeeded(account: user.id, address: clientAddress, at: now) }
@@ -208,7 +216,7 @@ public final class SessionAuthenticator: Sendable {
     private func begin(account: String, login: String, userID: String?, clientAddress: String, at now: Date) async throws {
         let decision = throttle.withLock { $0.begin(account: account, address: clientAddress, at: now) }
         guard case .locked(let retryAfter, let subject) = decision else { return }
-        await events.record(
+        try await events.record(
             LoginEvent(
                 kind: .lockedOutAttempt,
                 date: now,
@@ -222,11 +230,13 @@ public final class SessionAuthenticator: Sendable {
         throw SessionError.lockedOut(retryAfter: retryAfter)
     }
 
-    private func fail(account: String, login: String, userID: String?, clientAddress: String, reason: String, at now: Date) async {
-        await events.record(LoginEvent(kind: .loginFailed, date: now, login: login, userID: userID, clientAddress: clientAddress, reason: reason))
+    private func fail(account: String, login: String, userID: String?, clientAddress: String, reason: String, at now: Date) async throws {
+        // The throttle counts the failure before the audit log is asked: a failing log must not make
+        // guessing cheaper.
         let decision = throttle.withLock { $0.check(account: account, address: clientAddress, at: now) }
+        try await events.record(LoginEvent(kind: .loginFailed, date: now, login: login, userID: userID, clientAddress: clientAddress, reason: reason))
         if case .locked(let retryAfter, let subject) = decision {
-            await events.record(
+            try await events.record(
                 LoginEvent(
                     kind: .lockout,
                     date: now,

@@ -74,6 +74,8 @@ extension OpenAIError {
             from(error)
         case let error as SessionStoreError:
             from(error)
+        case let error as AuditLogError:
+            from(error)
         case is CancellationError:
             cancelled
         default:

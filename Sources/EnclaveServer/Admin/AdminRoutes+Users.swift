@@ -21,7 +21,7 @@ extension AdminRoutes {
                 throw AdministrationError.managedByConfig("team", declared.name, file: file)
             }
             let user = try await administration.createUser(name: asked.name, email: asked.email, role: role)
-            for team in teams { try await stores.identities.addMember(userID: user.id, teamID: team.id) }
+            for team in teams { _ = try await administration.addMember(user: user.id, team: team.id) }
             return try Self.json(try await object(of: user), status: .created)
         }
         group.get("users/{user}") { _, context in

@@ -29,6 +29,7 @@ public struct AdminRoutes: Sendable {
         addTeamRoutes(to: group)
         addKeyRoutes(to: group)
         addUsageRoutes(to: group)
+        addAuditRoutes(to: group)
         for method in [HTTPRequest.Method.get, .post, .put, .patch, .delete, .options] {
             group.on("**", method: method) { _, _ -> Response in throw OpenAIError.http(status: 404, reason: "Not Found") }
         }

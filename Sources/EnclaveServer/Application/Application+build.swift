@@ -140,7 +140,9 @@ public func buildRouter(
         MetricsRoute(metrics: metrics, gateway: gateway).add(to: authenticated)
         // OpenAI's error shape on /v1 only, authentication failures included; other routes render plain errors.
         let openAI = router.group("v1").add(middleware: OpenAIErrorMiddleware())
+            .add(middleware: RequestAuditMiddleware(log: stores.audit))
             .add(middleware: authentication)
+            .add(middleware: AuditActorMiddleware())
             .add(middleware: ScopeMiddleware(requiring: .inference))
         let passwords = PasswordRoutes(administration: administration, sessions: sessions, maxBodyBytes: maxBodyBytes)
         passwords.addMeRoute(to: openAI)
@@ -150,6 +152,7 @@ public func buildRouter(
         // The admin API: errors in OpenAI's shape too; an admin user's credential with the admin scope.
         let admin = router.group("admin/v1").add(middleware: OpenAIErrorMiddleware())
             .add(middleware: authentication)
+            .add(middleware: AuditActorMiddleware())
             .add(middleware: ScopeMiddleware(requiring: .admin))
         passwords.addAdminRoute(to: admin)
         AdminRoutes(administration: administration, maxBodyBytes: maxBodyBytes).add(to: admin)

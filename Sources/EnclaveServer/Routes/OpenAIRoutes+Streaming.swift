@@ -24,7 +24,9 @@ extension OpenAIRoutes {
         context: EnclaveRequestContext,
         _ produce: @escaping @Sendable (_ send: (any Encodable) async throws -> Void) async throws -> Void
     ) -> Response {
-        Response(
+        // The request's audit record is committed before `[DONE]` (or before a failed stream ends).
+        let audit = RequestAudit.current
+        return Response(
             status: .ok,
             headers: .serverSentEvents,
             body: ResponseBody { writer in
@@ -32,10 +34,12 @@ extension OpenAIRoutes {
                 do {
                     try await ClientDeparture.cancelling(whenClosed: context.channel) {
                         try await produce { event in try await writer.write(ByteBuffer(bytes: ServerSentEvents.frame(event, encoder: encoder))) }
+                        try await audit?.commit(status: 200)
                         try await writer.write(ByteBuffer(bytes: ServerSentEvents.done))
                     }
                 } catch {
                     try await StreamFailure.report(error, to: &writer, stats: context.stats, logger: context.logger)
+                    try? await audit?.commit(status: 200)
                 }
                 try await writer.finish(nil)
             }
