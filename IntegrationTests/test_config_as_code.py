@@ -91,6 +91,17 @@ def test_declared_entities_are_reconciled_across_restarts(tmp_path: Path, monkey
     finally:
         assert server.stop() == 0
 
+    # Every reconciliation change is in the audit log, the removal included, without a secret.
+    exported = subprocess.run([str(enclave_binary()), "audit", "export", "--since", "2000-01-01",
+                               "--data-dir", str(tmp_path / "data")], capture_output=True, text=True, timeout=120, check=True).stdout
+    changes = [json.loads(line) for line in exported.splitlines()]
+    changes = [r for r in changes if r["action"] == "config.reconcile"]
+    assert {"team.created", "user.created", "key.created"} <= {r["reason"] for r in changes}
+    bob = users["cac-bob"]["id"]
+    assert [r["reason"] for r in changes if r["target"] == bob] == ["user.created", "user.disabled"]
+    assert ci_key not in exported and BCRYPT not in exported
+    assert all(r["after"]["managed_by"] == managed_by for r in changes)
+
     # A declaration with the name of an API-made user stops the start, naming both.
     config.write_text(config_text(["alice"]) .replace("users:\n", "users:\n  - name: cac-dave\n"))
     result = subprocess.run([str(enclave_binary()), "serve", "--host", "127.0.0.1", "--port", str(free_port()),

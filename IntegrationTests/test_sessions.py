@@ -4,6 +4,7 @@ uses /v1 with the session cookie alone, needs the CSRF token for state-changing 
 
 from __future__ import annotations
 
+import json
 import os
 import pty
 import select
@@ -69,6 +70,16 @@ def test_password_login_cookie_csrf_and_logout(server: Server):
 
     log = server.log()
     assert PASSWORD not in log and csrf not in log and kept not in log
+
+    # The login, the failed login and the logout are in the audit log, without the password.
+    exported = enclave(server, "audit", "export", "--since", "2000-01-01").stdout
+    records = [json.loads(line) for line in exported.splitlines()]
+    alice = answer.json()["user"]["id"]
+    actions = [r["action"] for r in records if r["user_id"] == alice or r["target"] == alice]
+    assert "login_failed" in actions and "login" in actions and "logout" in actions
+    assert actions.index("login_failed") < actions.index("login") < actions.index("logout")
+    assert PASSWORD not in exported and "not the password" not in exported
+    assert enclave(server, "audit", "verify").returncode == 0
 
 
 def test_passwd_changes_the_password_and_ends_sessions(server: Server):
