@@ -48,7 +48,7 @@ extension EnclaveConfiguration {
         }
         guard let node, !ConfigurationReader(source: source, environment: environment).isNull(node) else { return }
         let reader = ConfigurationReader(source: source, environment: environment)
-        let top = try reader.mapping(node, at: "", allowed: ["listen", "storage", "models", "limits", "logging", "server"])
+        let top = try reader.mapping(node, at: "", allowed: ["listen", "storage", "models", "limits", "logging", "server", "scheduling"])
         let resolve = { (path: String) -> String in
             guard let baseDirectory, !path.hasPrefix("/") else { return path }
             return URL(fileURLWithPath: baseDirectory).appendingPathComponent(path).standardized.path
@@ -83,6 +83,9 @@ extension EnclaveConfiguration {
         }
         if let serverNode = top["server"], !reader.isNull(serverNode) {
             try Self.readServer(serverNode, into: &server, reader: reader)
+        }
+        if let schedulingNode = top["scheduling"], !reader.isNull(schedulingNode) {
+            try Self.readScheduling(schedulingNode, into: &scheduling, reader: reader)
         }
     }
 

@@ -6,7 +6,8 @@
 /// The YAML keys are listed in `enclave.example.yaml` and `docs/configuration.md`:
 /// `listen.host`, `listen.port`, `storage.data_dir`, `models[].id|file|context_length|kv_budget|threads`,
 /// `limits.max_body_bytes|max_tokens|queue_length|queue_length_per_principal`,
-/// `limits.per_key|per_user|per_team.requests_per_minute|tokens_per_minute|tokens_per_day|tokens_per_month`, `logging.level|format`,
+/// `limits.per_key|per_user|per_team.requests_per_minute|tokens_per_minute|tokens_per_day|tokens_per_month`,
+/// `scheduling.policy|preemption|queue_per_user|queue_length`, `logging.level|format`,
 /// `server.shutdown_grace_seconds|request_head_timeout_seconds|request_body_timeout_seconds|idle_timeout_seconds|max_connections|max_connections_per_client`.
 public struct EnclaveConfiguration: Sendable, Hashable {
     /// Where the HTTP server listens.
@@ -21,6 +22,8 @@ public struct EnclaveConfiguration: Sendable, Hashable {
     public var logging: LoggingConfiguration
     /// Server lifecycle settings.
     public var server: ServerSettings
+    /// How the scheduler in front of each backend orders requests.
+    public var scheduling: SchedulingConfiguration = .init()
 
     /// Creates a configuration; every argument has its default.
     public init(
