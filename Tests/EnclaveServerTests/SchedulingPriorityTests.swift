@@ -48,7 +48,9 @@ import Testing
         }
         let lines = server.metricsText.split(separator: "\n").filter { $0.hasPrefix("enclave_scheduler_") }
         // The admin belongs to no team: it is counted in the default team, for its model.
-        #expect(lines.contains { $0.hasPrefix("enclave_scheduler_running{") && $0.contains(#"team="default""#) && $0.contains(#"model="test-model""#) })
+        #expect(
+            lines.contains { $0.hasPrefix("enclave_scheduler_running{") && $0.contains(#"team="default""#) && $0.contains(#"model="test-model""#) }
+        )
         #expect(lines.contains { $0.hasPrefix("enclave_scheduler_queue_time_seconds") && $0.contains(#"team="default""#) })
         #expect(!lines.contains { $0.contains("user") || $0.contains("key") })
     }

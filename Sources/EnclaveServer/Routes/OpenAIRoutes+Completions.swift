@@ -34,7 +34,12 @@ extension OpenAIRoutes {
 
         let prompts = prepared
         let submission: @Sendable (Int) throws -> InferenceSubmission = { index in
-            index == 0 ? first : try gateway.submit(prompts[index], share: FairShare(principal: principal, prepared: prompts[index], schedulingClass: schedulingClass))
+            index == 0
+                ? first
+                : try gateway.submit(
+                    prompts[index],
+                    share: FairShare(principal: principal, prepared: prompts[index], schedulingClass: schedulingClass)
+                )
         }
 
         guard body.stream == true else {
