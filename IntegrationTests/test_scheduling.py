@@ -76,7 +76,7 @@ def test_scheduler_metrics_are_labelled_by_team_name_and_model(scheduled: Server
     lines = [line for line in metrics.splitlines() if line.startswith("enclave_scheduler_")]
     team_lines = [line for line in lines if 'team="sched-research"' in line]
     assert any(line.startswith("enclave_scheduler_queue_time_seconds") for line in team_lines), lines
-    assert any(line.startswith("enclave_scheduler_running") and line.endswith(" 0") for line in team_lines), lines
+    assert any(line.startswith("enclave_scheduler_running") and float(line.rsplit(" ", 1)[1]) == 0 for line in team_lines), lines
     assert all(f'model="{scheduled.model_id}"' in line for line in team_lines)
     # Labels are team names and models only: no user or key ids.
     status, _, body = http_request("GET", scheduled.url + "/v1/me", key=key)
