@@ -8,7 +8,7 @@ BIN          := .build/$(CONFIG)/enclave
 MODEL        ?= models/SmolLM2-135M-Instruct.Q4_1.gguf
 VENV_TEST    := .venv-test
 
-.PHONY: all models build run test lint test-swift test-integration clean help reference-venv reference-perplexity bench-compare probe-madd
+.PHONY: all models build run test lint test-swift test-integration clean help reference-venv reference-perplexity bench-compare probe-madd bench-fairness
 
 all: build
 
@@ -43,6 +43,11 @@ test-integration: build
 	$(VENV_TEST)/bin/pip install --quiet --disable-pip-version-check -r IntegrationTests/requirements.txt
 	# The hostile-client checks (issue 10) run under a limit of 1,024 descriptors, which the server inherits.
 	ulimit -n 1024 && ENCLAVE_BIN=$(BIN) ENCLAVE_TEST_MODEL=$(MODEL) $(VENV_TEST)/bin/python -m pytest IntegrationTests -q
+
+# Fair scheduling: user B's time to first token, idle and while user A streams 16 long generations, for
+# fifo, fair without preemption and fair (docs/performance.md, "Fair scheduling").
+bench-fairness: models build
+	$(PYTHON) scripts/bench_fairness.py --bin $(BIN) --model $(MODEL)
 
 # llama.cpp, for comparison only (never a dependency of the product): builds from source, ~15 minutes.
 LLAMA_VENV := .venv-llamacpp

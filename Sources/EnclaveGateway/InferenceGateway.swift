@@ -32,12 +32,15 @@ public struct InferenceGateway: Sendable {
     /// Creates a gateway with one scheduler per backend.
     /// - Parameters:
     ///   - backends: The backends and the model ids routed to each (a model id routed twice goes to the first).
-    ///   - limits: Queue bounds of each scheduler (`queue_length`, `queue_length_per_principal`).
+    ///   - limits: Queue bounds of each scheduler (`queue_length`, `queue_length_per_principal`), unless
+    ///     `scheduling` sets its own.
+    ///   - scheduling: The schedulers' policy, preemption and queue bounds.
     ///   - metricsFactory: Where the schedulers report (labelled with the backend's name).
     ///   - clock: The schedulers' clock.
     public init<C: Clock<Duration>>(
         backends: [RoutedBackend],
         limits: LimitsConfiguration,
+        scheduling: SchedulingConfiguration = .init(),
         metricsFactory: any MetricsFactory = MetricsSystem.factory,
         clock: C = ContinuousClock()
     ) {
@@ -47,8 +50,10 @@ public struct InferenceGateway: Sendable {
         for routed in backends {
             let backend = routed.backend
             let scheduler = Scheduler(
-                queueLength: limits.queueLength,
-                queueLengthPerPrincipal: limits.queueLengthPerPrincipal,
+                queueLength: scheduling.queueLength ?? limits.queueLength,
+                queueLengthPerPrincipal: scheduling.queuePerUser ?? limits.queueLengthPerPrincipal,
+                policy: scheduling.policy,
+                preemption: scheduling.preemption,
                 capacity: { backend.capacity },
                 dimensions: [("backend", routed.name)],
                 metricsFactory: metricsFactory,
@@ -70,9 +75,15 @@ public struct InferenceGateway: Sendable {
         backend: any InferenceBackend,
         models: [String],
         limits: LimitsConfiguration,
+        scheduling: SchedulingConfiguration = .init(),
         metricsFactory: any MetricsFactory = MetricsSystem.factory
     ) {
-        self.init(backends: [RoutedBackend(models: models, backend: backend)], limits: limits, metricsFactory: metricsFactory)
+        self.init(
+            backends: [RoutedBackend(models: models, backend: backend)],
+            limits: limits,
+            scheduling: scheduling,
+            metricsFactory: metricsFactory
+        )
     }
 
     private func route(of model: String) -> Route? {
@@ -153,12 +164,22 @@ public struct InferenceGateway: Sendable {
         }
     }
 
+    /// Takes a place in the queue of the request's backend, as a request of ``InferenceRequest/principal``
+    /// in the default team; see ``submit(_:share:)``.
+    public func submit(_ prepared: PreparedInference) throws(InferenceError) -> InferenceSubmission {
+        let share = FairShare(user: prepared.request.principal, cost: (prepared.promptTokenCount ?? 0) + prepared.maxTokens)
+        return try submit(prepared, share: share)
+    }
+
     /// Takes a place in the queue of the request's backend.
+    /// - Parameters:
+    ///   - prepared: The prepared request.
+    ///   - share: Whose it is (user, team and weight), its class and its cost (see ``FairShare``).
     /// - Throws: ``InferenceError/overloaded(retryAfterSeconds:)`` when that queue is full,
     ///   ``InferenceError/unknownModel(_:)`` for a model no backend serves.
-    public func submit(_ prepared: PreparedInference) throws(InferenceError) -> InferenceSubmission {
+    public func submit(_ prepared: PreparedInference, share: FairShare) throws(InferenceError) -> InferenceSubmission {
         guard let route = route(of: prepared.request.model) else { throw InferenceError.unknownModel(prepared.request.model) }
-        let ticket = try route.scheduler.enqueue(principal: prepared.request.principal)
+        let ticket = try route.scheduler.enqueue(share, model: prepared.request.model)
         return InferenceSubmission(prepared: prepared, ticket: ticket, backend: route.backend.backend, scheduler: route.scheduler)
     }
 }

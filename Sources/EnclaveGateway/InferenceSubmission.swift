@@ -11,13 +11,19 @@ public struct InferenceSubmission: Sendable {
     let scheduler: Scheduler
 
     /// Waits for a slot, then runs `body` with the generation's events; the slot is given back when `body`
-    /// returns or throws. Cancelling the calling task cancels the wait or the generation.
+    /// returns or throws. Cancelling the calling task cancels the wait or the generation. When the scheduler
+    /// preempts and the backend can pause the generation (``PreemptibleBackend``), the scheduler may take the
+    /// slot back while `body` runs: the events then pause until the slot is given again.
     /// - Throws: `CancellationError` if cancelled while queued, or whatever `body` throws.
     public func run<Value: Sendable>(
         _ body: (AsyncThrowingStream<InferenceEvent, any Error>) async throws -> Value
     ) async throws -> Value {
         defer { ticket.finish() }
         try await scheduler.waitForAdmission(ticket)
+        if scheduler.preempts, let backend = backend as? any PreemptibleBackend, let generation = backend.preemptibleGeneration(prepared) {
+            scheduler.attach(generation.control, to: ticket)
+            return try await body(generation.events)
+        }
         return try await body(backend.generate(prepared))
     }
 

@@ -107,6 +107,9 @@ public final class LoadingBackend: InferenceBackend {
         }
     }
 
+    /// The backend once loaded and checked.
+    var loadedBackend: (any InferenceBackend)? { loaded }
+
     private var loaded: (any InferenceBackend)? {
         phase.withLock { phase in
             if case .loaded(let backend) = phase { return backend }

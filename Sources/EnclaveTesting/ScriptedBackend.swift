@@ -65,8 +65,12 @@ public final class ScriptedBackend: InferenceBackend {
         public var failed = 0
         /// The most generations that ran at the same time.
         public var peakConcurrent = 0
-        /// Generations running now.
+        /// Generations running now (a suspended one does not count).
         public var running = 0
+        /// Times the scheduler suspended a generation (see ``ScriptedBackend/preemptible``).
+        public var suspended = 0
+        /// Times the scheduler resumed a suspended generation.
+        public var resumed = 0
     }
 
     private struct State: ~Copyable {
@@ -83,11 +87,15 @@ public final class ScriptedBackend: InferenceBackend {
     private let state: Mutex<State>
     /// How many sequences may run at once.
     public let capacity: Int
+    /// Whether its generations can be paused by the scheduler (``PreemptibleBackend``): a suspended
+    /// generation emits nothing until it is resumed.
+    public let preemptible: Bool
 
     /// Creates a fake backend.
-    public init(models: [Model] = [Model(id: "test-model")], capacity: Int = 4, script: Script = .greeting) {
+    public init(models: [Model] = [Model(id: "test-model")], capacity: Int = 4, script: Script = .greeting, preemptible: Bool = false) {
         self.state = Mutex(State(models: models, script: script))
         self.capacity = capacity
+        self.preemptible = preemptible
     }
 
     // MARK: Control and observation
@@ -145,7 +153,7 @@ public final class ScriptedBackend: InferenceBackend {
         }
     }
 
-    private func update(_ change: (inout Counts) -> Void) {
+    func update(_ change: (inout Counts) -> Void) {
         let ready = state.withLock { state -> [CheckedContinuation<Void, Never>] in
             change(&state.counts)
             state.counts.peakConcurrent = max(state.counts.peakConcurrent, state.counts.running)
@@ -192,10 +200,16 @@ public final class ScriptedBackend: InferenceBackend {
     }
 
     public func generate(_ prepared: PreparedInference) -> AsyncThrowingStream<InferenceEvent, any Error> {
+        generate(prepared, control: nil)
+    }
+
+    /// The generation's events; while `control` is suspended, none come.
+    func generate(_ prepared: PreparedInference, control: ScriptedSequenceControl?) -> AsyncThrowingStream<InferenceEvent, any Error> {
         let script = state.withLock { $0.script }
         let generation = Generation(script: script, prepared: prepared)
         return AsyncThrowingStream {
-            try await generation.next(backend: self)
+            try await control?.waitWhileSuspended()
+            return try await generation.next(backend: self)
         }
     }
 

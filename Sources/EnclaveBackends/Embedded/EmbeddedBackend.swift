@@ -88,12 +88,14 @@ public final class EmbeddedBackend: InferenceBackend {
             ("enclave_engine_kv_blocks_cached", s.cachedBlocks),
             ("enclave_engine_sequences_running", s.activeSequences),
             ("enclave_engine_sequences_waiting", s.waitingSequences),
+            ("enclave_engine_sequences_suspended", s.suspendedSequences),
         ]
         let counters: [(String, Int)] = [
             ("enclave_engine_prefix_cached_tokens_total", s.prefixCachedTokens),
             ("enclave_engine_processed_tokens_total", s.processedTokens),
             ("enclave_engine_generated_tokens_total", s.generatedTokens),
             ("enclave_engine_preemptions_total", s.preemptions),
+            ("enclave_engine_suspensions_total", s.suspensions),
             ("enclave_engine_steps_total", s.steps),
         ]
         return gauges.map { BackendGauge(name: $0.0, model: id, value: Double($0.1)) }
@@ -160,12 +162,13 @@ public final class EmbeddedBackend: InferenceBackend {
         of engine: Engine,
         prompt: [Int32],
         options: GenerationOptions,
-        logprobs wantLogprobs: Bool
+        logprobs wantLogprobs: Bool,
+        suspension: SequenceSuspension? = nil
     ) -> AsyncThrowingStream<InferenceEvent, any Error> {
         let (stream, continuation) = AsyncThrowingStream<InferenceEvent, any Error>.makeStream()
         let task = Task {
             do {
-                for try await event in try engine.generate(prompt: prompt, options: options) {
+                for try await event in try engine.generate(prompt: prompt, options: options, suspension: suspension) {
                     switch event {
                     case .started:
                         break

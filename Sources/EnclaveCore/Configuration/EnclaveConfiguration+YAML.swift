@@ -72,7 +72,7 @@ extension EnclaveConfiguration {
         let top = try reader.mapping(
             node,
             at: "",
-            allowed: ["listen", "storage", "models", "limits", "logging", "server", "sessions", "audit"] + Self.identityKeys
+            allowed: ["listen", "storage", "models", "limits", "logging", "server", "sessions", "audit", "scheduling"] + Self.identityKeys
         )
         let resolve = { (path: String) -> String in
             guard let baseDirectory, !path.hasPrefix("/") else { return path }
@@ -114,6 +114,9 @@ extension EnclaveConfiguration {
         }
         if let sessionsNode = top["sessions"], !reader.isNull(sessionsNode) {
             try Self.readSessions(sessionsNode, into: &sessions, reader: reader)
+        }
+        if let schedulingNode = top["scheduling"], !reader.isNull(schedulingNode) {
+            try Self.readScheduling(schedulingNode, into: &scheduling, reader: reader)
         }
         guard readingDeclarations else { return }
         let (identities, problems) = Self.readIdentities(top, reader: reader)

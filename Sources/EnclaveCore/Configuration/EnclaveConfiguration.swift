@@ -7,7 +7,7 @@
 /// `listen.host`, `listen.port`, `storage.data_dir`, `models[].id|file|context_length|kv_budget|threads`,
 /// `limits.max_body_bytes|max_tokens|queue_length|queue_length_per_principal`,
 /// `limits.per_key|per_user|per_team.requests_per_minute|tokens_per_minute|tokens_per_day|tokens_per_month`, `logging.level|format`,
-/// `audit.retention_days`, `teams[]`, `users[]`, `keys[]` (see ``DeclaredIdentities``),
+/// `scheduling.policy|preemption|queue_per_user|queue_length`, `audit.retention_days`, `teams[]`, `users[]`, `keys[]` (see ``DeclaredIdentities``),
 /// `server.shutdown_grace_seconds|request_head_timeout_seconds|request_body_timeout_seconds|idle_timeout_seconds|max_connections|max_connections_per_client`,
 /// `sessions.idle_minutes|absolute_hours|secure_cookie`.
 public struct EnclaveConfiguration: Sendable, Hashable {
@@ -30,6 +30,8 @@ public struct EnclaveConfiguration: Sendable, Hashable {
     public var identities: DeclaredIdentities
     /// The audit log's retention.
     public var audit: AuditConfiguration
+    /// How the scheduler in front of each backend orders requests.
+    public var scheduling: SchedulingConfiguration = .init()
 
     /// Creates a configuration; every argument has its default.
     public init(

@@ -71,10 +71,14 @@ public final class BatchRunner: Sendable {
 
     /// Queues a request and returns its token events. Cancelling the consuming task (or dropping
     /// the stream) cancels the sequence within one step.
+    /// - Parameters:
+    ///   - request: The prompt, the token limit, the sampling and the stop tokens.
+    ///   - suspension: A switch that takes the sequence out of the batch and lets it go on (see
+    ///     ``SequenceSuspension``); `nil`: only memory pressure ever preempts it.
     /// - Throws: ``ModelError`` if the prompt is empty or has an id outside the vocabulary, if the
     ///   prompt plus `maxTokens` exceed the context, or if it could never fit in the KV cache;
     ///   ``SamplingError`` for invalid sampling parameters.
-    public func submit(_ request: TokenRequest) throws -> AsyncThrowingStream<TokenEvent, any Error> {
+    public func submit(_ request: TokenRequest, suspension: SequenceSuspension? = nil) throws -> AsyncThrowingStream<TokenEvent, any Error> {
         guard !request.prompt.isEmpty else {
             throw ModelError(.invalidRequest, "the prompt is empty")
         }
@@ -106,11 +110,12 @@ public final class BatchRunner: Sendable {
         let (stream, continuation) = AsyncThrowingStream<TokenEvent, any Error>.makeStream()
         let sequence = state.withLock { state -> RunnerSequence in
             state.nextID += 1
-            let s = RunnerSequence(id: state.nextID, request: request, sampler: sampler, continuation: continuation)
+            let s = RunnerSequence(id: state.nextID, request: request, sampler: sampler, continuation: continuation, suspension: suspension)
             state.inbox.append(s)
             return s
         }
         let handle = sequence.handle
+        suspension?.onChange { [wakeup] in wakeup.signal() }
         continuation.onTermination = { [wakeup] _ in
             handle.cancelled.store(true, ordering: .relaxed)
             wakeup.signal()
@@ -176,6 +181,10 @@ public struct RunnerStatistics: Sendable, Hashable {
     public var generatedTokens = 0
     /// Sequences preempted for memory since start.
     public var preemptions = 0
+    /// Sequences out of the batch because their scheduler suspended them (see ``SequenceSuspension``).
+    public var suspendedSequences = 0
+    /// Times a running sequence was suspended by its scheduler since start.
+    public var suspensions = 0
     /// Forward steps since start.
     public var steps = 0
 }

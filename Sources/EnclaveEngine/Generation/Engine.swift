@@ -103,9 +103,18 @@ public final class Engine: Sendable {
 
     /// Starts generating after `prompt`. Cancelling the consuming task, or dropping the stream,
     /// cancels the sequence at the runner's next step.
+    /// - Parameters:
+    ///   - prompt: The prompt tokens.
+    ///   - options: The token limit, sampling and stop strings.
+    ///   - suspension: A switch a scheduler may use to pause the sequence and let it go on (its stream
+    ///     only pauses); `nil`: never suspended.
     /// - Throws: ``ModelError`` `contextLengthExceeded` when the prompt plus `maxTokens` do not fit
     ///   the context (before any compute), and the runner's other admission errors.
-    public func generate(prompt: [Int32], options: GenerationOptions) throws -> AsyncThrowingStream<GenerationEvent, any Error> {
+    public func generate(
+        prompt: [Int32],
+        options: GenerationOptions,
+        suspension: SequenceSuspension? = nil
+    ) throws -> AsyncThrowingStream<GenerationEvent, any Error> {
         guard prompt.count < contextLength else {
             throw ModelError(
                 .contextLengthExceeded,
@@ -114,7 +123,8 @@ public final class Engine: Sendable {
         }
         let maxTokens = options.maxTokens ?? (contextLength - prompt.count)
         let stopTokens = tokenizer.endOfGenerationTokenIDs
-        let tokens = try runner.submit(TokenRequest(prompt: prompt, maxTokens: maxTokens, sampling: options.sampling, stopTokens: stopTokens))
+        let request = TokenRequest(prompt: prompt, maxTokens: maxTokens, sampling: options.sampling, stopTokens: stopTokens)
+        let tokens = try runner.submit(request, suspension: suspension)
         let matcher = try StopStringMatcher(stopStrings: options.stop)
         let tokenizer = self.tokenizer
         let (stream, continuation) = AsyncThrowingStream<GenerationEvent, any Error>.makeStream()

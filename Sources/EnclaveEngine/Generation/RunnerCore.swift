@@ -9,6 +9,8 @@ final class RunnerCore: @unchecked Sendable {
     var allocator: KVBlockAllocator
     var waiting: [RunnerSequence] = []
     var running: [RunnerSequence] = []
+    /// Sequences their scheduler suspended: no blocks, tokens kept, out of the batch until resumed.
+    var parked: [RunnerSequence] = []
     var statistics = RunnerStatistics()
     private var ticket = 0
     private var batch = ForwardBatch()
@@ -40,14 +42,16 @@ final class RunnerCore: @unchecked Sendable {
     /// Ends every sequence (used at shutdown).
     func cancelAll() {
         for s in running { finish(s, .cancelled) }
-        for s in waiting { finish(s, .cancelled, release: false) }
+        for s in waiting + parked { finish(s, .cancelled, release: false) }
         running.removeAll()
         waiting.removeAll()
+        parked.removeAll()
     }
 
     /// Runs one forward step. Returns false when there was nothing to do.
     func step() -> Bool {
         dropCancelled()
+        park()
         admit()
         guard !running.isEmpty else {
             updateStatistics()
@@ -88,6 +92,42 @@ final class RunnerCore: @unchecked Sendable {
             }
             return false
         }
+        parked.removeAll { s in
+            if s.isCancelled {
+                finish(s, .cancelled, release: false)
+                return true
+            }
+            return false
+        }
+    }
+
+    /// Moves suspended sequences out of the batch (releasing their memory, keeping their tokens) and
+    /// resumed ones back to the front of the queue, where they recompute like sequences preempted for memory.
+    private func park() {
+        // Each flag is read once: another thread may move it at any time.
+        var resumed: [RunnerSequence] = []
+        var stillParked: [RunnerSequence] = []
+        for s in parked {
+            if s.isSuspended { stillParked.append(s) } else { resumed.append(s) }
+        }
+        parked = stillParked
+        running.removeAll { s in
+            guard s.isSuspended else { return false }
+            registerFullBlocks(of: s)
+            for b in s.blocks { allocator.release(b) }
+            s.blocks = []
+            s.blockHashes = []
+            s.computed = 0
+            parked.append(s)
+            statistics.suspensions += 1
+            return true
+        }
+        waiting.removeAll { s in
+            guard s.isSuspended else { return false }
+            parked.append(s)
+            return true
+        }
+        waiting.insert(contentsOf: resumed, at: 0)
     }
 
     /// Admits waiting sequences in arrival order while slots and memory allow.
@@ -294,6 +334,7 @@ final class RunnerCore: @unchecked Sendable {
     private func updateStatistics() {
         statistics.activeSequences = running.count
         statistics.waitingSequences = waiting.count
+        statistics.suspendedSequences = parked.count
         statistics.usedBlocks = allocator.usedBlocks
         statistics.cachedBlocks = allocator.cachedIdleBlocks
     }

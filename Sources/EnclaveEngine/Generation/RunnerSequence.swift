@@ -31,9 +31,18 @@ final class RunnerSequence {
     var promptReported = false
     /// Admission order, to choose whom to preempt (the latest).
     var admissionTicket = 0
+    /// The switch a scheduler may use to take the sequence out of the batch; `nil`: never suspended.
+    let suspension: SequenceSuspension?
 
-    init(id: Int, request: TokenRequest, sampler: Sampler, continuation: AsyncThrowingStream<TokenEvent, any Error>.Continuation) {
+    init(
+        id: Int,
+        request: TokenRequest,
+        sampler: Sampler,
+        continuation: AsyncThrowingStream<TokenEvent, any Error>.Continuation,
+        suspension: SequenceSuspension? = nil
+    ) {
         self.id = id
+        self.suspension = suspension
         handle = SequenceHandle()
         self.continuation = continuation
         tokens = request.prompt
@@ -45,6 +54,7 @@ final class RunnerSequence {
 
     var generatedCount: Int { tokens.count - promptCount }
     var isCancelled: Bool { handle.cancelled.load(ordering: .relaxed) }
+    var isSuspended: Bool { suspension?.isSuspended ?? false }
     /// Tokens still to feed before the next sample (1 when decoding).
     var pending: Int { tokens.count - computed }
 }

@@ -4,39 +4,47 @@ public import EnclaveCore
 public import Metrics
 import Synchronization
 
-/// Admits requests to a backend: at most `capacity` run at once, the others wait in a bounded queue that
-/// the principals share round-robin (``SchedulerStateMachine``). A full queue turns a request away at
-/// once with ``InferenceError/overloaded(retryAfterSeconds:)``.
+/// Admits requests to a backend: at most `capacity` run at once, the others wait in a bounded queue in the
+/// order of ``SchedulerStateMachine`` (fair: deficit round robin on tokens across teams and users, with an
+/// interactive and a batch class; or FIFO). A full queue turns a request away at once with
+/// ``InferenceError/overloaded(retryAfterSeconds:)``. With preemption, a running request whose backend can
+/// pause it (``attach(_:to:)``) may be suspended so that a user under their share gets its slot.
 ///
 /// The state sits behind a `Mutex` rather than in an actor so that a waiting request can leave the queue
 /// synchronously: from a task cancellation handler, and from a ``SchedulerTicket`` that is dropped.
 ///
 /// ```swift
-/// let ticket = try scheduler.enqueue(principal: "key:k_1")   // throws overloaded when full
-/// try await scheduler.waitForAdmission(ticket)                // throws CancellationError if cancelled
+/// let ticket = try scheduler.enqueue(FairShare(user: "u_1", cost: 300), model: "smollm2")   // throws overloaded when full
+/// try await scheduler.waitForAdmission(ticket)                                              // throws CancellationError if cancelled
 /// defer { ticket.finish() }
 /// ```
 public final class Scheduler: Sendable {
-    private struct State: ~Copyable {
+    typealias TicketID = SchedulerStateMachine.TicketID
+
+    struct State: ~Copyable {
         var machine: SchedulerStateMachine
-        var nextID: SchedulerStateMachine.TicketID = 1
-        var waiters: [SchedulerStateMachine.TicketID: CheckedContinuation<Void, any Error>] = [:]
-        var enqueuedAt: [SchedulerStateMachine.TicketID: Duration] = [:]
-        var admittedAt: [SchedulerStateMachine.TicketID: Duration] = [:]
+        var nextID: TicketID = 1
+        var waiters: [TicketID: CheckedContinuation<Void, any Error>] = [:]
+        var controls: [TicketID: any SequenceControl] = [:]
+        var models: [TicketID: String] = [:]
+        var enqueuedAt: [TicketID: Duration] = [:]
+        var admittedAt: [TicketID: Duration] = [:]
         /// Moving average of how long a request holds a slot, in seconds (for Retry-After).
         var averageRunSeconds: Double = 1
     }
 
-    private let state: Mutex<State>
+    let state: Mutex<State>
     private let capacityProvider: @Sendable () -> Int
-    private let metrics: SchedulerMetrics
+    let metrics: SchedulerMetrics
     /// Time since the scheduler was created, on its clock.
     private let elapsed: @Sendable () -> Duration
 
     /// Creates a scheduler.
     /// - Parameters:
     ///   - queueLength: How many requests may wait in total.
-    ///   - queueLengthPerPrincipal: How many requests one principal may have waiting; `nil`: `queueLength`.
+    ///   - queueLengthPerPrincipal: How many requests one user may have waiting; `nil`: `queueLength`.
+    ///   - policy: Fair (deficit round robin across teams and users, classes) or FIFO.
+    ///   - preemption: Whether a user over their share of slots gives one back to a waiting user under it.
     ///   - capacity: How many requests may run at once; read again at every decision, so it may change
     ///     (a backend knows its capacity once its models are loaded).
     ///   - dimensions: Labels of its metrics (the gateway adds the backend's name, so schedulers of several
@@ -47,6 +55,8 @@ public final class Scheduler: Sendable {
     public init<C: Clock<Duration>>(
         queueLength: Int,
         queueLengthPerPrincipal: Int? = nil,
+        policy: SchedulingConfiguration.Policy = .fair,
+        preemption: Bool = false,
         capacity: @escaping @Sendable () -> Int,
         dimensions: [(String, String)] = [],
         metricsFactory: any MetricsFactory = MetricsSystem.factory,
@@ -55,7 +65,9 @@ public final class Scheduler: Sendable {
         let configuration = SchedulerStateMachine.Configuration(
             capacity: capacity(),
             queueLength: queueLength,
-            queueLengthPerPrincipal: queueLengthPerPrincipal
+            queueLengthPerUser: queueLengthPerPrincipal,
+            policy: policy,
+            preemption: preemption
         )
         self.state = Mutex(State(machine: SchedulerStateMachine(configuration: configuration)))
         self.capacityProvider = capacity
@@ -65,59 +77,62 @@ public final class Scheduler: Sendable {
         metrics.update(queueDepth: 0, active: 0)
     }
 
-    /// How many requests wait.
+    /// How many requests wait (suspended ones included).
     public var queueDepth: Int { state.withLock { $0.machine.queueDepth } }
     /// How many requests run.
     public var activeCount: Int { state.withLock { $0.machine.activeCount } }
+    /// Whether running requests may be suspended (the policy is fair and preemption is on).
+    public var preempts: Bool { state.withLock { $0.machine.configuration.preemption } }
+    /// Whether the ticket is suspended (its slot was taken back) and waits to resume.
+    public func isSuspended(_ ticket: SchedulerTicket) -> Bool { state.withLock { $0.machine.isSuspended(ticket.id) } }
+
+    /// Puts a request of `principal` (a user id, in the default team) in line; see ``enqueue(_:model:)``.
+    public func enqueue(principal: String) throws(InferenceError) -> SchedulerTicket {
+        try enqueue(FairShare(user: principal), model: "")
+    }
 
     /// Puts a request in line, or admits it at once if a slot is free.
+    /// - Parameters:
+    ///   - share: Whose request it is, its class and its cost.
+    ///   - model: The model it asks for (a metrics label).
     /// - Returns: The request's ticket; ``waitForAdmission(_:)`` waits for its turn. Dropping the ticket
     ///   (or calling ``SchedulerTicket/finish()``) gives its place or slot back.
     /// - Throws: ``InferenceError/overloaded(retryAfterSeconds:)`` when the queue is full.
-    public func enqueue(principal: String) throws(InferenceError) -> SchedulerTicket {
-        struct Decision {
-            var id: SchedulerStateMachine.TicketID
-            var action: SchedulerStateMachine.SubmitAction
-            var resumed: [CheckedContinuation<Void, any Error>]
-            var depth: Int
-            var active: Int
-            var retryAfterSeconds: Double
-        }
+    public func enqueue(_ share: FairShare, model: String) throws(InferenceError) -> SchedulerTicket {
         let capacity = capacityProvider()
         let now = elapsed()
-        let decision = state.withLock { state in
-            let admitted = state.machine.configuration.capacity == capacity ? [] : state.machine.setCapacity(capacity)
+        let (id, action, retryAfter, effects) = state.withLock { state in
+            var changes = state.machine.configuration.capacity == capacity ? SchedulerStateMachine.Changes() : state.machine.setCapacity(capacity)
             let id = state.nextID
             state.nextID += 1
-            let action = state.machine.submit(id, principal: principal)
+            let (action, submitted) = state.machine.submit(id, share: share)
+            changes.merge(submitted)
             switch action {
-            case .admitted: state.admittedAt[id] = now
-            case .queued: state.enqueuedAt[id] = now
-            case .rejected: break
+            case .admitted:
+                state.admittedAt[id] = now
+                state.models[id] = model
+            case .queued:
+                state.enqueuedAt[id] = now
+                state.models[id] = model
+            case .rejected:
+                break
             }
             // Roughly how long until a place frees: the queue ahead, served `capacity` at a time.
             let retryAfter = state.averageRunSeconds * Double(state.machine.queueDepth + 1) / Double(max(1, capacity))
-            return Decision(
-                id: id,
-                action: action,
-                resumed: Self.resume(admitted, in: &state, now: now),
-                depth: state.machine.queueDepth,
-                active: state.machine.activeCount,
-                retryAfterSeconds: retryAfter
-            )
+            return (id, action, retryAfter, Self.apply(changes, in: &state, now: now))
         }
-        for continuation in decision.resumed { continuation.resume() }
-        metrics.update(queueDepth: decision.depth, active: decision.active)
-        switch decision.action {
+        effects.run(metrics)
+        switch action {
         case .rejected:
             metrics.rejected.increment()
-            throw InferenceError.overloaded(retryAfterSeconds: Int(min(60, decision.retryAfterSeconds.rounded(.up))))
+            throw InferenceError.overloaded(retryAfterSeconds: Int(min(60, retryAfter.rounded(.up))))
         case .admitted:
             metrics.queueTime.recordNanoseconds(0)
+            metrics.queueTime(team: share.teamName, model: model).recordNanoseconds(0)
         case .queued:
             break
         }
-        return SchedulerTicket(id: decision.id, scheduler: self)
+        return SchedulerTicket(id: id, scheduler: self)
     }
 
     /// Waits until the ticket may run.
@@ -145,57 +160,51 @@ public final class Scheduler: Sendable {
         }
     }
 
-    /// Gives back the ticket's place in the queue or its slot; admits the next requests. Idempotent.
-    func finish(_ id: SchedulerStateMachine.TicketID) {
+    /// Hands the scheduler the control of the ticket's running generation: from now on it may suspend the
+    /// generation to give its slot to a user under their share, and resume it when its turn comes again.
+    public func attach(_ control: any SequenceControl, to ticket: SchedulerTicket) {
         let capacity = capacityProvider()
         let now = elapsed()
-        let (continuations, depth, active, waited, orphan) = state.withLock { state in
-            var admitted = state.machine.configuration.capacity == capacity ? [] : state.machine.setCapacity(capacity)
-            let action = state.machine.finish(id)
-            var orphan: CheckedContinuation<Void, any Error>?
-            switch action {
-            case .released(let next):
-                admitted += next
-                if let start = state.admittedAt.removeValue(forKey: id) {
-                    let seconds = Self.seconds(now - start)
-                    state.averageRunSeconds = 0.8 * state.averageRunSeconds + 0.2 * seconds
-                }
-            case .withdrawn:
-                state.enqueuedAt[id] = nil
-                orphan = state.waiters.removeValue(forKey: id)
-            case .unknown:
-                break
-            }
-            var waited: [Double] = []
-            for next in admitted {
-                if let start = state.enqueuedAt[next] { waited.append(Self.seconds(now - start)) }
-            }
-            let continuations = Self.resume(admitted, in: &state, now: now)
-            return (continuations, state.machine.queueDepth, state.machine.activeCount, waited, orphan)
+        let effects = state.withLock { state -> Effects in
+            guard state.machine.share(of: ticket.id) != nil else { return Effects() }
+            state.controls[ticket.id] = control
+            // Suspended before its generation started: pause it at once.
+            if state.machine.isSuspended(ticket.id) { control.suspend() }
+            var changes = state.machine.configuration.capacity == capacity ? SchedulerStateMachine.Changes() : state.machine.setCapacity(capacity)
+            changes.merge(state.machine.markPreemptible(ticket.id))
+            return Self.apply(changes, in: &state, now: now)
         }
-        orphan?.resume(throwing: CancellationError())
-        for continuation in continuations { continuation.resume() }
-        for seconds in waited { metrics.queueTime.recordNanoseconds(Int64(seconds * 1e9)) }
-        metrics.update(queueDepth: depth, active: active)
+        effects.run(metrics)
     }
 
-    private static func seconds(_ duration: Duration) -> Double {
+    /// Gives back the ticket's place in the queue or its slot; admits the next requests. Idempotent.
+    func finish(_ id: TicketID) {
+        let capacity = capacityProvider()
+        let now = elapsed()
+        let effects = state.withLock { state -> Effects in
+            var changes = state.machine.configuration.capacity == capacity ? SchedulerStateMachine.Changes() : state.machine.setCapacity(capacity)
+            let wasRunning = state.machine.isRunning(id)
+            guard let finished = state.machine.finish(id) else { return Effects() }
+            changes.merge(finished)
+            var orphan: CheckedContinuation<Void, any Error>?
+            if wasRunning, let start = state.admittedAt[id] {
+                let seconds = Self.seconds(now - start)
+                state.averageRunSeconds = 0.8 * state.averageRunSeconds + 0.2 * seconds
+            }
+            if !wasRunning { orphan = state.waiters.removeValue(forKey: id) }
+            state.admittedAt[id] = nil
+            state.enqueuedAt[id] = nil
+            state.controls[id] = nil
+            state.models[id] = nil
+            var effects = Self.apply(changes, in: &state, now: now)
+            if let orphan { effects.cancelled.append(orphan) }
+            return effects
+        }
+        effects.run(metrics)
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
         let (seconds, attoseconds) = duration.components
         return Double(seconds) + Double(attoseconds) / 1e18
-    }
-
-    /// Marks `admitted` as running and takes the continuations of those already waiting.
-    private static func resume(
-        _ admitted: [SchedulerStateMachine.TicketID],
-        in state: inout State,
-        now: Duration
-    ) -> [CheckedContinuation<Void, any Error>] {
-        var continuations: [CheckedContinuation<Void, any Error>] = []
-        for id in admitted {
-            state.enqueuedAt[id] = nil
-            state.admittedAt[id] = now
-            if let continuation = state.waiters.removeValue(forKey: id) { continuations.append(continuation) }
-        }
-        return continuations
     }
 }

@@ -69,7 +69,12 @@ public func buildApplication(
     services: [any Service] = [],
     onServerRunning: @escaping @Sendable (_ port: Int?) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
-    let gateway = InferenceGateway(backends: backends, limits: configuration.limits, metricsFactory: metrics.factory)
+    let gateway = InferenceGateway(
+        backends: backends,
+        limits: configuration.limits,
+        scheduling: configuration.scheduling,
+        metricsFactory: metrics.factory
+    )
     let router = buildRouter(
         configuration: configuration,
         gateway: gateway,

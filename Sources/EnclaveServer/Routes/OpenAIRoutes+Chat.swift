@@ -11,6 +11,7 @@ extension OpenAIRoutes {
         let start = Self.now()
         var request = request
         let principal = try principal(of: context)
+        let schedulingClass = try schedulingClass(of: request)
         let body = try await RequestBody(maxBodyBytes: limits.maxBodyBytes).decode(ChatCompletionRequest.self, from: &request)
         context.stats.update {
             $0.model = body.model
@@ -19,7 +20,7 @@ extension OpenAIRoutes {
         let inference = try body.inferenceRequest(id: context.requestID, principal: principal.id, limits: limits)
         let prepared = try await prepare(inference, for: principal, promptParameter: "messages", stats: context.stats)
         let settlement = try await admit([prepared], principal: principal, model: body.model)
-        let submission = try await submit(prepared, holding: settlement)
+        let submission = try await submit(prepared, of: principal, as: schedulingClass, holding: settlement)
         let runner = GenerationRunner(metrics: metrics, stats: context.stats, requestStart: start)
         let id = "chatcmpl-\(context.requestID)"
         let created = Self.unixTime()

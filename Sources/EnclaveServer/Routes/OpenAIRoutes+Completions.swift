@@ -11,6 +11,7 @@ extension OpenAIRoutes {
         let start = Self.now()
         var request = request
         let principal = try principal(of: context)
+        let schedulingClass = try schedulingClass(of: request)
         let body = try await RequestBody(maxBodyBytes: limits.maxBodyBytes).decode(CompletionRequest.self, from: &request)
         context.stats.update {
             $0.model = body.model
@@ -24,7 +25,7 @@ extension OpenAIRoutes {
         }
         // The first prompt takes its place in the queue now (429 before the response starts); the others when their turn comes.
         let settlement = try await admit(prepared, principal: principal, model: body.model)
-        let first = try await submit(prepared[0], holding: settlement)
+        let first = try await submit(prepared[0], of: principal, as: schedulingClass, holding: settlement)
         let runner = GenerationRunner(metrics: metrics, stats: context.stats, requestStart: start)
         let id = "cmpl-\(context.requestID)"
         let created = Self.unixTime()
@@ -33,7 +34,12 @@ extension OpenAIRoutes {
 
         let prompts = prepared
         let submission: @Sendable (Int) throws -> InferenceSubmission = { index in
-            index == 0 ? first : try gateway.submit(prompts[index])
+            index == 0
+                ? first
+                : try gateway.submit(
+                    prompts[index],
+                    share: FairShare(principal: principal, prepared: prompts[index], schedulingClass: schedulingClass)
+                )
         }
 
         guard body.stream == true else {

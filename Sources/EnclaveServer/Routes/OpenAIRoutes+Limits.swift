@@ -21,16 +21,6 @@ extension OpenAIRoutes {
         return LimitSettlement(gate: limitGate, admission: admission)
     }
 
-    /// Takes the first place in the queue; an admission is given back if the queue is full.
-    func submit(_ prepared: PreparedInference, holding settlement: LimitSettlement?) async throws -> InferenceSubmission {
-        do {
-            return try gateway.submit(prepared)
-        } catch {
-            await settlement?.release()
-            throw error
-        }
-    }
-
     /// The response with the `x-ratelimit-*` headers of the admission.
     func withLimitHeaders(_ response: Response, _ settlement: LimitSettlement?) -> Response {
         guard let settlement else { return response }

@@ -1,0 +1,111 @@
+// Enclave: a sequence suspended by its scheduler and resumed produces exactly the tokens of an
+// uninterrupted run: on the synthetic model (fast in debug) and on the real SmolLM2 (run optimised).
+
+import EnclaveEngine
+import Foundation
+import Testing
+
+@Suite struct SequenceSuspensionTests {
+    /// Collects a stream's tokens; after `suspendAfter` tokens it suspends the sequence, waits until the
+    /// runner has taken it out of the batch (memory released), then resumes it.
+    static func collect(
+        _ stream: AsyncThrowingStream<TokenEvent, any Error>,
+        runner: BatchRunner,
+        suspension: SequenceSuspension,
+        suspendAfter: Int
+    ) async throws -> (tokens: [Int32], parked: RunnerStatistics?) {
+        var tokens: [Int32] = []
+        var parked: RunnerStatistics?
+        for try await event in stream {
+            guard case .token(let token) = event else { continue }
+            tokens.append(token.id)
+            if tokens.count == suspendAfter {
+                suspension.suspend()
+                var stats = runner.statistics
+                for _ in 0..<2000 where stats.suspendedSequences == 0 {
+                    try await Task.sleep(for: .milliseconds(1))
+                    stats = runner.statistics
+                }
+                parked = stats
+                suspension.resume()
+            }
+        }
+        return (tokens, parked)
+    }
+
+    @Test func suspendedSyntheticSequenceResumesWithTheSameTokens() async throws {
+        let model = try BatchRunnerTests.model()
+        let r = try BatchRunnerTests.runner(model)
+        defer { r.shutdown() }
+        let prompt = BatchRunnerTests.prompt(2, length: 37)
+        let reference = try await BatchRunnerTests.collect(r.submit(BatchRunnerTests.request(prompt, 40))).tokens
+
+        let suspension = SequenceSuspension()
+        let stream = try r.submit(BatchRunnerTests.request(prompt, 40), suspension: suspension)
+        let (tokens, parked) = try await Self.collect(stream, runner: r, suspension: suspension, suspendAfter: 12)
+        #expect(tokens == reference)
+        let stats = try #require(parked)
+        #expect(stats.suspendedSequences == 1 && stats.activeSequences == 0 && stats.usedBlocks == 0)
+        #expect(r.statistics.suspensions == 1)
+    }
+
+    @Test func aSuspendedSequenceGivesItsSlotToAnother() async throws {
+        let model = try BatchRunnerTests.model()
+        let r = try BatchRunnerTests.runner(model, maxSequences: 1)
+        defer { r.shutdown() }
+        let long = BatchRunnerTests.prompt(3, length: 20)
+        let short = BatchRunnerTests.prompt(5, length: 9)
+        let reference = try await BatchRunnerTests.collect(r.submit(BatchRunnerTests.request(long, 60))).tokens
+        let shortReference = try await BatchRunnerTests.collect(r.submit(BatchRunnerTests.request(short, 5))).tokens
+
+        let suspension = SequenceSuspension()
+        var longTokens: [Int32] = []
+        var iterator = try r.submit(BatchRunnerTests.request(long, 60), suspension: suspension).makeAsyncIterator()
+        while longTokens.count < 3, let event = try await iterator.next() {
+            if case .token(let token) = event { longTokens.append(token.id) }
+        }
+        suspension.suspend()
+        // With one slot, the short request can only run because the long one left it.
+        let shortTokens = try await BatchRunnerTests.collect(r.submit(BatchRunnerTests.request(short, 5))).tokens
+        #expect(shortTokens == shortReference)
+        suspension.resume()
+        while let event = try await iterator.next() {
+            if case .token(let token) = event { longTokens.append(token.id) }
+        }
+        #expect(longTokens == reference)
+    }
+
+    @Test func cancellingASuspendedSequenceEndsIt() async throws {
+        let model = try BatchRunnerTests.model()
+        let r = try BatchRunnerTests.runner(model)
+        let suspension = SequenceSuspension()
+        suspension.suspend()
+        let task = Task {
+            try await BatchRunnerTests.collect(r.submit(BatchRunnerTests.request(BatchRunnerTests.prompt(1, length: 5), 10), suspension: suspension))
+        }
+        while r.statistics.suspendedSequences == 0 { try await Task.sleep(for: .milliseconds(1)) }
+        task.cancel()
+        _ = try? await task.value
+        let stats = try await BatchRunnerTests.idle(r)
+        for _ in 0..<400 where r.statistics.suspendedSequences > 0 { try await Task.sleep(for: .milliseconds(5)) }
+        #expect(r.statistics.suspendedSequences == 0 && stats.usedBlocks == 0)
+        r.shutdown()
+    }
+
+    /// The real model, greedy: suspended after 8 tokens, resumed by recompute, the 24 tokens are those of an
+    /// uninterrupted run. Engine tests on real models run optimised: `swift test -c release --filter
+    /// SequenceSuspensionTests/suspendedSmolLM2SequenceResumesWithTheSameTokens`.
+    @Test func suspendedSmolLM2SequenceResumesWithTheSameTokens() async throws {
+        let engine = try EngineTests.engine()
+        defer { engine.shutdown() }
+        let prompt = try engine.chatPrompt([.user("Name three colours of the rainbow.")])
+        let request = TokenRequest(prompt: prompt, maxTokens: 24, sampling: .greedy, stopTokens: [])
+        let reference = try await BatchRunnerTests.collect(engine.runner.submit(request)).tokens
+        let suspension = SequenceSuspension()
+        let stream = try engine.runner.submit(request, suspension: suspension)
+        let (tokens, parked) = try await Self.collect(stream, runner: engine.runner, suspension: suspension, suspendAfter: 8)
+        #expect(tokens.count == 24)
+        #expect(tokens == reference)
+        #expect(parked?.suspendedSequences == 1)
+    }
+}
