@@ -9,11 +9,17 @@ only; bounded: a fixed number of samples, every request with a timeout, A's load
 
     python3 scripts/bench_fairness.py [--bin .build/release/enclave] [--model models/SmolLM2-135M-Instruct.Q4_1.gguf]
                                       [--streams 16] [--max-tokens 256] [--samples 5] [--policies fifo,fair-no-preempt,fair]
+                                      [--b-prompts short,paragraph]
+
+B asks with two prompts: a 4-word one, where the idle TTFT is one tiny prefill (about 10 ms) and any batch
+step already in flight dominates the loaded figure, and a paragraph of about 200 tokens, as questions to a
+team assistant usually are.
 """
 
 from __future__ import annotations
 
 import argparse
+import secrets
 import json
 import re
 import signal
@@ -38,6 +44,18 @@ SETTINGS = {
 }
 LONG_PROMPT = "Write a very long and detailed story about a lighthouse keeper and the sea, chapter by chapter."
 SHORT_PROMPT = "Name a colour."
+# A question as people send them to a team assistant: some context, then the ask (about 200 tokens).
+PARAGRAPH_PROMPT = (
+    "Our team keeps its release notes in a shared folder. Each release has a summary, a list of fixed issues, "
+    "known problems and upgrade steps. Last quarter we shipped three releases: the first fixed a crash when "
+    "importing large spreadsheets and sped up search; the second added single sign-on and an audit trail for "
+    "administrators; the third changed the default retention of logs from ninety to thirty days and removed "
+    "an old export format that nobody used. Customers asked about the retention change, because some of them "
+    "must keep records for a year for their own auditors, and about whether the removed export format can be "
+    "restored for one of them. Support wants a short answer they can paste into an e-mail. Write two sentences "
+    "for support: what changed about log retention, and what a customer who needs a year of logs should do."
+)
+PROMPTS = {"short": SHORT_PROMPT, "paragraph": PARAGRAPH_PROMPT}
 
 
 def free_port() -> int:
@@ -134,10 +152,12 @@ def stream_chat(url: str, key: str, model: str, prompt: str, max_tokens: int, st
     return first
 
 
-def median_ttft(server: Server, key: str, samples: int) -> float:
+def median_ttft(server: Server, key: str, samples: int, prompt: str) -> float:
     values = []
     for _ in range(samples):
-        ttft = stream_chat(server.url, key, server.model, SHORT_PROMPT, 4)
+        # A new first line each time, so the engine's prefix cache cannot serve the prompt: every sample
+        # pays its whole prefill, idle or loaded.
+        ttft = stream_chat(server.url, key, server.model, f"Ticket {secrets.token_hex(4)}.\n{prompt}", 4)
         if ttft is not None:
             values.append(ttft)
     if not values:
@@ -145,14 +165,16 @@ def median_ttft(server: Server, key: str, samples: int) -> float:
     return statistics.median(values)
 
 
-def measure(binary: Path, model: Path, setting: str, streams: int, max_tokens: int, samples: int) -> tuple[float, float]:
+def measure(binary: Path, model: Path, setting: str, streams: int, max_tokens: int, samples: int,
+            prompts: list[str]) -> list[tuple[float, float]]:
+    """B's (idle, loaded) median TTFT for each of `prompts`, on one server."""
     with tempfile.TemporaryDirectory(prefix="enclave-fairness-") as directory:
         server = Server(binary, model, setting, Path(directory))
         try:
             key_a = server.user_key("bench-a")
             key_b = server.user_key("bench-b")
             stream_chat(server.url, key_b, server.model, SHORT_PROMPT, 2)  # warm-up
-            idle = median_ttft(server, key_b, samples)
+            idle = [median_ttft(server, key_b, samples, PROMPTS[name]) for name in prompts]
 
             stop = threading.Event()
             started = [threading.Event() for _ in range(streams)]
@@ -170,11 +192,11 @@ def measure(binary: Path, model: Path, setting: str, streams: int, max_tokens: i
                 worker.start()
             for event in started:
                 event.wait(timeout=600)
-            loaded = median_ttft(server, key_b, samples)
+            loaded = [median_ttft(server, key_b, samples, PROMPTS[name]) for name in prompts]
             stop.set()
             for worker in workers:
                 worker.join(timeout=600)
-            return idle, loaded
+            return list(zip(idle, loaded))
         finally:
             server.stop()
 
@@ -187,6 +209,8 @@ def main() -> None:
     parser.add_argument("--max-tokens", type=int, default=256, help="max_tokens of A's generations")
     parser.add_argument("--samples", type=int, default=5, help="B's requests per median")
     parser.add_argument("--policies", default="fifo,fair-no-preempt,fair")
+    parser.add_argument("--b-prompts", default="short,paragraph",
+                        help="B's prompts: short (4 words) and paragraph (about 200 tokens)")
     arguments = parser.parse_args()
     binary, model = Path(arguments.bin).resolve(), Path(arguments.model).resolve()
     for path, hint in ((binary, "swift build -c release --product enclave"), (model, "make models")):
@@ -198,10 +222,14 @@ def main() -> None:
 
     print(f"B's time to first token (median of {arguments.samples}), idle and while A streams "
           f"{arguments.streams} x max_tokens {arguments.max_tokens}; {model.name}")
-    print(f"{'scheduling':<18} {'idle ms':>9} {'loaded ms':>10} {'ratio':>7}")
+    prompts = arguments.b_prompts.split(",")
+    if unknown := [p for p in prompts if p not in PROMPTS]:
+        sys.exit(f"unknown B prompts {unknown}; choose among {list(PROMPTS)}")
+    print(f"{'scheduling':<18} {'B prompt':<10} {'idle ms':>9} {'loaded ms':>10} {'ratio':>7}")
     for policy in policies:
-        idle, loaded = measure(binary, model, policy, arguments.streams, arguments.max_tokens, arguments.samples)
-        print(f"{policy:<18} {idle * 1000:>9.0f} {loaded * 1000:>10.0f} {loaded / idle:>6.2f}x", flush=True)
+        results = measure(binary, model, policy, arguments.streams, arguments.max_tokens, arguments.samples, prompts)
+        for name, (idle, loaded) in zip(prompts, results):
+            print(f"{policy:<18} {name:<10} {idle * 1000:>9.0f} {loaded * 1000:>10.0f} {loaded / idle:>6.2f}x", flush=True)
 
 
 if __name__ == "__main__":

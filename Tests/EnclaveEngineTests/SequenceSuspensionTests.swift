@@ -33,20 +33,52 @@ import Testing
         return (tokens, parked)
     }
 
+    /// Runs `attempt` up to three times until one suspended its sequence before it finished: optimised, a
+    /// generation can run to its end between the token the test sees and its call to suspend (the stream
+    /// buffers what the runner is ahead by). Every attempt must reproduce the reference; one must have
+    /// been suspended.
+    static func untilSuspended(
+        _ attempt: () async throws -> (tokens: [Int32], parked: RunnerStatistics?),
+        reference: [Int32]
+    ) async throws -> RunnerStatistics {
+        for _ in 0..<3 {
+            let (tokens, parked) = try await attempt()
+            #expect(tokens == reference)
+            if let parked, parked.suspendedSequences == 1 { return parked }
+        }
+        return try #require(nil as RunnerStatistics?, "the sequence finished before its suspension took effect, three times")
+    }
+
+    /// The synthetic model generates faster than a test can read, so the sequence is suspended from the
+    /// test's own timing, not after a token it saw: a little after submission (longer each attempt) until
+    /// it was parked with some tokens generated and some still to come. Then it is resumed by recompute.
     @Test func suspendedSyntheticSequenceResumesWithTheSameTokens() async throws {
         let model = try BatchRunnerTests.model()
         let r = try BatchRunnerTests.runner(model)
         defer { r.shutdown() }
         let prompt = BatchRunnerTests.prompt(2, length: 37)
-        let reference = try await BatchRunnerTests.collect(r.submit(BatchRunnerTests.request(prompt, 40))).tokens
-
-        let suspension = SequenceSuspension()
-        let stream = try r.submit(BatchRunnerTests.request(prompt, 40), suspension: suspension)
-        let (tokens, parked) = try await Self.collect(stream, runner: r, suspension: suspension, suspendAfter: 12)
-        #expect(tokens == reference)
-        let stats = try #require(parked)
-        #expect(stats.suspendedSequences == 1 && stats.activeSequences == 0 && stats.usedBlocks == 0)
-        #expect(r.statistics.suspensions == 1)
+        let reference = try await BatchRunnerTests.collect(r.submit(BatchRunnerTests.request(prompt, 200))).tokens
+        var suspendedMidway = false
+        for delay in [0, 1, 2, 5, 10, 20] where !suspendedMidway {
+            let generated = r.statistics.generatedTokens
+            let suspension = SequenceSuspension()
+            let stream = try r.submit(BatchRunnerTests.request(prompt, 200), suspension: suspension)
+            if delay > 0 { try await Task.sleep(for: .milliseconds(delay)) }
+            suspension.suspend()
+            var stats = r.statistics
+            for _ in 0..<2000 where stats.suspendedSequences == 0 && stats.activeSequences > 0 {
+                try await Task.sleep(for: .milliseconds(1))
+                stats = r.statistics
+            }
+            let before = stats.generatedTokens - generated
+            if stats.suspendedSequences == 1 {
+                #expect(stats.activeSequences == 0 && stats.usedBlocks == 0)
+                suspendedMidway = before > 0 && before < reference.count
+            }
+            suspension.resume()
+            #expect(try await BatchRunnerTests.collect(stream).tokens == reference)
+        }
+        #expect(suspendedMidway, "no attempt suspended the sequence between its first and last token")
     }
 
     @Test func aSuspendedSequenceGivesItsSlotToAnother() async throws {
@@ -92,20 +124,24 @@ import Testing
         r.shutdown()
     }
 
-    /// The real model, greedy: suspended after 8 tokens, resumed by recompute, the 24 tokens are those of an
+    /// The real model, greedy: suspended after 2 tokens, resumed by recompute, the 96 tokens are those of an
     /// uninterrupted run. Engine tests on real models run optimised: `swift test -c release --filter
     /// SequenceSuspensionTests/suspendedSmolLM2SequenceResumesWithTheSameTokens`.
     @Test func suspendedSmolLM2SequenceResumesWithTheSameTokens() async throws {
         let engine = try EngineTests.engine()
         defer { engine.shutdown() }
         let prompt = try engine.chatPrompt([.user("Name three colours of the rainbow.")])
-        let request = TokenRequest(prompt: prompt, maxTokens: 24, sampling: .greedy, stopTokens: [])
+        let request = TokenRequest(prompt: prompt, maxTokens: 96, sampling: .greedy, stopTokens: [])
         let reference = try await BatchRunnerTests.collect(engine.runner.submit(request)).tokens
-        let suspension = SequenceSuspension()
-        let stream = try engine.runner.submit(request, suspension: suspension)
-        let (tokens, parked) = try await Self.collect(stream, runner: engine.runner, suspension: suspension, suspendAfter: 8)
-        #expect(tokens.count == 24)
-        #expect(tokens == reference)
-        #expect(parked?.suspendedSequences == 1)
+        let stats = try await Self.untilSuspended(
+            {
+                let suspension = SequenceSuspension()
+                let stream = try engine.runner.submit(request, suspension: suspension)
+                return try await Self.collect(stream, runner: engine.runner, suspension: suspension, suspendAfter: 2)
+            },
+            reference: reference
+        )
+        #expect(stats.suspendedSequences == 1)
+        #expect(reference.count > 2)
     }
 }
