@@ -50,8 +50,9 @@ import Testing
     }
 
     /// The synthetic model generates faster than a test can read, so the sequence is suspended from the
-    /// test's own timing, not after a token it saw: a little after submission (longer each attempt) until
-    /// it was parked with some tokens generated and some still to come. Then it is resumed by recompute.
+    /// runner's count of generated tokens, not after a token the test read: once 1, 3, 10 or 30 tokens are
+    /// out, until one attempt was parked with some tokens generated and some still to come. Then it is
+    /// resumed by recompute.
     @Test func suspendedSyntheticSequenceResumesWithTheSameTokens() async throws {
         let model = try BatchRunnerTests.model()
         let r = try BatchRunnerTests.runner(model)
@@ -59,14 +60,17 @@ import Testing
         let prompt = BatchRunnerTests.prompt(2, length: 37)
         let reference = try await BatchRunnerTests.collect(r.submit(BatchRunnerTests.request(prompt, 200))).tokens
         var suspendedMidway = false
-        for delay in [0, 1, 2, 5, 10, 20] where !suspendedMidway {
+        for target in [1, 3, 10, 30] where !suspendedMidway {
             let generated = r.statistics.generatedTokens
             let suspension = SequenceSuspension()
             let stream = try r.submit(BatchRunnerTests.request(prompt, 200), suspension: suspension)
-            if delay > 0 { try await Task.sleep(for: .milliseconds(delay)) }
+            // Spins (a sleep, on a loaded machine, outlasts the whole generation) until `target` tokens are out.
+            let deadline = ContinuousClock.now + .seconds(30)
+            while r.statistics.generatedTokens - generated < target, ContinuousClock.now < deadline {}
             suspension.suspend()
             var stats = r.statistics
-            for _ in 0..<2000 where stats.suspendedSequences == 0 && stats.activeSequences > 0 {
+            // Until it is parked, or has generated everything (the suspension came too late).
+            for _ in 0..<5000 where stats.suspendedSequences == 0 && stats.generatedTokens - generated < reference.count {
                 try await Task.sleep(for: .milliseconds(1))
                 stats = r.statistics
             }
