@@ -482,7 +482,9 @@ def test_a_hundred_requests_on_one_keep_alive_connection_with_disconnects_in_bet
             break
         time.sleep(0.2)
     else:
-        pytest.fail(f"the disconnected streams did not all stop: {cancelled} of {disconnects} cancelled")
+        state = [line for line in metrics.splitlines() if line.startswith(("enclave_generations_total", "enclave_active_sequences",
+                                                                           "enclave_engine_sequences", "enclave_scheduler_"))]
+        pytest.fail(f"the disconnected streams did not all stop: {cancelled} of {disconnects} cancelled; " + "\n".join(state))
     # The kept-alive connection, one per disconnect, and one per metrics poll (on a loaded machine the
     # cancellations may need several polls to show): nothing else opened a connection.
     assert sample(metrics, "enclave_http_connections_accepted_total") - \

@@ -93,4 +93,4 @@ def test_a_wrong_scheduling_value_stops_the_server_with_key_and_line(tmp_path):
                            "--model", str(model_path()), "--config", str(config)],
                           capture_output=True, text=True, timeout=60)
     assert done.returncode != 0
-    assert "enclave.yaml:2: scheduling.policy" in done.stderr and "fair, fifo" in done.stderr
+    assert "enclave.yaml:2:11: scheduling.policy" in done.stderr and "fair, fifo" in done.stderr
