@@ -56,6 +56,21 @@ public struct ConfigurationChange: Sendable, Hashable, CustomStringConvertible {
         self.fields = fields
     }
 
+    /// Creates a change whose ``fields`` are those that differ between `before` and `after` (every field of a
+    /// new entity), plus `also` (fields kept out of both, such as `password`).
+    public init(
+        kind: Kind,
+        action: Action,
+        id: String,
+        name: String,
+        before: [String: String]?,
+        after: [String: String],
+        also extra: [String] = []
+    ) {
+        let fields = Set(after.keys.filter { before?[$0] != after[$0] } + extra).sorted()
+        self.init(kind: kind, action: action, id: id, name: name, before: before, after: after, fields: fields)
+    }
+
     /// `user alice (usr_…) updated: role, teams`.
     public var description: String {
         let what = "\(kind.rawValue) \(name) (\(id)) \(action.rawValue)"

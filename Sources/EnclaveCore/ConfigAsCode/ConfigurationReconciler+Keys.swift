@@ -59,16 +59,13 @@ extension ConfigurationReconciler {
     }
 
     private func change(_ action: ConfigurationChange.Action, before: APIKey?, after: APIKey) -> ConfigurationChange {
-        let old = before.map(Self.fields(of:))
-        let new = Self.fields(of: after)
-        return ConfigurationChange(
+        ConfigurationChange(
             kind: .key,
             action: action,
             id: after.id,
             name: after.name,
-            before: old,
-            after: new,
-            fields: Self.changedFields(old, new)
+            before: before.map(Self.fields(of:)),
+            after: Self.fields(of: after)
         )
     }
 

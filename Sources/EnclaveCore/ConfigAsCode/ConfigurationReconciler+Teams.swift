@@ -33,25 +33,17 @@ extension ConfigurationReconciler {
     }
 
     private func change(_ action: ConfigurationChange.Action, before: Team?, after: Team) -> ConfigurationChange {
-        let old = before.map(Self.fields(of:))
-        let new = Self.fields(of: after)
-        return ConfigurationChange(
+        ConfigurationChange(
             kind: .team,
             action: action,
             id: after.id,
             name: after.name,
-            before: old,
-            after: new,
-            fields: Self.changedFields(old, new)
+            before: before.map(Self.fields(of:)),
+            after: Self.fields(of: after)
         )
     }
 
     static func fields(of team: Team) -> [String: String] {
         ["name": team.name, "weight": "\(team.weight)", "disabled": "\(team.isDisabled)", "managed_by": team.managedBy ?? "-"]
-    }
-
-    /// The names of the fields that differ, sorted; every field of a new entity.
-    static func changedFields(_ before: [String: String]?, _ after: [String: String], also extra: [String] = []) -> [String] {
-        Set(after.keys.filter { before?[$0] != after[$0] } + extra).sorted()
     }
 }

@@ -45,7 +45,7 @@ extension ConfigurationReconciler {
                     name: user.name,
                     before: before,
                     after: after,
-                    fields: Self.changedFields(before, after, also: passwordChanged ? ["password"] : [])
+                    also: passwordChanged ? ["password"] : []
                 )
             )
         }
@@ -64,8 +64,7 @@ extension ConfigurationReconciler {
                     id: user.id,
                     name: user.name,
                     before: before,
-                    after: after,
-                    fields: Self.changedFields(before, after)
+                    after: after
                 )
             )
         }
