@@ -82,11 +82,16 @@ def main() -> None:
             results["onnxruntime"][size].append(rate)
         print(f"round {round_ + 1}: " + json.dumps({k: {b: round(v[-1], 1) for b, v in d.items()} for k, d in results.items()}), file=sys.stderr)
 
-    print(f"| batch | Enclave sentences/s | ONNX Runtime sentences/s | Enclave / reference |  ({args.threads} threads, {len(texts)} sentences, median of {args.rounds})")
+    print(f"{args.threads} threads, {len(texts)} sentences; median of {args.rounds} alternating rounds (min to max)")
+    print("| batch | Enclave sentences/s | ONNX Runtime sentences/s | Enclave / reference |")
     print("|---|---|---|---|")
     for size in batches:
-        ours, theirs = statistics.median(results["enclave"][size]), statistics.median(results["onnxruntime"][size])
-        print(f"| {size} | {ours:.1f} | {theirs:.1f} | {ours / theirs:.2f} |")
+        ours, theirs = results["enclave"][size], results["onnxruntime"][size]
+        print(
+            f"| {size} | {statistics.median(ours):.0f} ({min(ours):.0f} to {max(ours):.0f}) "
+            f"| {statistics.median(theirs):.0f} ({min(theirs):.0f} to {max(theirs):.0f}) "
+            f"| {statistics.median(ours) / statistics.median(theirs):.2f} |"
+        )
 
 
 if __name__ == "__main__":
