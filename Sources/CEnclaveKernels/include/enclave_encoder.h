@@ -16,6 +16,19 @@ void enc_gelu_erf(float *x, int64_t n);
 /// `out` may be `x`.
 void enc_layer_norm(const float *x, const float *gamma, const float *beta, float *out, int64_t n, float eps);
 
+/// Floats a packed copy of a [m x k] weight takes: m rounded up to 16, times k.
+int64_t enc_sgemm_packed_count(int64_t m, int64_t k);
+
+/// Packs `w` ([m x k], row-major: PyTorch's Linear layout, one row per output) into panels of 16 outputs: panel p
+/// holds, for each input index i, w[16p + 0...15][i] (zero past row m), so a GEMM reads 16 outputs' weights with
+/// two vector loads.
+void enc_sgemm_pack(const float *w, int64_t m, int64_t k, float *out);
+
+/// y[r * ldy + j] = bias[j] + sum_i x[r * ldx + i] * w[j][i] for rows r < n and outputs j in panels [p0, p1)
+/// (j < m), from a packed copy of w. `bias` may be NULL. Blocks of 6 rows x 16 outputs in registers.
+void enc_sgemm_packed(const float *x, int64_t ldx, int64_t n, const float *packed, int64_t k, int64_t m, int64_t p0,
+                      int64_t p1, const float *bias, float *y, int64_t ldy);
+
 #ifdef __cplusplus
 }
 #endif

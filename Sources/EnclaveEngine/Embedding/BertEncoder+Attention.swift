@@ -1,10 +1,10 @@
 // Enclave: multi-head self-attention of a BERT encoder, per sequence of a packed batch.
 
 extension BertEncoder {
-    /// Writes `context` from `q`, `k` and `v` (bias not yet added): for each sequence and head, in parallel,
+    /// Writes `context` from `q`, `k` and `v` (biases included): for each sequence and head, in parallel,
     /// softmax(q·kᵀ / √d) · v over that sequence's own tokens, which is what the attention mask of a padded batch
-    /// does. Each (sequence, head) pair adds its biases to its own slice of q, k and v first.
-    func attention(_ layer: BertWeights.Layer, starts: [Int]) {
+    /// does. Each (sequence, head) pair scales its own slice of q first.
+    func attention(starts: [Int]) {
         let c = configuration
         let h = c.hiddenSize
         let d = c.headSize
@@ -20,10 +20,7 @@ extension BertEncoder {
             let offset = head * d
             for r in rows {
                 let qr = q + r * h + offset
-                Ops.add(qr, layer.queryBias + offset, d)
                 for j in 0..<d { qr[j] *= scale }
-                Ops.add(k + r * h + offset, layer.keyBias + offset, d)
-                Ops.add(v + r * h + offset, layer.valueBias + offset, d)
             }
             withUnsafeTemporaryAllocation(of: Float.self, capacity: longest) { scores in
                 let p = scores.baseAddress!

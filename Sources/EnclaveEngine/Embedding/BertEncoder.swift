@@ -7,8 +7,9 @@ import CEnclaveKernels
 /// The batch is packed: the sequences' tokens lie end to end (T rows of `hidden` floats), so every row-wise step
 /// (embeddings, the matrix products, LayerNorm, GELU) works on T real tokens and no padding, and attention, the
 /// one step that mixes tokens, runs per sequence and head over that sequence's keys only: the attention mask of
-/// a padded batch, without computing the padded positions. Matrix products go through ``MatMul`` (F32 weights,
-/// float activations) on the thread pool, with each row step fused into the product that reads its rows.
+/// a padded batch, without computing the padded positions. Matrix products run on the thread pool, split by output
+/// panels, with `enc_sgemm_packed` (weights packed at load, biases added in the product); the row steps
+/// (LayerNorm, GELU) run between them, split by rows.
 ///
 /// Not thread-safe: one batch at a time (``SentenceEmbedder`` serialises callers).
 final class BertEncoder {
@@ -17,7 +18,6 @@ final class BertEncoder {
     let pool: ThreadPool
     /// The most tokens one pass holds.
     let maxTokens: Int
-    private let matmul: MatMul
     private let x: UnsafeMutablePointer<Float>
     /// Per-token queries, keys, values and attention outputs (rows of `hidden` floats).
     let queries: UnsafeMutablePointer<Float>
@@ -34,7 +34,6 @@ final class BertEncoder {
         self.maxTokens = max(maxTokens, configuration.maxSequenceLength)
         let rows = self.maxTokens
         let h = configuration.hiddenSize
-        matmul = MatMul(pool: pool, maxRows: rows, maxColumns: max(h, configuration.intermediateSize))
         x = .allocate(capacity: rows * h)
         queries = .allocate(capacity: rows * h)
         keys = .allocate(capacity: rows * h)
@@ -70,8 +69,8 @@ final class BertEncoder {
         let eps = c.layerNormEpsilon
         let w = weights
 
-        // Embeddings, written by the first product's row step.
-        var prepare: (Range<Int>) -> Void = { rows in
+        // Embeddings.
+        pool.parallelFor(total, chunksPerThread: 2) { rows in
             for r in rows {
                 let row = x + r * h
                 let word = w.wordEmbeddings + ids[r] * h
@@ -80,56 +79,43 @@ final class BertEncoder {
                 enc_layer_norm(row, w.embeddingNormWeight, w.embeddingNormBias, row, Int64(h), eps)
             }
         }
+        let width = c.intermediateSize
         for layer in w.layers {
-            matmul(
-                x,
-                rows: total,
-                columns: h,
-                LinearTarget(layer.query, queries),
-                LinearTarget(layer.key, keys),
-                LinearTarget(layer.value, values),
-                prepare: prepare
-            )
-            attention(layer, starts: starts)
-            matmul(contextRows, rows: total, columns: h, LinearTarget(layer.output, projected))
-            // x = LN(x + attention output + bias), then the feed-forward's first product.
-            matmul(x, rows: total, columns: h, LinearTarget(layer.intermediate, ffn)) { rows in
+            pool.linear(x, rows: total, [(layer.query, queries), (layer.key, keys), (layer.value, values)])
+            attention(starts: starts)
+            pool.linear(contextRows, rows: total, [(layer.output, projected)])
+            // x = LN(x + attention output).
+            pool.parallelFor(total, chunksPerThread: 2) { rows in
                 for r in rows {
-                    Self.residualNorm(x + r * h, projected + r * h, layer.outputBias, layer.attentionNormWeight, layer.attentionNormBias, h, eps)
+                    Self.residualNorm(x + r * h, projected + r * h, layer.attentionNormWeight, layer.attentionNormBias, h, eps)
                 }
             }
-            let width = c.intermediateSize
-            matmul(ffn, rows: total, columns: width, LinearTarget(layer.down, projected)) { rows in
-                for r in rows {
-                    let row = ffn + r * width
-                    Ops.add(row, layer.intermediateBias, width)
-                    enc_gelu_erf(row, Int64(width))
-                }
+            pool.linear(x, rows: total, [(layer.intermediate, ffn)])
+            pool.parallelFor(total, chunksPerThread: 2) { rows in
+                for r in rows { enc_gelu_erf(ffn + r * width, Int64(width)) }
             }
-            // x = LN(x + feed-forward output + bias): in the next layer's first product, or below after the last.
-            prepare = { rows in
+            pool.linear(ffn, rows: total, [(layer.down, projected)])
+            // x = LN(x + feed-forward output).
+            pool.parallelFor(total, chunksPerThread: 2) { rows in
                 for r in rows {
-                    Self.residualNorm(x + r * h, projected + r * h, layer.downBias, layer.outputNormWeight, layer.outputNormBias, h, eps)
+                    Self.residualNorm(x + r * h, projected + r * h, layer.outputNormWeight, layer.outputNormBias, h, eps)
                 }
             }
         }
-        pool.parallelFor(total, chunksPerThread: 2) { rows in prepare(rows) }
         return (0..<sequences.count).map { meanPool(rows: starts[$0]..<starts[$0 + 1]) }
     }
 
-    /// `x = LN(x + y + bias)` over one row of `n` values.
+    /// `x = LN(x + y)` over one row of `n` values.
     @inline(__always)
     private static func residualNorm(
         _ x: UnsafeMutablePointer<Float>,
         _ y: UnsafePointer<Float>,
-        _ bias: UnsafePointer<Float>,
         _ gamma: UnsafePointer<Float>,
         _ beta: UnsafePointer<Float>,
         _ n: Int,
         _ eps: Float
     ) {
         Ops.add(x, y, n)
-        Ops.add(x, bias, n)
         enc_layer_norm(x, gamma, beta, x, Int64(n), eps)
     }
 

@@ -1,16 +1,13 @@
 // Enclave: the weights of a BERT encoder, read in place from its safetensors file.
 
 /// The tensors of a BERT encoder (HF `BertModel` names, with or without a `bert.` prefix), F32, checked against
-/// the configuration. Matrices are PyTorch `Linear` weights `[out, in]`, the layout the matrix kernels take.
+/// the configuration. Matrices are PyTorch `Linear` weights `[out, in]`, copied at load into the panels of `enc_sgemm_packed` (``PackedLinear``).
 struct BertWeights: @unchecked Sendable {
     // The pointers refer to the read-only mapping owned by `file`, which the weights keep alive.
     struct Layer {
-        let query: WeightMatrix, key: WeightMatrix, value: WeightMatrix, output: WeightMatrix
-        let queryBias: UnsafePointer<Float>, keyBias: UnsafePointer<Float>, valueBias: UnsafePointer<Float>
-        let outputBias: UnsafePointer<Float>
+        let query: PackedLinear, key: PackedLinear, value: PackedLinear, output: PackedLinear
         let attentionNormWeight: UnsafePointer<Float>, attentionNormBias: UnsafePointer<Float>
-        let intermediate: WeightMatrix, intermediateBias: UnsafePointer<Float>
-        let down: WeightMatrix, downBias: UnsafePointer<Float>
+        let intermediate: PackedLinear, down: PackedLinear
         let outputNormWeight: UnsafePointer<Float>, outputNormBias: UnsafePointer<Float>
     }
 
@@ -30,9 +27,9 @@ struct BertWeights: @unchecked Sendable {
         let h = c.hiddenSize
         let i = c.intermediateSize
         func vector(_ name: String, _ count: Int) throws -> UnsafePointer<Float> { try file.floats(prefix + name, shape: [count]) }
-        func matrix(_ name: String, rows: Int, columns: Int) throws -> WeightMatrix {
-            let data = try file.floats(prefix + name, shape: [rows, columns])
-            return WeightMatrix(type: .f32, data: UnsafeRawPointer(data), rows: rows, columns: columns, name: name)
+        func linear(_ name: String, rows: Int, columns: Int) throws -> PackedLinear {
+            let weight = try file.floats(prefix + name + ".weight", shape: [rows, columns])
+            return PackedLinear(weight: weight, bias: try vector(name + ".bias", rows), outputs: rows, inputs: columns)
         }
         self.file = file
         wordEmbeddings = try file.floats(prefix + "embeddings.word_embeddings.weight", shape: [c.vocabularySize, h])
@@ -43,20 +40,14 @@ struct BertWeights: @unchecked Sendable {
         layers = try (0..<c.layers).map { l in
             let p = "encoder.layer.\(l)."
             return Layer(
-                query: try matrix(p + "attention.self.query.weight", rows: h, columns: h),
-                key: try matrix(p + "attention.self.key.weight", rows: h, columns: h),
-                value: try matrix(p + "attention.self.value.weight", rows: h, columns: h),
-                output: try matrix(p + "attention.output.dense.weight", rows: h, columns: h),
-                queryBias: try vector(p + "attention.self.query.bias", h),
-                keyBias: try vector(p + "attention.self.key.bias", h),
-                valueBias: try vector(p + "attention.self.value.bias", h),
-                outputBias: try vector(p + "attention.output.dense.bias", h),
+                query: try linear(p + "attention.self.query", rows: h, columns: h),
+                key: try linear(p + "attention.self.key", rows: h, columns: h),
+                value: try linear(p + "attention.self.value", rows: h, columns: h),
+                output: try linear(p + "attention.output.dense", rows: h, columns: h),
                 attentionNormWeight: try vector(p + "attention.output.LayerNorm.weight", h),
                 attentionNormBias: try vector(p + "attention.output.LayerNorm.bias", h),
-                intermediate: try matrix(p + "intermediate.dense.weight", rows: i, columns: h),
-                intermediateBias: try vector(p + "intermediate.dense.bias", i),
-                down: try matrix(p + "output.dense.weight", rows: h, columns: i),
-                downBias: try vector(p + "output.dense.bias", h),
+                intermediate: try linear(p + "intermediate.dense", rows: i, columns: h),
+                down: try linear(p + "output.dense", rows: h, columns: i),
                 outputNormWeight: try vector(p + "output.LayerNorm.weight", h),
                 outputNormBias: try vector(p + "output.LayerNorm.bias", h)
             )
