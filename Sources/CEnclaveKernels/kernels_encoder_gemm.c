@@ -64,39 +64,52 @@ static inline __attribute__((always_inline)) void block(const int ROWS, const fl
     }
 }
 
+/// Inputs a block reads at a time when k is long: 384 x 16 floats (24 KB) of the panel stay in L1 while the rows of
+/// x stream past. A panel of up to 512 inputs is read whole (splitting it only adds passes over y).
+enum { ENC_SGEMM_KB = 384, ENC_SGEMM_WHOLE = 512 };
+
 static void sgemm_avx2(const float *x, int64_t ldx, int64_t n, const float *packed, int64_t k, int64_t m, int64_t p0,
                        int64_t p1, const float *bias, float *y, int64_t ldy) {
     __m256 acc[6][2];
+    const int64_t kb = k <= ENC_SGEMM_WHOLE ? k : ENC_SGEMM_KB;
     for (int64_t p = p0; p < p1; p++) {
-        const float *panel = packed + p * 16 * k;
         const int full = p * 16 + 16 <= m;
-        __m256 b0 = _mm256_setzero_ps(), b1 = _mm256_setzero_ps();
-        if (bias && full) {
-            b0 = _mm256_loadu_ps(bias + p * 16);
-            b1 = _mm256_loadu_ps(bias + p * 16 + 8);
-        }
-        int64_t r = 0;
-        for (; r < n; r += 6) {
-            const int rows = n - r < 6 ? (int)(n - r) : 6;
-            const float *xr = x + r * ldx;
-            switch (rows) {
-            case 6: block(6, xr, ldx, panel, k, acc); break;
-            case 5: block(5, xr, ldx, panel, k, acc); break;
-            case 4: block(4, xr, ldx, panel, k, acc); break;
-            case 3: block(3, xr, ldx, panel, k, acc); break;
-            case 2: block(2, xr, ldx, panel, k, acc); break;
-            default: block(1, xr, ldx, panel, k, acc); break;
+        for (int64_t k0 = 0; k0 < k; k0 += kb) {
+            const int64_t kn = k - k0 < kb ? k - k0 : kb;
+            const float *panel = packed + p * 16 * k + k0 * 16;
+            // The first block of k starts from the bias, later ones from what the earlier blocks wrote.
+            const int first = k0 == 0;
+            __m256 b0 = _mm256_setzero_ps(), b1 = _mm256_setzero_ps();
+            if (first && bias && full) {
+                b0 = _mm256_loadu_ps(bias + p * 16);
+                b1 = _mm256_loadu_ps(bias + p * 16 + 8);
             }
-            for (int i = 0; i < rows; i++) {
-                float *yr = y + (r + i) * ldy;
-                if (full) {
-                    _mm256_storeu_ps(yr + p * 16, _mm256_add_ps(acc[i][0], b0));
-                    _mm256_storeu_ps(yr + p * 16 + 8, _mm256_add_ps(acc[i][1], b1));
-                } else {
-                    float tmp[16];
-                    _mm256_storeu_ps(tmp, acc[i][0]);
-                    _mm256_storeu_ps(tmp + 8, acc[i][1]);
-                    store16(yr, tmp, p, m, bias);
+            for (int64_t r = 0; r < n; r += 6) {
+                const int rows = n - r < 6 ? (int)(n - r) : 6;
+                const float *xr = x + r * ldx + k0;
+                switch (rows) {
+                case 6: block(6, xr, ldx, panel, kn, acc); break;
+                case 5: block(5, xr, ldx, panel, kn, acc); break;
+                case 4: block(4, xr, ldx, panel, kn, acc); break;
+                case 3: block(3, xr, ldx, panel, kn, acc); break;
+                case 2: block(2, xr, ldx, panel, kn, acc); break;
+                default: block(1, xr, ldx, panel, kn, acc); break;
+                }
+                for (int i = 0; i < rows; i++) {
+                    float *yr = y + (r + i) * ldy + p * 16;
+                    if (full) {
+                        const __m256 s0 = first ? b0 : _mm256_loadu_ps(yr);
+                        const __m256 s1 = first ? b1 : _mm256_loadu_ps(yr + 8);
+                        _mm256_storeu_ps(yr, _mm256_add_ps(acc[i][0], s0));
+                        _mm256_storeu_ps(yr + 8, _mm256_add_ps(acc[i][1], s1));
+                    } else {
+                        float tmp[16];
+                        _mm256_storeu_ps(tmp, acc[i][0]);
+                        _mm256_storeu_ps(tmp + 8, acc[i][1]);
+                        for (int j = 0; j < 16 && p * 16 + j < m; j++) {
+                            yr[j] = tmp[j] + (first ? (bias ? bias[p * 16 + j] : 0.0f) : yr[j]);
+                        }
+                    }
                 }
             }
         }

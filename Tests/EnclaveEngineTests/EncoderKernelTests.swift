@@ -16,8 +16,9 @@ import Testing
         let previous = enc_isa_active()
         defer { _ = enc_isa_set(previous) }
         _ = enc_isa_set(isa)
-        // Outputs not a multiple of 16, rows not a multiple of 6, an output stride wider than the outputs.
-        for (m, k, n) in [(37, 24, 7), (16, 8, 6), (5, 3, 1), (48, 40, 13)] {
+        // Outputs not a multiple of 16, rows not a multiple of 6, inputs over several blocks of 384, an output stride
+        // wider than the outputs.
+        for (m, k, n) in [(37, 24, 7), (16, 8, 6), (5, 3, 1), (48, 40, 13), (21, 1000, 8)] {
             let w = Self.values(m * k, seed: 1)
             let x = Self.values(n * k, seed: 2)
             let bias = Self.values(m, seed: 3)
