@@ -8,7 +8,7 @@ BIN          := .build/$(CONFIG)/enclave
 MODEL        ?= models/SmolLM2-135M-Instruct.Q4_1.gguf
 VENV_TEST    := .venv-test
 
-.PHONY: all models build run test lint test-swift test-integration clean help reference-venv reference-perplexity bench-compare probe-madd bench-fairness
+.PHONY: all models build run test lint test-swift test-integration clean help reference-venv reference-perplexity bench-compare probe-madd bench-fairness bench-embeddings
 
 all: build
 
@@ -67,6 +67,15 @@ EVAL_TEXT ?= Tests/Data/gpl-3.txt
 # llama.cpp and Enclave side by side, alternating runs, with ratios.
 bench-compare: models build reference-venv
 	$(PYTHON) scripts/bench_compare.py --rounds $(or $(ROUNDS),3) --threads $(or $(THREADS),2)
+
+# Embedding throughput against ONNX Runtime (docs/performance.md, "Embeddings"); for comparison only, not in CI.
+EMBED_VENV := .venv-embed-ref
+$(EMBED_VENV)/bin/python:
+	$(PYTHON) -m venv $(EMBED_VENV)
+	$(EMBED_VENV)/bin/pip install --quiet --disable-pip-version-check onnxruntime onnx numpy tokenizers
+
+bench-embeddings: models build $(EMBED_VENV)/bin/python
+	$(EMBED_VENV)/bin/python scripts/bench_embeddings.py --rounds $(or $(ROUNDS),3) --threads $(or $(THREADS),2)
 
 # The multiply-add throughput floor of this CPU (docs/performance.md, "aggregate decode").
 probe-madd:

@@ -15,7 +15,8 @@ struct ServeCommand: AsyncParsableCommand {
         abstract: "Run the OpenAI-compatible server.",
         discussion: """
             Reads the configuration file if one is given (see enclave.example.yaml), then applies the flags. \
-            Without a configuration it serves models/SmolLM2-135M-Instruct.Q4_1.gguf on 127.0.0.1:8080. \
+            Without a configuration it serves models/SmolLM2-135M-Instruct.Q4_1.gguf on 127.0.0.1:8080, \
+            and the embedding model models/all-MiniLM-L6-v2 when that folder exists. \
             Each model loads (and passes a short sanity generation) on its own, after the server listens; \
             one that fails is reported on /readyz while the others serve. \
             On first start it creates an admin API key and prints it once. \
@@ -70,8 +71,11 @@ struct ServeCommand: AsyncParsableCommand {
         // Rate limits and budgets; the budgets start from the usage this month recorded in the database.
         let limitGate = try await LimitGate(store: stores.usage)
 
-        // One backend (and so one scheduler with its own capacity) per model.
-        let backends = configuration.models.map { LoadingBackend(model: $0) }
+        // The embedding models load here, before the server listens: mapping a folder takes milliseconds.
+        let embeddings = try EmbeddingModels.load(configuration.models, logger: logger)
+
+        // One backend (and so one scheduler with its own capacity) per chat model.
+        let backends = configuration.models.filter { $0.kind == .chat }.map { LoadingBackend(model: $0) }
         let loader = BackendLoader(backends: backends, build: backendFactory.make, logger: logger)
         let retention = auditRetention(configuration, log: stores.audit, logger: logger)
         let host = configuration.listen.host
@@ -80,6 +84,7 @@ struct ServeCommand: AsyncParsableCommand {
             backends: backends.map { RoutedBackend(models: [$0.model.id], backend: $0) },
             stores: stores,
             limitGate: limitGate,
+            embeddings: embeddings,
             sessions: sessions,
             logger: logger,
             services: [loader] + retention,
@@ -105,7 +110,11 @@ struct ServeCommand: AsyncParsableCommand {
             configuration.listen.port = port
         }
         if let dataDir { configuration.storage.dataDirectory = dataDir }
-        if let model { configuration.models = [ModelConfiguration(file: model)] }
+        if let model {
+            configuration.models = [ModelConfiguration(file: model)]
+        } else if config == nil, FileManager.default.fileExists(atPath: ModelConfiguration.defaultEmbedding.file + "/model.safetensors") {
+            configuration.models.append(.defaultEmbedding)
+        }
         return configuration
     }
 }

@@ -7,6 +7,7 @@ enum TestModels {
     static let root: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let smolLM2 = root.appendingPathComponent("models/SmolLM2-135M-Instruct.Q4_1.gguf").path
     static let gemma3 = root.appendingPathComponent("models/gemma-3-270m-q4_k_m.gguf").path
+    static let miniLM = root.appendingPathComponent("models/all-MiniLM-L6-v2").path
     static let evalText = root.appendingPathComponent("Tests/Data/gpl-3.txt").path
 
     /// The path to a real model, or a test failure telling the developer to run `make models`.

@@ -130,7 +130,7 @@ extension EnclaveConfiguration {
         var models: [ModelConfiguration] = []
         for (index, element) in elements.enumerated() {
             let path = "models[\(index)]"
-            let entries = try reader.mapping(element, at: path, allowed: ["id", "file", "context_length", "kv_budget", "threads"])
+            let entries = try reader.mapping(element, at: path, allowed: ["id", "file", "kind", "context_length", "kv_budget", "threads"])
             guard let fileNode = entries["file"] else {
                 throw ConfigurationError(
                     .missingKey,
@@ -161,6 +161,13 @@ extension EnclaveConfiguration {
             }
             if let node = entries["threads"], !reader.isNull(node) {
                 model.threads = try reader.int(node, at: "\(path).threads", in: 1...1024)
+            }
+            if let node = entries["kind"], !reader.isNull(node) {
+                let text = try reader.nonEmptyString(node, at: "\(path).kind")
+                guard let kind = ModelKind(rawValue: text) else {
+                    throw reader.invalid(node, "\(path).kind", "a model's kind is chat or embedding, got '\(text)'")
+                }
+                model.kind = kind
             }
             models.append(model)
         }

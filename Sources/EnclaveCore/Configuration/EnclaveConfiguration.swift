@@ -4,7 +4,7 @@
 /// (``init(yaml:source:baseDirectory:environment:)``), then command-line flags.
 ///
 /// The YAML keys are listed in `enclave.example.yaml` and `docs/configuration.md`:
-/// `listen.host`, `listen.port`, `storage.data_dir`, `models[].id|file|context_length|kv_budget|threads`,
+/// `listen.host`, `listen.port`, `storage.data_dir`, `models[].id|file|kind|context_length|kv_budget|threads`,
 /// `limits.max_body_bytes|max_tokens|queue_length|queue_length_per_principal`,
 /// `limits.per_key|per_user|per_team.requests_per_minute|tokens_per_minute|tokens_per_day|tokens_per_month`, `logging.level|format`,
 /// `scheduling.policy|preemption|queue_per_user|queue_length`, `audit.retention_days`, `teams[]`, `users[]`, `keys[]` (see ``DeclaredIdentities``),
@@ -92,18 +92,31 @@ public struct ModelConfiguration: Sendable, Hashable {
     public var kvBudgetBytes: Int?
     /// Threads for this model's compute (`models[].threads`); `nil`: one per core.
     public var threads: Int?
+    /// What the model serves (`models[].kind`): chat (a GGUF file) or embedding (a sentence-transformers folder).
+    public var kind: ModelKind
 
     /// Creates a model entry.
-    public init(id: String, file: String, contextLength: Int? = nil, kvBudgetBytes: Int? = nil, threads: Int? = nil) {
+    public init(
+        id: String,
+        file: String,
+        contextLength: Int? = nil,
+        kvBudgetBytes: Int? = nil,
+        threads: Int? = nil,
+        kind: ModelKind = .chat
+    ) {
         self.id = id
         self.file = file
         self.contextLength = contextLength
         self.kvBudgetBytes = kvBudgetBytes
         self.threads = threads
+        self.kind = kind
     }
 
     /// The default model: SmolLM2-135M-Instruct, as `make models` fetches it.
     public static let `default` = ModelConfiguration(file: "models/SmolLM2-135M-Instruct.Q4_1.gguf")
+
+    /// The default embedding model: all-MiniLM-L6-v2, as `make models` fetches it (served when its folder exists).
+    public static let defaultEmbedding = ModelConfiguration(id: "all-MiniLM-L6-v2", file: "models/all-MiniLM-L6-v2", kind: .embedding)
 
     /// A model entry whose id is the file's name without `.gguf` (what `--model PATH` serves).
     public init(file: String) {
@@ -113,6 +126,7 @@ public struct ModelConfiguration: Sendable, Hashable {
     /// The id of a model file: its name without the directory and the `.gguf` extension.
     public static func id(forFile file: String) -> String {
         var name = Substring(file)
+        while name.count > 1, name.hasSuffix("/") { name = name.dropLast() }
         if let slash = name.lastIndex(of: "/") { name = name[name.index(after: slash)...] }
         if name.lowercased().hasSuffix(".gguf") { name = name.dropLast(5) }
         return name.isEmpty ? file : String(name)

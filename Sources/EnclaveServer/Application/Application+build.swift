@@ -27,6 +27,7 @@ public import ServiceLifecycle
 ///   - stores: The API keys, users and teams.
 ///   - metrics: The metrics registry rendered at `/metrics`.
 ///   - limitGate: Rate limits, budgets and usage recording of the `/v1` generations; `nil`: none.
+///   - embeddings: The embedding models of `/v1/embeddings` (listed in `/v1/models` after the chat models).
 ///   - sessions: Password logins and session cookies (`/auth`); `nil`: with a random key that lives as
 ///     long as the process (`enclave serve` passes the key it keeps in the data directory).
 ///   - logger: The server's logger; each request adds its `request.id`.
@@ -38,6 +39,7 @@ public func buildApplication(
     stores: EnclaveStores,
     metrics: ServerMetrics = ServerMetrics(),
     limitGate: LimitGate? = nil,
+    embeddings: [any EmbeddingBackend] = [],
     sessions: SessionAuthenticator? = nil,
     logger: Logger,
     services: [any Service] = [],
@@ -45,10 +47,11 @@ public func buildApplication(
 ) -> some ApplicationProtocol {
     buildApplication(
         configuration: configuration,
-        backends: [RoutedBackend(models: configuration.models.map(\.id), backend: backend)],
+        backends: [RoutedBackend(models: configuration.models.filter { $0.kind == .chat }.map(\.id), backend: backend)],
         stores: stores,
         metrics: metrics,
         limitGate: limitGate,
+        embeddings: embeddings,
         sessions: sessions,
         logger: logger,
         services: services,
@@ -64,6 +67,7 @@ public func buildApplication(
     stores: EnclaveStores,
     metrics: ServerMetrics = ServerMetrics(),
     limitGate: LimitGate? = nil,
+    embeddings: [any EmbeddingBackend] = [],
     sessions: SessionAuthenticator? = nil,
     logger: Logger,
     services: [any Service] = [],
@@ -81,6 +85,7 @@ public func buildApplication(
         stores: stores,
         metrics: metrics,
         limitGate: limitGate,
+        embeddings: embeddings,
         sessions: sessions
     )
     return Application(
@@ -129,6 +134,7 @@ public func buildRouter(
     stores: EnclaveStores,
     metrics: ServerMetrics,
     limitGate: LimitGate? = nil,
+    embeddings: [any EmbeddingBackend] = [],
     sessions: SessionAuthenticator? = nil
 ) -> Router<EnclaveRequestContext> {
     let authenticator = KeyAuthenticator(store: stores.keys, identities: stores.identities)
@@ -153,7 +159,8 @@ public func buildRouter(
         passwords.addMeRoute(to: openAI)
         MeRoutes(administration: administration, maxBodyBytes: maxBodyBytes, limits: configuration.limits, limitGate: limitGate)
             .add(to: openAI)
-        OpenAIRoutes(gateway: gateway, limits: configuration.limits, metrics: metrics, limitGate: limitGate).add(to: openAI)
+        OpenAIRoutes(gateway: gateway, limits: configuration.limits, metrics: metrics, limitGate: limitGate, embeddings: embeddings)
+            .add(to: openAI)
         // The admin API: errors in OpenAI's shape too; an admin user's credential with the admin scope.
         let admin = router.group("admin/v1").add(middleware: OpenAIErrorMiddleware())
             .add(middleware: authentication)

@@ -26,7 +26,7 @@ public struct RequestObservationMiddleware: RouterMiddleware {
     }
 
     /// The routes counted in `enclave_inference_requests_total` and `enclave_inference_refusals_total`.
-    static let inferenceRoutes: Set<String> = ["/v1/chat/completions", "/v1/completions"]
+    static let inferenceRoutes: Set<String> = ["/v1/chat/completions", "/v1/completions", "/v1/embeddings"]
 
     /// Whether `path` belongs to the OpenAI dialect (`/v1` and below).
     static func isOpenAIPath(_ path: String) -> Bool {

@@ -7,7 +7,7 @@ import EnclaveOpenAI
 import Foundation
 public import Hummingbird
 
-/// `GET /v1/models`, `POST /v1/chat/completions` and `POST /v1/completions`.
+/// `GET /v1/models`, `POST /v1/chat/completions`, `POST /v1/completions` and `POST /v1/embeddings`.
 ///
 /// Each handler validates the request, lets the gateway prepare it (unknown model, loading model and
 /// context overflow fail here, with their status), takes a place in the queue (429 when full), and then
@@ -18,13 +18,23 @@ public struct OpenAIRoutes: Sendable {
     let metrics: ServerMetrics
     /// Rate limits and budgets (`limits.per_key|per_user|per_team`) and usage recording; `nil`: none.
     let limitGate: LimitGate?
+    /// The embedding models (`/v1/embeddings`), by id.
+    let embeddingModels: [String: any EmbeddingBackend]
 
     /// Creates the routes.
-    public init(gateway: InferenceGateway, limits: LimitsConfiguration, metrics: ServerMetrics, limitGate: LimitGate? = nil) {
+    /// - Parameter embeddings: The embedding models served next to the gateway's chat models.
+    public init(
+        gateway: InferenceGateway,
+        limits: LimitsConfiguration,
+        metrics: ServerMetrics,
+        limitGate: LimitGate? = nil,
+        embeddings: [any EmbeddingBackend] = []
+    ) {
         self.gateway = gateway
         self.limits = limits
         self.metrics = metrics
         self.limitGate = limitGate
+        self.embeddingModels = Dictionary(embeddings.map { ($0.descriptor.id, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// Adds the routes to a group (mounted at `/v1`).
@@ -35,6 +45,7 @@ public struct OpenAIRoutes: Sendable {
         }
         group.post("chat/completions") { request, context in try await self.chatCompletions(request: request, context: context) }
         group.post("completions") { request, context in try await self.completions(request: request, context: context) }
+        group.post("embeddings") { request, context in try await self.embeddings(request: request, context: context) }
         // Any other path under /v1 is an OpenAI-shaped 404 (after authentication, like every /v1 route). A
         // known path asked with another method never gets here: the router answers it, and
         // MethodNotAllowedMiddleware turns that into 405 with `Allow`.
@@ -43,14 +54,17 @@ public struct OpenAIRoutes: Sendable {
         }
     }
 
-    /// The models the principal may use.
+    /// The models the principal may use: the chat models, then the embedding models.
     func listModels(for principal: Principal) async throws -> Response {
-        try jsonResponse(ModelList(await gateway.models().filter { principal.mayUse(model: $0.id) }))
+        let embeddings = embeddingModels.values.map(\.descriptor.modelDescriptor).sorted { $0.id < $1.id }
+        return try jsonResponse(ModelList((await gateway.models() + embeddings).filter { principal.mayUse(model: $0.id) }))
     }
 
     /// A model the principal may use; any other is unknown, so a key learns nothing of models it may not use.
     func model(id: String, for principal: Principal) async throws -> Response {
-        guard principal.mayUse(model: id), let descriptor = await gateway.descriptor(of: id) else {
+        guard principal.mayUse(model: id),
+            let descriptor = await gateway.descriptor(of: id) ?? embeddingModels[id]?.descriptor.modelDescriptor
+        else {
             throw InferenceError.unknownModel(id)
         }
         return try jsonResponse(ModelList.Model(descriptor))
@@ -69,6 +83,13 @@ public struct OpenAIRoutes: Sendable {
         stats: RequestStats
     ) async throws -> PreparedInference {
         guard principal.mayUse(model: inference.model) else { throw InferenceError.unknownModel(inference.model) }
+        if embeddingModels[inference.model] != nil {
+            throw OpenAIError.invalidRequest(
+                "The model '\(inference.model)' is an embedding model; send it to /v1/embeddings, not to a completion route.",
+                param: "model",
+                code: "model_not_supported"
+            )
+        }
         if await gateway.descriptor(of: inference.model) != nil {
             stats.update { $0.servedModel = inference.model }
         }
