@@ -28,8 +28,11 @@ enum PasswordInput {
     }
 
     /// Asks on the terminal with echo off, then checks the answer.
+    ///
+    /// Echo goes off before the prompt is written (discarding what was typed before it, as `getpass` does)
+    /// and comes back without discarding anything: an answer typed the moment the prompt shows is kept.
+    /// (Flushing after the prompt lost such an answer and left the command waiting for a line forever.)
     static func prompt(_ text: String) throws -> String {
-        FileHandle.standardError.write(Data(text.utf8))
         var original = termios()
         let hasTerminal = tcgetattr(STDIN_FILENO, &original) == 0
         if hasTerminal {
@@ -38,9 +41,10 @@ enum PasswordInput {
             tcsetattr(STDIN_FILENO, TCSAFLUSH, &silent)
         }
         defer {
-            if hasTerminal { tcsetattr(STDIN_FILENO, TCSAFLUSH, &original) }
+            if hasTerminal { tcsetattr(STDIN_FILENO, TCSANOW, &original) }
             FileHandle.standardError.write(Data("\n".utf8))
         }
+        FileHandle.standardError.write(Data(text.utf8))
         guard let line = Swift.readLine(strippingNewline: true) else { throw CommandFailure("no password was typed") }
         return try checked(line)
     }
