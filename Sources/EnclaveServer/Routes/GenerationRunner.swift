@@ -29,6 +29,9 @@ struct GenerationRunner {
         let promptTokens = submission.prepared.promptTokenCount ?? 0
         var firstToken: UInt64?
         var deltas = 0
+        // A delta the handler could not pass on (the write to the client failed) means the client left,
+        // whether or not the departure's cancellation has reached this task yet.
+        var clientLeft = false
         do {
             let outcome = try await submission.run { events -> Outcome in
                 for try await event in events {
@@ -40,7 +43,12 @@ struct GenerationRunner {
                             firstToken = now
                             metrics.recordTimeToFirstToken(team: team, model: model, nanoseconds: Int64(now &- requestStart))
                         }
-                        try await onDelta(text, logprobs)
+                        do {
+                            try await onDelta(text, logprobs)
+                        } catch {
+                            clientLeft = true
+                            throw error
+                        }
                     case .finished(let reason, let usage):
                         return Outcome(finishReason: reason, usage: usage)
                     }
@@ -61,7 +69,7 @@ struct GenerationRunner {
             )
             return outcome
         } catch {
-            let cancelled = error is CancellationError || Task.isCancelled
+            let cancelled = clientLeft || error is CancellationError || Task.isCancelled
             record(team: team, model: model, promptTokens: promptTokens, completionTokens: deltas, outcome: cancelled ? "cancelled" : "error")
             throw error
         }
