@@ -1,6 +1,7 @@
 // Enclave: activations and softmax with a polynomial e^x (relative error < 2e-7), AVX2 and portable.
 #include "enclave_activations.h"
 #include "enclave_kernels.h"
+#include "kernels_avx2_common.h"
 #include <math.h>
 #include <string.h>
 #if defined(__x86_64__)
@@ -35,32 +36,15 @@ static inline float gelu_scalar(float z) {
 }
 
 #if defined(__x86_64__)
-#pragma clang attribute push(__attribute__((target("avx2,fma"))), apply_to = function)
+#pragma clang attribute push(__attribute__((target("avx2,fma,f16c"))), apply_to = function)
 
-static inline __m256 exp_avx2(__m256 x) {
-    // Clamp to the range where 2^n is a normal float; below, e^x underflows to ~0 anyway.
-    x = _mm256_max_ps(x, _mm256_set1_ps(-87.3f));
-    x = _mm256_min_ps(x, _mm256_set1_ps(88.0f));
-    const __m256 n = _mm256_round_ps(_mm256_mul_ps(x, _mm256_set1_ps(1.44269504f)), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-    __m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(0.693145751953125f), x);
-    r = _mm256_fnmadd_ps(n, _mm256_set1_ps(1.428606820309e-6f), r);
-    __m256 p = _mm256_set1_ps(1.9875691500e-4f);
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.3981999507e-3f));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(8.3334519073e-3f));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(4.1665795894e-2f));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.6666665459e-1f));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(5.0000001201e-1f));
-    p = _mm256_fmadd_ps(_mm256_mul_ps(p, r), r, _mm256_add_ps(r, _mm256_set1_ps(1.0f)));
-    const __m256i e = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23);
-    return _mm256_mul_ps(p, _mm256_castsi256_ps(e));
-}
 
 static void silu_mul_avx2(float *gate, const float *up, int64_t n) {
     int64_t i = 0;
     const __m256 one = _mm256_set1_ps(1.0f);
     for (; i + 8 <= n; i += 8) {
         const __m256 g = _mm256_loadu_ps(gate + i);
-        const __m256 e = exp_avx2(_mm256_sub_ps(_mm256_setzero_ps(), g));
+        const __m256 e = enc_exp_ps(_mm256_sub_ps(_mm256_setzero_ps(), g));
         const __m256 s = _mm256_div_ps(g, _mm256_add_ps(one, e));
         _mm256_storeu_ps(gate + i, _mm256_mul_ps(s, _mm256_loadu_ps(up + i)));
     }
@@ -75,7 +59,7 @@ static void gelu_mul_avx2(float *gate, const float *up, int64_t n) {
         const __m256 z = _mm256_loadu_ps(gate + i);
         const __m256 z3 = _mm256_mul_ps(_mm256_mul_ps(z, z), z);
         const __m256 t = _mm256_mul_ps(_mm256_set1_ps(0.79788456f), _mm256_fmadd_ps(_mm256_set1_ps(0.044715f), z3, z));
-        const __m256 th = _mm256_sub_ps(one, _mm256_div_ps(two, _mm256_add_ps(exp_avx2(_mm256_mul_ps(two, t)), one)));
+        const __m256 th = _mm256_sub_ps(one, _mm256_div_ps(two, _mm256_add_ps(enc_exp_ps(_mm256_mul_ps(two, t)), one)));
         __m256 g = _mm256_mul_ps(_mm256_mul_ps(half, z), _mm256_add_ps(one, th));
         g = _mm256_blendv_ps(g, _mm256_setzero_ps(), _mm256_cmp_ps(z, lo, _CMP_LE_OQ));
         g = _mm256_blendv_ps(g, z, _mm256_cmp_ps(z, hi, _CMP_GE_OQ));
@@ -96,7 +80,7 @@ static float softmax_avx2(float *x, int64_t n) {
     const __m256 mv = _mm256_set1_ps(m);
     __m256 vs = _mm256_setzero_ps();
     for (i = 0; i + 8 <= n; i += 8) {
-        const __m256 e = exp_avx2(_mm256_sub_ps(_mm256_loadu_ps(x + i), mv));
+        const __m256 e = enc_exp_ps(_mm256_sub_ps(_mm256_loadu_ps(x + i), mv));
         _mm256_storeu_ps(x + i, e);
         vs = _mm256_add_ps(vs, e);
     }
@@ -119,8 +103,8 @@ static double sum_exp_avx2(const float *x, int64_t n, float maximum) {
         int64_t i = start;
         for (; i + 16 <= end; i += 16) {
             // exp_avx2 clamps NaN to the lower bound (max_ps returns its second operand): e^-87.3, about 1e-38.
-            s0 = _mm256_add_ps(s0, exp_avx2(_mm256_sub_ps(_mm256_loadu_ps(x + i), mv)));
-            s1 = _mm256_add_ps(s1, exp_avx2(_mm256_sub_ps(_mm256_loadu_ps(x + i + 8), mv)));
+            s0 = _mm256_add_ps(s0, enc_exp_ps(_mm256_sub_ps(_mm256_loadu_ps(x + i), mv)));
+            s1 = _mm256_add_ps(s1, enc_exp_ps(_mm256_sub_ps(_mm256_loadu_ps(x + i + 8), mv)));
         }
         float lanes[8];
         _mm256_storeu_ps(lanes, _mm256_add_ps(s0, s1));

@@ -1,6 +1,7 @@
 // Enclave: exact GELU and LayerNorm for encoder models, AVX2 with a portable fallback.
 #include "enclave_encoder.h"
 #include "enclave_kernels.h"
+#include "kernels_avx2_common.h"
 #include <math.h>
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -34,24 +35,8 @@ static void layer_norm_scalar(const float *x, const float *gamma, const float *b
 }
 
 #if defined(__x86_64__)
-#pragma clang attribute push(__attribute__((target("avx2,fma"))), apply_to = function)
+#pragma clang attribute push(__attribute__((target("avx2,fma,f16c"))), apply_to = function)
 
-// e^x for x <= 0 (Cephes expf coefficients, as kernels_activations.c); below -87.3 the result is ~0.
-static inline __m256 exp_neg_avx2(__m256 x) {
-    x = _mm256_max_ps(x, _mm256_set1_ps(-87.3f));
-    const __m256 n = _mm256_round_ps(_mm256_mul_ps(x, _mm256_set1_ps(1.44269504f)), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-    __m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(0.693145751953125f), x);
-    r = _mm256_fnmadd_ps(n, _mm256_set1_ps(1.428606820309e-6f), r);
-    __m256 p = _mm256_set1_ps(1.9875691500e-4f);
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.3981999507e-3f));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(8.3334519073e-3f));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(4.1665795894e-2f));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.6666665459e-1f));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(5.0000001201e-1f));
-    p = _mm256_fmadd_ps(_mm256_mul_ps(p, r), r, _mm256_add_ps(r, _mm256_set1_ps(1.0f)));
-    const __m256i e = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23);
-    return _mm256_mul_ps(p, _mm256_castsi256_ps(e));
-}
 
 static void gelu_erf_avx2(float *v, int64_t n) {
     const __m256 sign = _mm256_set1_ps(-0.0f), one = _mm256_set1_ps(1.0f), half = _mm256_set1_ps(0.5f);
@@ -65,7 +50,7 @@ static void gelu_erf_avx2(float *v, int64_t n) {
         poly = _mm256_fmadd_ps(poly, t, _mm256_set1_ps(ENC_ERF_A2));
         poly = _mm256_fmadd_ps(poly, t, _mm256_set1_ps(ENC_ERF_A1));
         poly = _mm256_mul_ps(poly, t);
-        const __m256 e = exp_neg_avx2(_mm256_sub_ps(_mm256_setzero_ps(), _mm256_mul_ps(x, x)));
+        const __m256 e = enc_exp_ps(_mm256_sub_ps(_mm256_setzero_ps(), _mm256_mul_ps(x, x)));
         __m256 erf = _mm256_fnmadd_ps(poly, e, one);
         erf = _mm256_or_ps(erf, _mm256_and_ps(sign, z));  // erf is odd: take z's sign
         _mm256_storeu_ps(v + i, _mm256_mul_ps(_mm256_mul_ps(half, z), _mm256_add_ps(one, erf)));
