@@ -90,14 +90,14 @@ public struct OpenAIRoutes: Sendable {
                 code: "model_not_supported"
             )
         }
-        if await gateway.descriptor(of: inference.model) != nil {
+        // One lookup of the model serves the metrics' label and the max_tokens cap.
+        let descriptor = await gateway.descriptor(of: inference.model)
+        if descriptor != nil {
             stats.update { $0.servedModel = inference.model }
         }
         var capped = inference
         let requested = inference.parameters.maxTokens
-        if let requested, let context = await gateway.descriptor(of: inference.model)?.contextLength,
-            requested > context
-        {
+        if let requested, let context = descriptor?.contextLength, requested > context {
             capped.parameters.maxTokens = context
         }
         do {
