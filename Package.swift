@@ -22,6 +22,7 @@ let package = Package(
         .library(name: "EnclaveCore", targets: ["EnclaveCore"]),
         .library(name: "EnclaveStorage", targets: ["EnclaveStorage"]),
         .library(name: "EnclaveBackends", targets: ["EnclaveBackends"]),
+        .library(name: "EnclaveKnowledge", targets: ["EnclaveKnowledge"]),
         .library(name: "EnclaveGateway", targets: ["EnclaveGateway"]),
         .library(name: "EnclaveOpenAI", targets: ["EnclaveOpenAI"]),
         .library(name: "EnclaveServer", targets: ["EnclaveServer"]),
@@ -94,6 +95,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Parsing, chunking, vector indexes, retrieval and fusion for assistants' collections.
+        .target(
+            name: "EnclaveKnowledge",
+            dependencies: ["EnclaveCore"],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "EnclaveGateway",
             dependencies: [
@@ -115,6 +122,7 @@ let package = Package(
                 "EnclaveOpenAI",
                 "EnclaveStorage",
                 "EnclaveGateway",
+                "EnclaveKnowledge",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -140,6 +148,7 @@ let package = Package(
                 "EnclaveBackends",
                 "EnclaveStorage",
                 "EnclaveGateway",
+                "EnclaveKnowledge",
                 "EnclaveOpenAI",
                 "EnclaveServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -167,6 +176,11 @@ let package = Package(
         .testTarget(
             name: "EnclaveBackendsTests",
             dependencies: ["EnclaveBackends", "EnclaveCore", "EnclaveEngine", "EnclaveTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EnclaveKnowledgeTests",
+            dependencies: ["EnclaveCore", "EnclaveKnowledge", "EnclaveTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
