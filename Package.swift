@@ -45,6 +45,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.30.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.0.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.19"),
     ],
     targets: [
         .target(
@@ -98,7 +99,10 @@ let package = Package(
         // Parsing, chunking, vector indexes, retrieval and fusion for assistants' collections.
         .target(
             name: "EnclaveKnowledge",
-            dependencies: ["EnclaveCore"],
+            dependencies: [
+                "EnclaveCore",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -180,7 +184,12 @@ let package = Package(
         ),
         .testTarget(
             name: "EnclaveKnowledgeTests",
-            dependencies: ["EnclaveCore", "EnclaveKnowledge", "EnclaveTesting"],
+            dependencies: [
+                "EnclaveCore",
+                "EnclaveKnowledge",
+                "EnclaveTesting",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
