@@ -29,7 +29,7 @@ import Testing
         #expect(throws: DocumentParseError.tooLarge(bytes: 17, limit: 16)) { try parser.parse(Data(repeating: 65, count: 17), fileName: "a.txt") }
         #expect(throws: DocumentParseError.empty) { try parser.parse(Data(), fileName: "a.pdf") }
         #expect(throws: DocumentParseError.empty) { try parser.parse(Data(" \n\t\n".utf8), fileName: "a.txt") }
-        #expect(throws: DocumentParseError.empty) { try parser.parse(Data("# Only\n## Headings".utf8), fileName: "a.md") }
+        #expect(throws: DocumentParseError.empty) { try DocumentParser().parse(Data("# Only\n## Headings".utf8), fileName: "a.md") }
         #expect(throws: DocumentParseError.binary) { try parser.parse(Data([0x41, 0, 0x42]), fileName: "a.txt") }
         #expect(throws: DocumentParseError.binary) { try parser.parse(Data([0x3C, 0x70, 0x3E, 0]), fileName: "a.html") }
         #expect(throws: DocumentParseError.invalidText) { try parser.parse(Data([0x41, 0xC3, 0x28]), fileName: "a.md") }

@@ -78,6 +78,9 @@ import Testing
     @Test func wrappedAndHyphenatedLinesJoin() throws {
         let data = TestPDF.make(pages: [["A line that wraps", "onto the next, with a hyph-", "enated word."]])
         let parsed = try DocumentParser().parse(data, fileName: "wrap.pdf")
-        #expect(parsed.blocks.map(\.text) == ["A line that wraps onto the next, with a hyph-enated word."])
+        // Poppler joins a hyphenated word itself; where it leaves the hyphen, the parser joins without a space.
+        let joined = ["A line that wraps onto the next, with a hyphenated word.", "A line that wraps onto the next, with a hyph-enated word."]
+        #expect(parsed.blocks.count == 1)
+        #expect(joined.contains(parsed.blocks.first?.text ?? ""))
     }
 }

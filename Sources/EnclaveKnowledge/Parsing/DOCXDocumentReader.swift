@@ -19,6 +19,8 @@ final class DOCXDocumentReader: NSObject, XMLParserDelegate {
     private var tableDepth = 0
     private var rowCells: [String] = []
     private var cellParagraphs: [String] = []
+    private var openElements = 0
+    private var sawRoot = false
 
     private init(headingLevels: [String: Int]) {
         self.headingLevels = headingLevels
@@ -31,7 +33,8 @@ final class DOCXDocumentReader: NSObject, XMLParserDelegate {
         parser.shouldProcessNamespaces = false
         parser.shouldResolveExternalEntities = false
         parser.delegate = reader
-        guard parser.parse() else { return nil }
+        // Foundation on Linux may report a document cut short as parsed: check that every element closed.
+        guard parser.parse(), parser.parserError == nil, reader.openElements == 0, reader.sawRoot else { return nil }
         return reader.blocks
     }
 
@@ -51,6 +54,8 @@ final class DOCXDocumentReader: NSObject, XMLParserDelegate {
         qualifiedName qName: String?,
         attributes attributeDict: [String: String] = [:]
     ) {
+        openElements += 1
+        sawRoot = true
         switch Self.localName(elementName) {
         case "p":
             paragraph = ""
@@ -74,6 +79,7 @@ final class DOCXDocumentReader: NSObject, XMLParserDelegate {
     }
 
     func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName qName: String?) {
+        openElements -= 1
         switch Self.localName(elementName) {
         case "t": inText = false
         case "r": runDepth -= 1
