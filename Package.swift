@@ -186,6 +186,8 @@ let package = Package(
             name: "EnclaveKnowledgeTests",
             dependencies: [
                 "EnclaveCore",
+                // The real WordPiece tokenizer, to check passages against the embedding model's own count.
+                "EnclaveEngine",
                 "EnclaveKnowledge",
                 "EnclaveTesting",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
