@@ -64,6 +64,26 @@ import Testing
         )
     }
 
+    @Test func aToolThatHangsIsStopped() throws {
+        let tools = FileManager.default.temporaryDirectory.appendingPathComponent("slow-tools-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: tools, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: tools) }
+        let script = tools.appendingPathComponent("pdftotext")
+        try Data("#!/bin/sh\nexec sleep 30\n".utf8).write(to: script)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script.path)
+        var parser = DocumentParser()
+        parser.toolSearchPath = [tools.path]
+        parser.toolTimeout = .milliseconds(300)
+        let started = ContinuousClock.now
+        do {
+            _ = try parser.parse(TestPDF.make(pages: [["Text."]]), fileName: "slow.pdf")
+            Issue.record("a hanging pdftotext was waited for")
+        } catch {
+            #expect(error.description.hasPrefix("the file is damaged: reading its text took longer than"))
+        }
+        #expect(ContinuousClock.now - started < .seconds(3))
+    }
+
     @Test func temporaryFilesAreRemoved() throws {
         let before = try Self.leftovers()
         _ = try DocumentParser().parse(TestPDF.make(pages: [["Clean up after me."]]), fileName: "a.pdf")

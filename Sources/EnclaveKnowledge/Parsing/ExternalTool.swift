@@ -71,8 +71,10 @@ struct ExternalTool {
         }
         let (seconds, attoseconds) = timeout.components
         if finished.wait(timeout: .now() + Double(seconds) + Double(attoseconds) * 1e-18) == .timedOut {
-            process.terminate()
-            if finished.wait(timeout: .now() + 5) == .timedOut { kill(process.processIdentifier, SIGKILL) }
+            // SIGKILL, not terminate()'s SIGTERM: a child spawned from a thread that blocks signals inherits
+            // the mask and would ignore SIGTERM.
+            kill(process.processIdentifier, SIGKILL)
+            _ = finished.wait(timeout: .now() + 5)
             throw .timedOut
         }
         let outputData = (try? Data(contentsOf: outputURL)) ?? Data()
