@@ -42,6 +42,7 @@ class TextExtractor(html.parser.HTMLParser):
         super().__init__(convert_charrefs=True)
         self.stack = []  # for each open element: True when it hides its content
         self.hidden = 0
+        self.preformatted = 0
         self.parts = []
 
     def handle_starttag(self, tag, attrs):
@@ -54,6 +55,8 @@ class TextExtractor(html.parser.HTMLParser):
         self.stack.append(hides)
         if hides:
             self.hidden += 1
+        if tag == "pre":
+            self.preformatted += 1
 
     def handle_endtag(self, tag):
         if tag in VOID:
@@ -61,12 +64,15 @@ class TextExtractor(html.parser.HTMLParser):
         if self.stack:
             if self.stack.pop():
                 self.hidden -= 1
+        if tag == "pre" and self.preformatted:
+            self.preformatted -= 1
         if tag in BLOCKS:
             self.parts.append("\n")
 
     def handle_data(self, data):
         if not self.hidden:
-            self.parts.append(data)
+            # Source line breaks inside a paragraph are spaces; only preformatted text keeps its lines.
+            self.parts.append(data if self.preformatted else data.replace("\n", " "))
 
     def text(self):
         lines = (re.sub(r"[ \t\r\f\v]+", " ", line).strip() for line in "".join(self.parts).split("\n"))
