@@ -8,7 +8,7 @@ BIN          := .build/$(CONFIG)/enclave
 MODEL        ?= models/SmolLM2-135M-Instruct.Q4_1.gguf
 VENV_TEST    := .venv-test
 
-.PHONY: all models build run test lint test-swift test-integration clean help reference-venv reference-perplexity bench-compare probe-madd bench-fairness bench-embeddings
+.PHONY: all models build run test lint test-swift test-integration clean help check-eval-data eval-corpus reference-venv reference-perplexity bench-compare probe-madd bench-fairness bench-embeddings
 
 all: build
 
@@ -16,6 +16,8 @@ help:
 	@echo "make run     fetch the default models, build optimised, start the server (prints the URL and, on first start, the admin key)"
 	@echo "make test    fetch the models, build optimised with tests, run every test (Swift, then the Python integration suite)"
 	@echo "make test-integration  run the Python integration suite (openai client) against a live enclave serve"
+	@echo "make check-eval-data  check the labelled retrieval questions against the Python documentation pages"
+	@echo "make eval-corpus  copy the retrieval evaluation pages into $(EVAL_CORPUS)"
 	@echo "make lint    check formatting with swift format (.swift-format, the Hummingbird house style)"
 	@echo "make models  fetch and verify the default models into models/"
 
@@ -28,7 +30,18 @@ build:
 run: models build
 	$(BIN) serve --model $(MODEL)
 
-test: models lint test-swift test-integration
+test: models lint check-eval-data test-swift test-integration
+
+# The labelled retrieval questions parse, name pages of the corpus and quote them (Tests/Data/eval/README.md);
+# needs python3.11-doc installed. Two seconds.
+check-eval-data:
+	$(PYTHON) scripts/check_eval_questions.py
+
+# The retrieval evaluation corpus, 48 pages of python3.11-doc checked against their recorded sums, in one
+# flat folder for `enclave ingest`.
+EVAL_CORPUS ?= .build/eval-corpus/python-docs
+eval-corpus:
+	scripts/prepare_eval_corpus.sh $(EVAL_CORPUS)
 
 # Formatting is checked, not fixed: run `swift format -i -r Sources Tests Package.swift` to fix.
 lint:
