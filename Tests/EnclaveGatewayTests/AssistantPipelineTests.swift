@@ -128,6 +128,16 @@ enum AssistantFixtures {
         #expect(turn.retrieval.status == .empty)
     }
 
+    /// A failing retrieval is an error, never the "found nothing" answer: that would claim the documents
+    /// do not say what they might.
+    @Test func aRetrievalFailureIsNotReportedAsNothingFound() async throws {
+        let retriever = ScriptedRetriever(failure: KnowledgeStoreError.unavailable("index offline"))
+        let pipeline = try await pipeline(retriever)
+        await #expect(throws: KnowledgeStoreError.unavailable("index offline")) {
+            try await pipeline.prepare([ChatTurn(role: "user", content: "q")], for: F.docs, principal: F.member, contextLength: 2048, maxTokens: nil)
+        }
+    }
+
     @Test func anAssistantWithoutCollectionsDoesNotRetrieve() async throws {
         var writer = F.docs
         writer.collections = []

@@ -105,6 +105,40 @@ import Testing
         #expect(server.backend.preparedRequests.isEmpty)
     }
 
+    /// A key whose `models` list names the assistant may use it without listing its base model, and one
+    /// that lists only the base model may not use the assistant (both keys are an admin's: the assistant
+    /// has no teams, so it is for admins only).
+    @Test func aKeysModelListNamesAssistantsByID() async throws {
+        let (server, _) = try await Self.server()
+        let administration = IdentityAdministration(stores: server.stores)
+        let onlyAssistant = try await administration.createKey(
+            name: "docs-only",
+            userID: User.builtInAdminID,
+            scopes: [.admin, .inference],
+            allowedModels: ["docexplorer"]
+        )
+        let onlyModel = try await administration.createKey(
+            name: "model-only",
+            userID: User.builtInAdminID,
+            scopes: [.admin, .inference],
+            allowedModels: ["test-model"]
+        )
+        try await server.test { client in
+            let allowed = try await client.post(
+                "/v1/chat/completions",
+                json: Self.chat("docexplorer", "leave?"),
+                headers: server.headers(key: onlyAssistant.secret.value)
+            )
+            #expect(allowed.status == .ok)
+            let refused = try await client.post(
+                "/v1/chat/completions",
+                json: Self.chat("docexplorer", "leave?"),
+                headers: server.headers(key: onlyModel.secret.value)
+            )
+            #expect(refused.status == .notFound)
+        }
+    }
+
     @Test func anAnswerListsTheSourcesItCites() async throws {
         let (server, retriever) = try await Self.server()
         try await server.test { client in
