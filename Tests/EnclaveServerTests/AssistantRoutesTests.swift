@@ -7,6 +7,7 @@ import EnclaveTesting
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import InMemoryLogging
 import Testing
 
 @Suite struct AssistantRoutesTests {
@@ -169,6 +170,13 @@ import Testing
         #expect(turns[0].content.hasPrefix("You answer from the handbook.") && turns[0].content.contains("[1] (handbook.md, page 2, Leave)"))
         #expect(turns[1].content == "Be brief")
         #expect(retriever.calls.map(\.query) == ["parental leave?"])
+        // The request's audit record names the assistant; no prompt, passage or answer reaches the logs or the audit log.
+        let records = try await server.stores.audit.records(from: 1, limit: 100).map(\.entry)
+        #expect(records.filter { $0.action == .request }.map(\.model) == ["docexplorer"])
+        let logged = server.logs.entries.map { "\($0.message) \($0.metadata)" }.joined(separator: "\n") + "\(records)"
+        for secret in ["sixteen weeks", "parental leave?", "Sixteen weeks [1]", "You answer from the handbook"] {
+            #expect(!logged.localizedCaseInsensitiveContains(secret), "'\(secret)' reached the logs or the audit log")
+        }
     }
 
     @Test func aRequestsOwnSamplingWinsOverTheAssistants() async throws {
