@@ -52,7 +52,9 @@ struct ServeCommand: AsyncParsableCommand {
             throw CommandFailure("model '\(model.id)': the file \(model.file) does not exist (run `make models` for the default model)")
         }
 
-        let stores = try SQLiteDatabase(dataDirectory: configuration.storage.dataDirectory).stores()
+        let database = try SQLiteDatabase(dataDirectory: configuration.storage.dataDirectory)
+        let stores = database.stores()
+        let assistantStore = SQLiteAssistantStore(database: database)
         if let secret = try await AdminKeyBootstrap.ensureAdminKey(in: stores.keys, identities: stores.identities) {
             Console.print("Created the first admin API key. It is shown only this once; store it now:")
             Console.print(secret.value)
@@ -62,7 +64,18 @@ struct ServeCommand: AsyncParsableCommand {
         if let config {
             try await ConfigurationFile.reconcile(configuration.identities, path: config, stores: stores, logger: logger)
             configuration.limits.overrides = try await ConfigurationFile.limitOverrides(configuration.identities, stores: stores)
+            try await ConfigurationFile.reconcileAssistants(
+                configuration,
+                path: config,
+                stores: stores,
+                assistants: assistantStore,
+                knowledge: nil,
+                modelIDs: Set(configuration.models.map(\.id)),
+                logger: logger
+            )
         }
+        // Assistants answer as models; their knowledge (store and retriever) joins when the server has one.
+        let assistants = AssistantPipeline(assistants: assistantStore)
 
         // Password logins: the session key is made once and kept in the data directory (0600).
         let sessionKey = try SessionKeyFile.loadOrCreate(in: configuration.storage.dataDirectory)
@@ -86,6 +99,7 @@ struct ServeCommand: AsyncParsableCommand {
             limitGate: limitGate,
             embeddings: embeddings,
             sessions: sessions,
+            assistants: assistants,
             logger: logger,
             services: [loader] + retention,
             onServerRunning: { port in

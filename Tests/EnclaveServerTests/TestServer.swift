@@ -1,6 +1,7 @@
 // Enclave server tests: an application over a scripted backend and an in-memory key store.
 
 import EnclaveCore
+import EnclaveGateway
 import EnclaveServer
 import EnclaveTesting
 import Foundation
@@ -21,13 +22,17 @@ struct TestServer {
     let logs: InMemoryLogHandler
     let adminKey: String
     let configuration: EnclaveConfiguration
+    /// The assistants, if the test uses them.
+    let assistants: AssistantPipeline?
 
     init(
         backend: ScriptedBackend = ScriptedBackend(),
         limits: LimitsConfiguration = LimitsConfiguration(maxBodyBytes: 16 * 1024, queueLength: 8),
-        models: [String] = ["test-model"]
+        models: [String] = ["test-model"],
+        assistants: AssistantPipeline? = nil
     ) async throws {
         self.backend = backend
+        self.assistants = assistants
         self.stores = .inMemory()
         self.metrics = ServerMetrics()
         self.logs = InMemoryLogHandler()
@@ -47,7 +52,14 @@ struct TestServer {
         let handler = logs
         var logger = Logger(label: "enclave-test") { _ in handler }
         logger.logLevel = .debug
-        let app = buildApplication(configuration: configuration, backend: backend, stores: stores, metrics: metrics, logger: logger)
+        let app = buildApplication(
+            configuration: configuration,
+            backend: backend,
+            stores: stores,
+            metrics: metrics,
+            assistants: assistants,
+            logger: logger
+        )
         return try await app.test(setup, body)
     }
 

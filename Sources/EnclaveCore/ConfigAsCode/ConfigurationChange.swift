@@ -16,6 +16,10 @@ public struct ConfigurationChange: Sendable, Hashable, CustomStringConvertible {
         case user
         /// An API key.
         case key
+        /// An assistant (`assistants:`).
+        case assistant
+        /// A knowledge collection (`collections:`).
+        case collection
     }
 
     /// What was done to it.

@@ -44,7 +44,9 @@ public enum ConfigurationValidator {
         guard let node = try? Yams.compose(yaml: yaml), case .mapping(let mapping) = node else { return problems }
         let top = Dictionary(mapping.compactMap { key, value in key.string.map { ($0, value) } }) { first, _ in first }
         let reader = ConfigurationReader(source: source, environment: environment)
-        for problem in EnclaveConfiguration.readIdentities(top, reader: reader).1 where !problems.contains(problem) {
+        let (identities, identityProblems) = EnclaveConfiguration.readIdentities(top, reader: reader)
+        let assistantProblems = EnclaveConfiguration.readAssistants(top, teams: identities.teams, reader: reader).problems
+        for problem in identityProblems + assistantProblems where !problems.contains(problem) {
             problems.append(problem)
         }
         return problems.sorted { ($0.line ?? 0, $0.column ?? 0) < ($1.line ?? 0, $1.column ?? 0) }

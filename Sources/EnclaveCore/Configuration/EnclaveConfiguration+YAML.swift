@@ -73,6 +73,7 @@ extension EnclaveConfiguration {
             node,
             at: "",
             allowed: ["listen", "storage", "models", "limits", "logging", "server", "sessions", "audit", "scheduling"] + Self.identityKeys
+                + Self.assistantKeys
         )
         let resolve = { (path: String) -> String in
             guard let baseDirectory, !path.hasPrefix("/") else { return path }
@@ -122,6 +123,9 @@ extension EnclaveConfiguration {
         let (identities, problems) = Self.readIdentities(top, reader: reader)
         if let problem = problems.first { throw problem }
         self.identities = identities
+        let knowledge = Self.readAssistants(top, teams: identities.teams, reader: reader)
+        if let problem = knowledge.problems.first { throw problem }
+        (collections, assistants) = (knowledge.collections, knowledge.assistants)
     }
 
     private static func models(_ node: Node, reader: ConfigurationReader, resolve: (String) -> String) throws -> [ModelConfiguration] {

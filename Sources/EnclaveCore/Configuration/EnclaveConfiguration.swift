@@ -32,6 +32,10 @@ public struct EnclaveConfiguration: Sendable, Hashable {
     public var audit: AuditConfiguration
     /// How the scheduler in front of each backend orders requests.
     public var scheduling: SchedulingConfiguration = .init()
+    /// The assistants the file declares (`assistants:`), reconciled at start.
+    public var assistants: [DeclaredAssistant] = []
+    /// The knowledge collections the file declares (`collections:`), reconciled at start.
+    public var collections: [DeclaredCollection] = []
 
     /// Creates a configuration; every argument has its default.
     public init(

@@ -70,6 +70,8 @@ extension OpenAIError {
             from(error)
         case let error as AdministrationError:
             from(error)
+        case let error as AssistantStoreError:
+            from(error)
         case let error as SessionError:
             from(error)
         case let error as SessionStoreError:

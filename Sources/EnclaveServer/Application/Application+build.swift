@@ -30,6 +30,8 @@ public import ServiceLifecycle
 ///   - embeddings: The embedding models of `/v1/embeddings` (listed in `/v1/models` after the chat models).
 ///   - sessions: Password logins and session cookies (`/auth`); `nil`: with a random key that lives as
 ///     long as the process (`enclave serve` passes the key it keeps in the data directory).
+///   - assistants: The assistants (used as models by their ids, `/admin/v1/assistants`) with the knowledge
+///     they retrieve from; `nil`: none.
 ///   - logger: The server's logger; each request adds its `request.id`.
 ///   - services: Services to run with the server (before it in start order, after it in shutdown order).
 ///   - onServerRunning: Called with the bound port once the server listens.
@@ -41,6 +43,7 @@ public func buildApplication(
     limitGate: LimitGate? = nil,
     embeddings: [any EmbeddingBackend] = [],
     sessions: SessionAuthenticator? = nil,
+    assistants: AssistantPipeline? = nil,
     logger: Logger,
     services: [any Service] = [],
     onServerRunning: @escaping @Sendable (_ port: Int?) async -> Void = { _ in }
@@ -53,6 +56,7 @@ public func buildApplication(
         limitGate: limitGate,
         embeddings: embeddings,
         sessions: sessions,
+        assistants: assistants,
         logger: logger,
         services: services,
         onServerRunning: onServerRunning
@@ -69,6 +73,7 @@ public func buildApplication(
     limitGate: LimitGate? = nil,
     embeddings: [any EmbeddingBackend] = [],
     sessions: SessionAuthenticator? = nil,
+    assistants: AssistantPipeline? = nil,
     logger: Logger,
     services: [any Service] = [],
     onServerRunning: @escaping @Sendable (_ port: Int?) async -> Void = { _ in }
@@ -86,7 +91,8 @@ public func buildApplication(
         metrics: metrics,
         limitGate: limitGate,
         embeddings: embeddings,
-        sessions: sessions
+        sessions: sessions,
+        assistants: assistants
     )
     return Application(
         router: router,
@@ -135,7 +141,8 @@ public func buildRouter(
     metrics: ServerMetrics,
     limitGate: LimitGate? = nil,
     embeddings: [any EmbeddingBackend] = [],
-    sessions: SessionAuthenticator? = nil
+    sessions: SessionAuthenticator? = nil,
+    assistants: AssistantPipeline? = nil
 ) -> Router<EnclaveRequestContext> {
     let authenticator = KeyAuthenticator(store: stores.keys, identities: stores.identities)
     let sessions = sessions ?? SessionAuthenticator(stores: stores, settings: configuration.sessions, key: .generate())
@@ -159,14 +166,31 @@ public func buildRouter(
         passwords.addMeRoute(to: openAI)
         MeRoutes(administration: administration, maxBodyBytes: maxBodyBytes, limits: configuration.limits, limitGate: limitGate)
             .add(to: openAI)
-        OpenAIRoutes(gateway: gateway, limits: configuration.limits, metrics: metrics, limitGate: limitGate, embeddings: embeddings)
-            .add(to: openAI)
+        OpenAIRoutes(
+            gateway: gateway,
+            limits: configuration.limits,
+            metrics: metrics,
+            limitGate: limitGate,
+            embeddings: embeddings,
+            assistants: assistants
+        )
+        .add(to: openAI)
         // The admin API: errors in OpenAI's shape too; an admin user's credential with the admin scope.
         let admin = router.group("admin/v1").add(middleware: OpenAIErrorMiddleware())
             .add(middleware: authentication)
             .add(middleware: AuditActorMiddleware())
             .add(middleware: ScopeMiddleware(requiring: .admin))
         passwords.addAdminRoute(to: admin)
+        if let assistants {
+            let models = Set(gateway.modelIDs + embeddings.map(\.descriptor.id))
+            let administration = AssistantAdministration(
+                store: assistants.assistants,
+                audit: stores.audit,
+                modelIDs: models,
+                identities: stores.identities
+            )
+            AssistantAdminRoutes(administration: administration, maxBodyBytes: maxBodyBytes).add(to: admin)
+        }
         AdminRoutes(administration: administration, maxBodyBytes: maxBodyBytes).add(to: admin)
         // Web sessions: the login is open (it is how a browser gets a credential); the rest needs the session.
         let auth = router.group("auth").add(middleware: OpenAIErrorMiddleware())

@@ -12,14 +12,42 @@ extension OpenAIRoutes {
         var request = request
         let principal = try principal(of: context)
         let schedulingClass = try schedulingClass(of: request)
-        let body = try await RequestBody(maxBodyBytes: limits.maxBodyBytes).decode(ChatCompletionRequest.self, from: &request)
+        var body = try await RequestBody(maxBodyBytes: limits.maxBodyBytes).decode(ChatCompletionRequest.self, from: &request)
         context.stats.update {
             $0.model = body.model
             $0.streamed = body.stream == true
         }
-        let inference = try body.inferenceRequest(id: context.requestID, principal: principal.id, limits: limits)
-        let prepared = try await prepare(inference, for: principal, promptParameter: "messages", stats: context.stats)
-        let settlement = try await admit([prepared], principal: principal, model: body.model)
+        // An assistant answers through its base model; the response names the assistant, as asked.
+        let model = body.model
+        let assistant = try await assistants?.assistant(named: model, for: principal)
+        if let assistant { body.applyDefaults(of: assistant) }
+        var inference = try body.inferenceRequest(id: context.requestID, principal: principal.id, limits: limits)
+        let turn: AssistantTurn?
+        if let assistant {
+            let prepared = try await assistantTurn(for: assistant, inference: inference, principal: principal)
+            if let answer = prepared.nothingFoundAnswer {
+                return try nothingFound(
+                    answer,
+                    turn: prepared,
+                    model: model,
+                    stream: body.stream == true,
+                    includeUsage: body.streamOptions?.includeUsage == true,
+                    request: request,
+                    context: context
+                )
+            }
+            inference.prompt = .chat(prepared.turns)
+            turn = prepared
+        } else {
+            turn = nil
+        }
+        let prepared = try await prepare(
+            inference,
+            for: assistant == nil ? principal : principal.usingAssistant(),
+            promptParameter: "messages",
+            stats: context.stats
+        )
+        let settlement = try await admit([prepared], principal: principal, model: model)
         let submission = try await submit(prepared, of: principal, as: schedulingClass, holding: settlement)
         let runner = GenerationRunner(metrics: metrics, stats: context.stats, requestStart: start)
         let id = "chatcmpl-\(context.requestID)"
@@ -41,7 +69,7 @@ extension OpenAIRoutes {
             let response = ChatCompletionResponse(
                 id: id,
                 created: created,
-                model: body.model,
+                model: model,
                 choices: [
                     .init(
                         index: 0,
@@ -52,11 +80,14 @@ extension OpenAIRoutes {
                 ],
                 usage: Usage(outcome.usage)
             )
+            if let turn {
+                let cited = KnowledgeExtension(response, citations: turn.citations(in: text), retrieval: turn.retrieval)
+                return withLimitHeaders(try jsonResponse(cited), settlement)
+            }
             return withLimitHeaders(try jsonResponse(response), settlement)
         }
 
         let includeUsage = body.streamOptions?.includeUsage == true
-        let model = body.model
         @Sendable func chunk(_ delta: ChatChunkChoice.Delta, logprobs: ChatLogprobs? = nil, finishReason: String? = nil) -> ChatCompletionChunk {
             ChatCompletionChunk(
                 id: id,
@@ -69,9 +100,11 @@ extension OpenAIRoutes {
         }
         let stream = eventStream(request, context: context) { send in
             try await send(chunk(.init(role: "assistant", content: "")))
+            let answer = AnswerText()
             let outcome = try await settling(settlement, context: context) {
                 try await runner.run(submission) { text, tokens in
                     guard !text.isEmpty || !tokens.isEmpty else { return }
+                    if turn != nil { answer.append(text) }
                     try await send(chunk(.init(content: text), logprobs: wantsLogprobs ? ChatLogprobs(tokens) : nil))
                 }
             }
@@ -80,6 +113,10 @@ extension OpenAIRoutes {
                 try await send(
                     ChatCompletionChunk(id: id, created: created, model: model, choices: [], usage: Usage(outcome.usage), includeUsage: true)
                 )
+            }
+            if let turn {
+                let final = ChatCompletionChunk(id: id, created: created, model: model, choices: [], usage: nil, includeUsage: false)
+                try await send(KnowledgeExtension(final, citations: turn.citations(in: answer.text), retrieval: turn.retrieval))
             }
         }
         return withLimitHeaders(stream, settlement)

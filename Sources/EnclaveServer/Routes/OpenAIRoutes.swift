@@ -20,6 +20,8 @@ public struct OpenAIRoutes: Sendable {
     let limitGate: LimitGate?
     /// The embedding models (`/v1/embeddings`), by id.
     let embeddingModels: [String: any EmbeddingBackend]
+    /// The assistants, used as models by their ids; `nil`: none.
+    let assistants: AssistantPipeline?
 
     /// Creates the routes.
     /// - Parameter embeddings: The embedding models served next to the gateway's chat models.
@@ -28,8 +30,10 @@ public struct OpenAIRoutes: Sendable {
         limits: LimitsConfiguration,
         metrics: ServerMetrics,
         limitGate: LimitGate? = nil,
-        embeddings: [any EmbeddingBackend] = []
+        embeddings: [any EmbeddingBackend] = [],
+        assistants: AssistantPipeline? = nil
     ) {
+        self.assistants = assistants
         self.gateway = gateway
         self.limits = limits
         self.metrics = metrics
@@ -54,14 +58,19 @@ public struct OpenAIRoutes: Sendable {
         }
     }
 
-    /// The models the principal may use: the chat models, then the embedding models.
+    /// The models the principal may use: the chat models, the embedding models, then the assistants.
     func listModels(for principal: Principal) async throws -> Response {
         let embeddings = embeddingModels.values.map(\.descriptor.modelDescriptor).sorted { $0.id < $1.id }
-        return try jsonResponse(ModelList((await gateway.models() + embeddings).filter { principal.mayUse(model: $0.id) }))
+        let models = (await gateway.models() + embeddings).filter { principal.mayUse(model: $0.id) }
+        let usable = try await assistants?.assistants(for: principal) ?? []
+        return try jsonResponse(ModelList(models, assistants: usable))
     }
 
     /// A model the principal may use; any other is unknown, so a key learns nothing of models it may not use.
     func model(id: String, for principal: Principal) async throws -> Response {
+        if let assistant = try await assistants?.assistant(named: id, for: principal) {
+            return try jsonResponse(ModelList.Model(assistant: assistant))
+        }
         guard principal.mayUse(model: id),
             let descriptor = await gateway.descriptor(of: id) ?? embeddingModels[id]?.descriptor.modelDescriptor
         else {
