@@ -45,6 +45,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.30.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.0.0"),
+        .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.5.0"),
     ],
     targets: [
         .target(
@@ -98,7 +99,11 @@ let package = Package(
         // Parsing, chunking, vector indexes, retrieval and fusion for assistants' collections.
         .target(
             name: "EnclaveKnowledge",
-            dependencies: ["EnclaveCore"],
+            dependencies: [
+                "EnclaveCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -131,6 +136,7 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "MultipartKit", package: "multipart-kit"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -180,7 +186,11 @@ let package = Package(
         ),
         .testTarget(
             name: "EnclaveKnowledgeTests",
-            dependencies: ["EnclaveCore", "EnclaveKnowledge", "EnclaveTesting"],
+            dependencies: [
+                "EnclaveCore", "EnclaveKnowledge", "EnclaveTesting",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -202,6 +212,7 @@ let package = Package(
                 "EnclaveStorage",
                 "EnclaveGateway",
                 "EnclaveTesting",
+                "EnclaveKnowledge",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
