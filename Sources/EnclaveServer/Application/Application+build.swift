@@ -2,6 +2,7 @@
 
 public import EnclaveCore
 public import EnclaveGateway
+public import EnclaveKnowledge
 public import Hummingbird
 import HummingbirdCore
 public import Logging
@@ -30,6 +31,8 @@ public import ServiceLifecycle
 ///   - embeddings: The embedding models of `/v1/embeddings` (listed in `/v1/models` after the chat models).
 ///   - sessions: Password logins and session cookies (`/auth`); `nil`: with a random key that lives as
 ///     long as the process (`enclave serve` passes the key it keeps in the data directory).
+///   - knowledge: Collections and document ingestion (`/v1/collections`); `nil`: those routes are absent. Its
+///     worker is not started here: pass an ``IngestionService`` in `services`.
 ///   - logger: The server's logger; each request adds its `request.id`.
 ///   - services: Services to run with the server (before it in start order, after it in shutdown order).
 ///   - onServerRunning: Called with the bound port once the server listens.
@@ -41,6 +44,7 @@ public func buildApplication(
     limitGate: LimitGate? = nil,
     embeddings: [any EmbeddingBackend] = [],
     sessions: SessionAuthenticator? = nil,
+    knowledge: KnowledgeIngestor? = nil,
     logger: Logger,
     services: [any Service] = [],
     onServerRunning: @escaping @Sendable (_ port: Int?) async -> Void = { _ in }
@@ -53,6 +57,7 @@ public func buildApplication(
         limitGate: limitGate,
         embeddings: embeddings,
         sessions: sessions,
+        knowledge: knowledge,
         logger: logger,
         services: services,
         onServerRunning: onServerRunning
@@ -69,6 +74,7 @@ public func buildApplication(
     limitGate: LimitGate? = nil,
     embeddings: [any EmbeddingBackend] = [],
     sessions: SessionAuthenticator? = nil,
+    knowledge: KnowledgeIngestor? = nil,
     logger: Logger,
     services: [any Service] = [],
     onServerRunning: @escaping @Sendable (_ port: Int?) async -> Void = { _ in }
@@ -86,7 +92,8 @@ public func buildApplication(
         metrics: metrics,
         limitGate: limitGate,
         embeddings: embeddings,
-        sessions: sessions
+        sessions: sessions,
+        knowledge: knowledge
     )
     return Application(
         router: router,
@@ -135,7 +142,8 @@ public func buildRouter(
     metrics: ServerMetrics,
     limitGate: LimitGate? = nil,
     embeddings: [any EmbeddingBackend] = [],
-    sessions: SessionAuthenticator? = nil
+    sessions: SessionAuthenticator? = nil,
+    knowledge: KnowledgeIngestor? = nil
 ) -> Router<EnclaveRequestContext> {
     let authenticator = KeyAuthenticator(store: stores.keys, identities: stores.identities)
     let sessions = sessions ?? SessionAuthenticator(stores: stores, settings: configuration.sessions, key: .generate())
@@ -161,6 +169,10 @@ public func buildRouter(
             .add(to: openAI)
         OpenAIRoutes(gateway: gateway, limits: configuration.limits, metrics: metrics, limitGate: limitGate, embeddings: embeddings)
             .add(to: openAI)
+        if let knowledge {
+            let administration = KnowledgeAdministration(store: knowledge.store, identities: stores.identities, audit: stores.audit)
+            KnowledgeRoutes(ingestor: knowledge, administration: administration).add(to: openAI)
+        }
         // The admin API: errors in OpenAI's shape too; an admin user's credential with the admin scope.
         let admin = router.group("admin/v1").add(middleware: OpenAIErrorMiddleware())
             .add(middleware: authentication)
