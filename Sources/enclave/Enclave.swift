@@ -9,6 +9,7 @@ struct Enclave: AsyncParsableCommand {
         abstract: "A private LLM server for a team, with its own CPU engine for GGUF models.",
         subcommands: [
             ServeCommand.self, ChatCommand.self, KeysCommand.self, UsersCommand.self, UsageCommand.self, TeamsCommand.self, GenerateCommand.self,
+            CollectionsCommand.self, IngestCommand.self,
             ModelsCommand.self,
             EvalCommand.self, BenchCommand.self, AuditCommand.self,
             ConfigCommand.self, KnowledgeCommand.self,

@@ -4,6 +4,7 @@ import ArgumentParser
 import EnclaveBackends
 import EnclaveCore
 import EnclaveGateway
+import EnclaveKnowledge
 import EnclaveServer
 import EnclaveStorage
 import Foundation
@@ -52,7 +53,8 @@ struct ServeCommand: AsyncParsableCommand {
             throw CommandFailure("model '\(model.id)': the file \(model.file) does not exist (run `make models` for the default model)")
         }
 
-        let stores = try SQLiteDatabase(dataDirectory: configuration.storage.dataDirectory).stores()
+        let database = try SQLiteDatabase(dataDirectory: configuration.storage.dataDirectory)
+        let stores = database.stores()
         if let secret = try await AdminKeyBootstrap.ensureAdminKey(in: stores.keys, identities: stores.identities) {
             Console.print("Created the first admin API key. It is shown only this once; store it now:")
             Console.print(secret.value)
@@ -74,6 +76,18 @@ struct ServeCommand: AsyncParsableCommand {
         // The embedding models load here, before the server listens: mapping a folder takes milliseconds.
         let embeddings = try EmbeddingModels.load(configuration.models, logger: logger)
 
+        // Collections and their documents, encrypted at rest; the ingestion worker resumes unfinished documents.
+        let knowledgeKey = try KnowledgeKeyFile.key(
+            configured: configuration.knowledge.encryptionKey,
+            dataDirectory: configuration.storage.dataDirectory
+        )
+        let knowledge = KnowledgeIngestor(
+            store: try SQLiteKnowledgeStore(database: database, cipher: KnowledgeCipher(key: knowledgeKey)),
+            embedders: embeddings,
+            settings: IngestionSettings(configuration.knowledge),
+            logger: logger
+        )
+
         // One backend (and so one scheduler with its own capacity) per chat model.
         let backends = configuration.models.filter { $0.kind == .chat }.map { LoadingBackend(model: $0) }
         let loader = BackendLoader(backends: backends, build: backendFactory.make, logger: logger)
@@ -86,8 +100,9 @@ struct ServeCommand: AsyncParsableCommand {
             limitGate: limitGate,
             embeddings: embeddings,
             sessions: sessions,
+            knowledge: knowledge,
             logger: logger,
-            services: [loader] + retention,
+            services: [loader, IngestionService(ingestor: knowledge)] + retention,
             onServerRunning: { port in
                 let shownHost = host.contains(":") ? "[\(host)]" : host
                 Console.print("Enclave is listening on http://\(shownHost):\(port.map(String.init) ?? "?")")
