@@ -46,6 +46,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.30.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.0.0"),
         .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.5.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.19"),
     ],
     targets: [
         .target(
@@ -103,6 +104,7 @@ let package = Package(
                 "EnclaveCore",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -187,7 +189,12 @@ let package = Package(
         .testTarget(
             name: "EnclaveKnowledgeTests",
             dependencies: [
-                "EnclaveCore", "EnclaveKnowledge", "EnclaveTesting",
+                "EnclaveCore",
+                // The real WordPiece tokenizer, to check passages against the embedding model's own count.
+                "EnclaveEngine",
+                "EnclaveKnowledge",
+                "EnclaveTesting",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
             ],

@@ -38,8 +38,9 @@ import Testing
     }
 
     @Test func indexesAQueuedDocumentIntoChunksAndVectors() async throws {
-        let ingestor = ingestor()
-        let receipt = try await submit(ingestor, "guide.txt", "Install the widget.\n\nThen calibrate the sprocket.")
+        // Eight tokens a chunk (the chunker's least): the two paragraphs (6 and 5 words) do not fit together.
+        let ingestor = ingestor(settings: IngestionSettings(chunkTokens: 8, chunkOverlapTokens: 0))
+        let receipt = try await submit(ingestor, "guide.txt", "Install the widget on the bench.\n\nThen calibrate the sprocket carefully.")
         #expect(receipt.status == .queued)
         let id = try #require(receipt.documentID)
         #expect(try await store.document(id: id)?.status == .queued)
@@ -50,11 +51,11 @@ import Testing
         let document = try #require(try await store.document(id: id))
         #expect(document.status == .ready)
         #expect(document.chunkCount == 2)
-        #expect(document.sha256 == "166ea4490dbfea8c6a69c52885974f7f89b543d4a93d9248dbe8d8b9710e109a")
+        #expect(document.sha256 == "cf3e2c15679030d4cd92c5c78227aa4f25c6e5e94dd9aa6fccf457f9f6bbec59")
         #expect(try await store.content(ofDocument: id) == nil)
         let records = try await search("sprocket")
-        #expect(records.map(\.chunk.text) == ["Then calibrate the sprocket."])
-        #expect(records.first?.chunk.tokenCount == 4)
+        #expect(records.map(\.chunk.text) == ["Then calibrate the sprocket carefully."])
+        #expect(records.first?.chunk.tokenCount == 5)
         let changes = try await store.vectorChanges(inCollection: collection.id, after: .start)
         #expect(changes.added.count == 2)
         #expect(changes.added.allSatisfy { $0.vector.count == 8 })
@@ -153,8 +154,8 @@ import Testing
     }
 
     @Test func embedsInBatchesOf32() async throws {
-        let ingestor = ingestor()
-        _ = try await submit(ingestor, "many.txt", (1...70).map { "paragraph \($0)" }.joined(separator: "\n\n"))
+        let ingestor = ingestor(settings: IngestionSettings(chunkTokens: 8, chunkOverlapTokens: 0))
+        _ = try await submit(ingestor, "many.txt", (1...70).map { "paragraph \($0) alpha beta gamma" }.joined(separator: "\n\n"))
         let finished = await ingestor.drain()
         #expect(finished.first?.chunkCount == 70)
         #expect(embedder.batchSizes == [32, 32, 6])

@@ -90,7 +90,7 @@ import Testing
         try await withServer { client in
             let id = try await createDocs(client)
             let body =
-                #"{"documents":[{"name":"a.txt","content":"one two\n\nthree"},{"name":"b.txt","content_base64":"Zm91ciBmaXZl"},{"name":"c.exe","content":"x"}]}"#
+                #"{"documents":[{"name":"a.txt","content":"one two three alpha beta\n\nsix seven eight nine"},{"name":"b.txt","content_base64":"Zm91ciBmaXZl"},{"name":"c.exe","content":"x"}]}"#
             let response = try await client.post("/v1/collections/\(id)/documents", json: body, headers: server.headers(key: aliceKey))
             #expect(response.status == .accepted)
             let results = try #require(try response.json()["data"] as? [[String: Any]])
@@ -108,7 +108,7 @@ import Testing
 
             let again = try await client.post(
                 "/v1/collections/docs/documents",
-                json: #"{"name":"a.txt","content":"one two\n\nthree"}"#,
+                json: #"{"name":"a.txt","content":"one two three alpha beta\n\nsix seven eight nine"}"#,
                 headers: server.headers(key: aliceKey)
             )
             #expect(try #require(try again.json()["data"] as? [[String: Any]]).first?["status"] as? String == "unchanged")

@@ -19,3 +19,13 @@ public struct ChunkDraft: Sendable, Hashable {
         self.tokenCount = tokenCount
     }
 }
+
+extension ChunkDraft {
+    /// The text to embed: the heading path joined by `" > "`, a newline, then the passage, so a passage
+    /// is found by the section it sits in as well as by its words; the passage alone when it has no
+    /// headings. The heading path is metadata, never part of ``text``: the chunker bounds ``text`` only,
+    /// so leave room for the headings under the embedding model's input limit.
+    public var embeddingText: String {
+        headingPath.isEmpty ? text : headingPath.joined(separator: " > ") + "\n" + text
+    }
+}

@@ -137,8 +137,8 @@ extension KnowledgeIngestor {
             )
         }
         let sequences = drafts.map { draft in
-            let tokens = embedder.tokenize(draft.text)
-            // A chunk the chunker could not cut small enough keeps its start and the closing marker.
+            let tokens = embedder.tokenize(draft.embeddingText)
+            // The headings go in front of the passage; a sequence over the input limit keeps its start and closing marker.
             return tokens.count <= maxInput ? tokens : Array(tokens.prefix(maxInput - 1)) + [tokens[tokens.count - 1]]
         }
         return PreparedDocument(chunks: chunks, sequences: sequences, pageCount: parsed.pageCount)

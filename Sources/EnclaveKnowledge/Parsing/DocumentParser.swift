@@ -7,6 +7,11 @@ public import Foundation
 public struct DocumentParser: Sendable {
     /// The largest file accepted, in bytes.
     public var maxBytes: Int
+    /// The directories searched, in order, for the tools a format needs (`pdftotext` and `pdfinfo` for
+    /// PDF): by default those of `PATH`, then `/usr/bin`, `/usr/local/bin` and `/opt/homebrew/bin`.
+    public var toolSearchPath: [String] = ExternalTool.defaultSearchPath
+    /// The longest a tool may run on one file before the file is reported as unreadable.
+    public var toolTimeout: Duration = .seconds(120)
 
     /// Creates a parser.
     /// - Parameter maxBytes: The largest file accepted (default 50 MiB).
@@ -27,17 +32,41 @@ public struct DocumentParser: Sendable {
     }
 
     /// Parses a file.
-    /// - Throws: ``DocumentParseError`` naming why the file cannot be ingested.
+    ///
+    /// Text formats (plain text, Markdown, HTML) must be UTF-8 without NUL bytes (a byte order mark is
+    /// dropped); a `.pdf` must start with `%PDF-` and a `.docx` must be a zip archive. A PDF is read by
+    /// poppler's `pdftotext`, which this call runs and waits for, so call it off latency-sensitive threads.
+    ///
+    /// ```swift
+    /// let parsed = try DocumentParser().parse(bytes, fileName: "handbook.md")
+    /// let passages = Chunker(tokenCount: count).chunks(of: parsed)
+    /// ```
+    /// - Parameters:
+    ///   - data: The file's bytes.
+    ///   - fileName: Its name; the extension chooses the format.
+    /// - Throws: ``DocumentParseError`` naming why the file cannot be ingested; a bad file in a batch never
+    ///   stops the others, since each call parses one file.
     public func parse(_ data: Data, fileName: String) throws(DocumentParseError) -> ParsedDocument {
         guard let format = Self.format(ofFileNamed: fileName) else {
             throw .unsupportedExtension((fileName as NSString).pathExtension.lowercased())
         }
         guard data.count <= maxBytes else { throw .tooLarge(bytes: data.count, limit: maxBytes) }
+        guard !data.isEmpty else { throw .empty }
+        let parsed: ParsedDocument
         switch format {
-        case .text:
-            return try PlainTextParser().parse(data)
-        default:
-            throw .unsupportedExtension((fileName as NSString).pathExtension.lowercased())
+        case .text: parsed = try PlainTextParser().parse(data)
+        case .markdown: parsed = try MarkdownParser().parse(data)
+        case .html: parsed = try HTMLParser().parse(data)
+        case .pdf: parsed = try PDFParser(searchPath: toolSearchPath, timeout: toolTimeout).parse(data)
+        case .docx: parsed = try DOCXParser().parse(data)
         }
+        // A document of headings alone has nothing to retrieve.
+        guard parsed.blocks.contains(where: { !Self.isHeading($0) && !$0.text.allSatisfy(\.isWhitespace) }) else { throw .empty }
+        return parsed
+    }
+
+    private static func isHeading(_ block: ParsedDocument.Block) -> Bool {
+        if case .heading = block.kind { return true }
+        return false
     }
 }

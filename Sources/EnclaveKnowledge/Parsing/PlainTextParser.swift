@@ -13,11 +13,13 @@ struct PlainTextParser {
         return ParsedDocument(format: .text, blocks: paragraphs.map { .init(kind: .paragraph, text: $0) })
     }
 
-    /// The bytes as UTF-8 text, refusing binary data and invalid UTF-8.
+    /// The bytes as UTF-8 text with Unix line ends and no byte order mark, refusing binary data and invalid UTF-8.
     static func decode(_ data: Data) throws(DocumentParseError) -> String {
         guard !data.isEmpty else { throw .empty }
-        if data.prefix(8192).contains(0) { throw .binary }
-        guard let text = String(data: data, encoding: .utf8) else { throw .invalidText }
-        return text.replacingOccurrences(of: "\r\n", with: "\n")
+        if data.contains(0) { throw .binary }
+        var bytes = data
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
+        guard let text = String(validating: bytes, as: UTF8.self) else { throw .invalidText }
+        return text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
     }
 }
