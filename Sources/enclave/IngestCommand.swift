@@ -25,6 +25,9 @@ struct IngestCommand: AsyncParsableCommand {
     @Argument(help: "Files and folders to ingest.")
     var paths: [String]
 
+    @Flag(help: "Also index the collection's documents an earlier run left queued or indexing (not while a server runs on the data dir).")
+    var resume = false
+
     @OptionGroup var storage: StorageOptions
 
     func run() async throws {
@@ -37,8 +40,20 @@ struct IngestCommand: AsyncParsableCommand {
             settings: IngestionSettings(workspace.configuration.knowledge),
             logger: Logger(label: "enclave.ingest") { _ in SwiftLogNoOpLogHandler() }
         )
-        let resumed = try await ingestor.resumeUnfinished(inCollection: target.id)
-        if !resumed.isEmpty { Console.error("Resuming \(resumed.count) unfinished document(s) of an earlier run.") }
+        // A running server may be indexing the collection's queued documents itself: take them up only when asked.
+        var resumed: [KnowledgeDocument] = []
+        if resume {
+            resumed = try await ingestor.resumeUnfinished(inCollection: target.id)
+            if !resumed.isEmpty { Console.error("Resuming \(resumed.count) unfinished document(s).") }
+        } else {
+            let unfinished = try await workspace.knowledge.documents(withStatus: [.queued, .indexing]).filter { $0.collectionID == target.id }
+            if !unfinished.isEmpty {
+                Console.error(
+                    "\(unfinished.count) document(s) of '\(target.name)' are unfinished (a server indexing them, or a run that stopped): "
+                        + "`enclave serve` resumes them at start; `enclave ingest --resume` takes them up now."
+                )
+            }
+        }
 
         var report = IngestReport()
         var receipts: [IngestionReceipt] = []
