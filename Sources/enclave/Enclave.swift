@@ -9,9 +9,10 @@ struct Enclave: AsyncParsableCommand {
         abstract: "A private LLM server for a team, with its own CPU engine for GGUF models.",
         subcommands: [
             ServeCommand.self, ChatCommand.self, KeysCommand.self, UsersCommand.self, UsageCommand.self, TeamsCommand.self, GenerateCommand.self,
+            CollectionsCommand.self, IngestCommand.self,
             ModelsCommand.self,
             EvalCommand.self, BenchCommand.self, AuditCommand.self,
-            ConfigCommand.self,
+            ConfigCommand.self, KnowledgeCommand.self,
         ]
     )
 }

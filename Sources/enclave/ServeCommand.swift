@@ -4,6 +4,7 @@ import ArgumentParser
 import EnclaveBackends
 import EnclaveCore
 import EnclaveGateway
+import EnclaveKnowledge
 import EnclaveServer
 import EnclaveStorage
 import Foundation
@@ -55,6 +56,13 @@ struct ServeCommand: AsyncParsableCommand {
         let database = try SQLiteDatabase(dataDirectory: configuration.storage.dataDirectory)
         let stores = database.stores()
         let assistantStore = SQLiteAssistantStore(database: database)
+        // Collections and their documents, encrypted at rest (the key from the config, the environment or
+        // data/knowledge.key).
+        let knowledgeKey = try KnowledgeKeyFile.key(
+            configured: configuration.knowledge.encryptionKey,
+            dataDirectory: configuration.storage.dataDirectory
+        )
+        let knowledgeStore = try SQLiteKnowledgeStore(database: database, cipher: KnowledgeCipher(key: knowledgeKey))
         if let secret = try await AdminKeyBootstrap.ensureAdminKey(in: stores.keys, identities: stores.identities) {
             Console.print("Created the first admin API key. It is shown only this once; store it now:")
             Console.print(secret.value)
@@ -69,13 +77,13 @@ struct ServeCommand: AsyncParsableCommand {
                 path: config,
                 stores: stores,
                 assistants: assistantStore,
-                knowledge: nil,
+                knowledge: knowledgeStore,
                 modelIDs: Set(configuration.models.map(\.id)),
                 logger: logger
             )
         }
-        // Assistants answer as models; their knowledge (store and retriever) joins when the server has one.
-        let assistants = AssistantPipeline(assistants: assistantStore)
+        // Assistants answer as models, retrieving from their collections.
+        let assistants = AssistantPipeline(assistants: assistantStore, knowledge: knowledgeStore)
 
         // Password logins: the session key is made once and kept in the data directory (0600).
         let sessionKey = try SessionKeyFile.loadOrCreate(in: configuration.storage.dataDirectory)
@@ -86,6 +94,14 @@ struct ServeCommand: AsyncParsableCommand {
 
         // The embedding models load here, before the server listens: mapping a folder takes milliseconds.
         let embeddings = try EmbeddingModels.load(configuration.models, logger: logger)
+
+        // The ingestion worker resumes unfinished documents.
+        let knowledge = KnowledgeIngestor(
+            store: knowledgeStore,
+            embedders: embeddings,
+            settings: IngestionSettings(configuration.knowledge),
+            logger: logger
+        )
 
         // One backend (and so one scheduler with its own capacity) per chat model.
         let backends = configuration.models.filter { $0.kind == .chat }.map { LoadingBackend(model: $0) }
@@ -100,8 +116,9 @@ struct ServeCommand: AsyncParsableCommand {
             embeddings: embeddings,
             sessions: sessions,
             assistants: assistants,
+            knowledge: knowledge,
             logger: logger,
-            services: [loader] + retention,
+            services: [loader, IngestionService(ingestor: knowledge)] + retention,
             onServerRunning: { port in
                 let shownHost = host.contains(":") ? "[\(host)]" : host
                 Console.print("Enclave is listening on http://\(shownHost):\(port.map(String.init) ?? "?")")

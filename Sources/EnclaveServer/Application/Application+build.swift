@@ -2,6 +2,7 @@
 
 public import EnclaveCore
 public import EnclaveGateway
+public import EnclaveKnowledge
 public import Hummingbird
 import HummingbirdCore
 public import Logging
@@ -32,6 +33,8 @@ public import ServiceLifecycle
 ///     long as the process (`enclave serve` passes the key it keeps in the data directory).
 ///   - assistants: The assistants (used as models by their ids, `/admin/v1/assistants`) with the knowledge
 ///     they retrieve from; `nil`: none.
+///   - knowledge: Collections and document ingestion (`/v1/collections`); `nil`: those routes are absent. Its
+///     worker is not started here: pass an ``IngestionService`` in `services`.
 ///   - logger: The server's logger; each request adds its `request.id`.
 ///   - services: Services to run with the server (before it in start order, after it in shutdown order).
 ///   - onServerRunning: Called with the bound port once the server listens.
@@ -44,6 +47,7 @@ public func buildApplication(
     embeddings: [any EmbeddingBackend] = [],
     sessions: SessionAuthenticator? = nil,
     assistants: AssistantPipeline? = nil,
+    knowledge: KnowledgeIngestor? = nil,
     logger: Logger,
     services: [any Service] = [],
     onServerRunning: @escaping @Sendable (_ port: Int?) async -> Void = { _ in }
@@ -57,6 +61,7 @@ public func buildApplication(
         embeddings: embeddings,
         sessions: sessions,
         assistants: assistants,
+        knowledge: knowledge,
         logger: logger,
         services: services,
         onServerRunning: onServerRunning
@@ -74,6 +79,7 @@ public func buildApplication(
     embeddings: [any EmbeddingBackend] = [],
     sessions: SessionAuthenticator? = nil,
     assistants: AssistantPipeline? = nil,
+    knowledge: KnowledgeIngestor? = nil,
     logger: Logger,
     services: [any Service] = [],
     onServerRunning: @escaping @Sendable (_ port: Int?) async -> Void = { _ in }
@@ -92,7 +98,8 @@ public func buildApplication(
         limitGate: limitGate,
         embeddings: embeddings,
         sessions: sessions,
-        assistants: assistants
+        assistants: assistants,
+        knowledge: knowledge
     )
     return Application(
         router: router,
@@ -142,7 +149,8 @@ public func buildRouter(
     limitGate: LimitGate? = nil,
     embeddings: [any EmbeddingBackend] = [],
     sessions: SessionAuthenticator? = nil,
-    assistants: AssistantPipeline? = nil
+    assistants: AssistantPipeline? = nil,
+    knowledge: KnowledgeIngestor? = nil
 ) -> Router<EnclaveRequestContext> {
     let authenticator = KeyAuthenticator(store: stores.keys, identities: stores.identities)
     let sessions = sessions ?? SessionAuthenticator(stores: stores, settings: configuration.sessions, key: .generate())
@@ -175,6 +183,10 @@ public func buildRouter(
             assistants: assistants
         )
         .add(to: openAI)
+        if let knowledge {
+            let administration = KnowledgeAdministration(store: knowledge.store, identities: stores.identities, audit: stores.audit)
+            KnowledgeRoutes(ingestor: knowledge, administration: administration).add(to: openAI)
+        }
         // The admin API: errors in OpenAI's shape too; an admin user's credential with the admin scope.
         let admin = router.group("admin/v1").add(middleware: OpenAIErrorMiddleware())
             .add(middleware: authentication)
