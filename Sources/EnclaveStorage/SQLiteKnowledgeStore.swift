@@ -305,7 +305,18 @@ public final class SQLiteKnowledgeStore: KnowledgeStore {
         try await database.read(passing: KnowledgeStoreError.self, failure: KnowledgeStoreError.unavailable, body)
     }
 
+    /// Runs `body` in a write transaction, after checking that the database is still under this store's
+    /// key: a process that outlived a rotation must not add values sealed with the old key.
     func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        try await database.write(passing: KnowledgeStoreError.self, failure: KnowledgeStoreError.unavailable, body)
+        let keyID = cipher.keyID
+        return try await database.write(passing: KnowledgeStoreError.self, failure: KnowledgeStoreError.unavailable) { db in
+            let sealed = try Data.fetchOne(db, sql: "SELECT sealedCheck FROM knowledgeKey WHERE id = 1")
+            guard let sealed, KnowledgeCipher.keyID(of: sealed) == keyID else {
+                throw KnowledgeStoreError.unavailable(
+                    "the knowledge key was changed (enclave knowledge rotate-key) while this process ran: restart it with the new key"
+                )
+            }
+            return try body(db)
+        }
     }
 }
