@@ -9,7 +9,7 @@ extension SQLiteKnowledgeStore {
     /// documents in `collectionIDs`. The query's words are hashed with the token key like the chunks' and
     /// matched with OR; ties go to the older chunk.
     ///
-    /// Words in more than a tenth of all chunks (and in more than ``commonWordFloor`` of them) are left out
+    /// Words in more than a fiftieth of all chunks (and in more than ``commonWordFloor`` of them) are left out
     /// of the match when rarer words remain: their BM25 weight is small (nil past half the chunks, where
     /// FTS5 clamps it) and their postings lists are what makes an OR query slow at 100k chunks. A query of
     /// only such words keeps its rarest one.
@@ -50,7 +50,7 @@ extension SQLiteKnowledgeStore {
             if documents > 0 { counts.append((token, documents)) }
         }
         let total = try indexedRowCount(db)
-        let ceiling = max(floor, total / 10)
+        let ceiling = max(floor, total / 50)
         let kept = counts.filter { $0.documents <= ceiling }.map(\.token)
         if kept.isEmpty, let rarest = counts.min(by: { ($0.documents, $0.token) < ($1.documents, $1.token) }) { return [rarest.token] }
         return kept

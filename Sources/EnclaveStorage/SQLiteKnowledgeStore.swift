@@ -36,7 +36,7 @@ public final class SQLiteKnowledgeStore: KnowledgeStore {
     ///   - database: The open database.
     ///   - cipher: The cipher of the knowledge key.
     ///   - commonWordFloor: Keyword search leaves out of a query only words in more chunks than this
-    ///     (and than a tenth of all chunks).
+    ///     (and than a fiftieth of all chunks).
     /// - Throws: ``KnowledgeStoreError`` `corrupt` if the database's documents are encrypted with another
     ///   key (the message says what to do), `unavailable` if the database cannot be read or written.
     public init(database: SQLiteDatabase, cipher: KnowledgeCipher, commonWordFloor: Int = 2_000) throws {
