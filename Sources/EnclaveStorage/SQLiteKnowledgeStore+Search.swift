@@ -9,7 +9,7 @@ extension SQLiteKnowledgeStore {
     /// documents in `collectionIDs`. The query's words are hashed with the token key like the chunks' and
     /// matched with OR; ties go to the older chunk.
     ///
-    /// Words in more than a tenth of all chunks (and in more than ``commonWordFloor`` of them) are left out
+    /// Words in more than a fiftieth of all chunks (and in more than ``commonWordFloor`` of them) are left out
     /// of the match when rarer words remain: their BM25 weight is small (nil past half the chunks, where
     /// FTS5 clamps it) and their postings lists are what makes an OR query slow at 100k chunks. A query of
     /// only such words keeps its rarest one.
@@ -19,7 +19,7 @@ extension SQLiteKnowledgeStore {
         guard !tokens.isEmpty, !collections.isEmpty, limit > 0 else { return [] }
         let marks = Array(repeating: "?", count: collections.count).joined(separator: ", ")
         return try await read { db in
-            let selected = try Self.selectTokens(tokens, db)
+            let selected = try Self.selectTokens(tokens, floor: self.commonWordFloor, db)
             guard !selected.isEmpty else { return [] }
             var arguments: StatementArguments = [selected.map { "\"\($0)\"" }.joined(separator: " OR ")]
             arguments += StatementArguments(collections)
@@ -41,19 +41,16 @@ extension SQLiteKnowledgeStore {
         }
     }
 
-    /// Below this many chunks containing it, a word is never left out of a query.
-    public static let commonWordFloor = 2_000
-
     /// The query tokens worth matching: those in some chunk, without the near-universal ones (see
     /// ``keywordSearch(_:inCollections:limit:)``).
-    static func selectTokens(_ tokens: [String], _ db: Database) throws -> [String] {
+    static func selectTokens(_ tokens: [String], floor: Int, _ db: Database) throws -> [String] {
         var counts: [(token: String, documents: Int)] = []
         for token in tokens {
             let documents = try Int.fetchOne(db, sql: "SELECT doc FROM knowledgeChunkVocab WHERE term = ?", arguments: [token]) ?? 0
             if documents > 0 { counts.append((token, documents)) }
         }
         let total = try indexedRowCount(db)
-        let ceiling = max(commonWordFloor, total / 10)
+        let ceiling = max(floor, total / 50)
         let kept = counts.filter { $0.documents <= ceiling }.map(\.token)
         if kept.isEmpty, let rarest = counts.min(by: { ($0.documents, $0.token) < ($1.documents, $1.token) }) { return [rarest.token] }
         return kept

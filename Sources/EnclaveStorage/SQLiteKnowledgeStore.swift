@@ -21,6 +21,9 @@ public final class SQLiteKnowledgeStore: KnowledgeStore {
     public let database: SQLiteDatabase
     /// What seals and opens it.
     public let cipher: KnowledgeCipher
+    /// Below this many chunks containing it, keyword search never leaves a word out of a query (see
+    /// ``keywordSearch(_:inCollections:limit:)``).
+    public let commonWordFloor: Int
 
     /// The plaintext the key check seals.
     static let keyCheckText = "enclave knowledge key check"
@@ -29,11 +32,17 @@ public final class SQLiteKnowledgeStore: KnowledgeStore {
 
     /// A store over an open database. The first store to open a database binds it to its key; later ones
     /// must bring the same key.
+    /// - Parameters:
+    ///   - database: The open database.
+    ///   - cipher: The cipher of the knowledge key.
+    ///   - commonWordFloor: Keyword search leaves out of a query only words in more chunks than this
+    ///     (and than a fiftieth of all chunks).
     /// - Throws: ``KnowledgeStoreError`` `corrupt` if the database's documents are encrypted with another
     ///   key (the message says what to do), `unavailable` if the database cannot be read or written.
-    public init(database: SQLiteDatabase, cipher: KnowledgeCipher) throws {
+    public init(database: SQLiteDatabase, cipher: KnowledgeCipher, commonWordFloor: Int = 2_000) throws {
         self.database = database
         self.cipher = cipher
+        self.commonWordFloor = commonWordFloor
         do {
             try database.pool.write { db in try Self.checkKey(cipher, db) }
         } catch let error as KnowledgeStoreError {
@@ -296,7 +305,18 @@ public final class SQLiteKnowledgeStore: KnowledgeStore {
         try await database.read(passing: KnowledgeStoreError.self, failure: KnowledgeStoreError.unavailable, body)
     }
 
+    /// Runs `body` in a write transaction, after checking that the database is still under this store's
+    /// key: a process that outlived a rotation must not add values sealed with the old key.
     func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        try await database.write(passing: KnowledgeStoreError.self, failure: KnowledgeStoreError.unavailable, body)
+        let keyID = cipher.keyID
+        return try await database.write(passing: KnowledgeStoreError.self, failure: KnowledgeStoreError.unavailable) { db in
+            let sealed = try Data.fetchOne(db, sql: "SELECT sealedCheck FROM knowledgeKey WHERE id = 1")
+            guard let sealed, KnowledgeCipher.keyID(of: sealed) == keyID else {
+                throw KnowledgeStoreError.unavailable(
+                    "the knowledge key was changed (enclave knowledge rotate-key) while this process ran: restart it with the new key"
+                )
+            }
+            return try body(db)
+        }
     }
 }

@@ -119,4 +119,20 @@ import Testing
         // The key file (made by populated()) is untouched: the environment's key is the admin's to update.
         #expect(try KnowledgeKeyFile.key(configured: nil, dataDirectory: directory) == old)
     }
+
+    @Test func aStoreThatOutlivedARotationWritesNothingUnderTheOldKey() async throws {
+        let (_, database, old) = try await Self.populated()
+        let running = try SQLiteKnowledgeStore(database: database, cipher: KnowledgeCipher(key: old))
+        let new = KnowledgeKey.generate()
+        _ = try await SQLiteKnowledgeStore.rotateKey(in: database, from: KnowledgeCipher(key: old), to: KnowledgeCipher(key: new))
+        await #expect {
+            try await running.addDocument(F.document("doc_late", in: "col_docs", at: 9), content: Data("late".utf8))
+        } throws: { error in
+            (error as? KnowledgeStoreError)?.message.contains("restart") == true
+        }
+        await #expect(throws: KnowledgeStoreError.self) { try await running.document(id: "doc_ready") }
+        let restarted = try SQLiteKnowledgeStore(database: database, cipher: KnowledgeCipher(key: new))
+        #expect(try await restarted.document(id: "doc_late") == nil)
+        #expect(try await restarted.document(id: "doc_ready")?.name == "ready.md")
+    }
 }
