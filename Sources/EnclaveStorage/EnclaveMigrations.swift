@@ -73,6 +73,9 @@ enum EnclaveMigrations {
         migrator.registerMigration("008-audit-log") { db in
             try migrateToAuditLog(db)
         }
+        migrator.registerMigration("009-knowledge") { db in
+            try migrateToKnowledge(db)
+        }
         return migrator
     }
 

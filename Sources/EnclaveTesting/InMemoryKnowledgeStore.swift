@@ -4,8 +4,8 @@ public import EnclaveCore
 public import Foundation
 
 /// A ``KnowledgeStore`` kept in memory, with the SQLite store's behaviour (the contract suite runs against
-/// both). Its keyword search is BM25 (k1 1.2, b 0.75) over lowercased letter-and-digit words, as FTS5's
-/// `unicode61` tokenizer splits them.
+/// both). Its keyword search is BM25 (k1 1.2, b 0.75) over the words ``KeywordTokenizer`` splits, as the
+/// SQLite store indexes them.
 public actor InMemoryKnowledgeStore: KnowledgeStore {
     private var collectionsByID: [String: KnowledgeCollection] = [:]
     private var documentsByID: [String: KnowledgeDocument] = [:]
@@ -80,6 +80,8 @@ public actor InMemoryKnowledgeStore: KnowledgeStore {
         guard documentsByID[document.id] != nil else { throw KnowledgeStoreError.notFound("document", document.id) }
         precondition(chunks.count == vectors.count, "one vector per chunk")
         if let replacing, replacing != document.id { removeDocument(replacing) }
+        // A document committed again keeps only its new chunks.
+        removeChunks(ofDocument: document.id, collectionID: document.collectionID)
         for (chunk, vector) in zip(chunks, vectors) {
             var stored = chunk
             stored.id = nextChunkID
@@ -104,10 +106,14 @@ public actor InMemoryKnowledgeStore: KnowledgeStore {
     private func removeDocument(_ id: String) {
         guard let document = documentsByID.removeValue(forKey: id) else { return }
         contents[id] = nil
+        removeChunks(ofDocument: id, collectionID: document.collectionID)
+    }
+
+    private func removeChunks(ofDocument id: String, collectionID: String) {
         for chunk in chunksByID.values.filter({ $0.documentID == id }).sorted(by: { $0.id < $1.id }) {
             chunksByID[chunk.id] = nil
             vectorsByChunk[chunk.id] = nil
-            removals.append((nextRemoval, document.collectionID, chunk.id))
+            removals.append((nextRemoval, collectionID, chunk.id))
             nextRemoval += 1
         }
     }
@@ -163,8 +169,5 @@ public actor InMemoryKnowledgeStore: KnowledgeStore {
         return VectorChanges(added: added, removed: removed.map(\.chunkID), cursor: next)
     }
 
-    /// Lowercased runs of letters and digits.
-    static func words(_ text: String) -> [String] {
-        text.lowercased().split { !($0.isLetter || $0.isNumber) }.map(String.init)
-    }
+    static func words(_ text: String) -> [String] { KeywordTokenizer.words(text) }
 }

@@ -72,7 +72,8 @@ extension EnclaveConfiguration {
         let top = try reader.mapping(
             node,
             at: "",
-            allowed: ["listen", "storage", "models", "limits", "logging", "server", "sessions", "audit", "scheduling"] + Self.identityKeys
+            allowed: ["listen", "storage", "models", "limits", "logging", "server", "sessions", "audit", "scheduling", "knowledge"]
+                + Self.identityKeys
         )
         let resolve = { (path: String) -> String in
             guard let baseDirectory, !path.hasPrefix("/") else { return path }
@@ -117,6 +118,9 @@ extension EnclaveConfiguration {
         }
         if let schedulingNode = top["scheduling"], !reader.isNull(schedulingNode) {
             try Self.readScheduling(schedulingNode, into: &scheduling, reader: reader)
+        }
+        if let knowledgeNode = top["knowledge"], !reader.isNull(knowledgeNode) {
+            try Self.readKnowledge(knowledgeNode, into: &knowledge, reader: reader)
         }
         guard readingDeclarations else { return }
         let (identities, problems) = Self.readIdentities(top, reader: reader)

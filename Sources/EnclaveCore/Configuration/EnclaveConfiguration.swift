@@ -9,7 +9,8 @@
 /// `limits.per_key|per_user|per_team.requests_per_minute|tokens_per_minute|tokens_per_day|tokens_per_month`, `logging.level|format`,
 /// `scheduling.policy|preemption|queue_per_user|queue_length`, `audit.retention_days`, `teams[]`, `users[]`, `keys[]` (see ``DeclaredIdentities``),
 /// `server.shutdown_grace_seconds|request_head_timeout_seconds|request_body_timeout_seconds|idle_timeout_seconds|max_connections|max_connections_per_client`,
-/// `sessions.idle_minutes|absolute_hours|secure_cookie`.
+/// `sessions.idle_minutes|absolute_hours|secure_cookie`,
+/// `knowledge.encryption_key|max_document_bytes|chunk_tokens|chunk_overlap_tokens`.
 public struct EnclaveConfiguration: Sendable, Hashable {
     /// Where the HTTP server listens.
     public var listen: ListenConfiguration
@@ -32,6 +33,8 @@ public struct EnclaveConfiguration: Sendable, Hashable {
     public var audit: AuditConfiguration
     /// How the scheduler in front of each backend orders requests.
     public var scheduling: SchedulingConfiguration = .init()
+    /// How documents are encrypted at rest and cut into chunks.
+    public var knowledge: KnowledgeSettings = .init()
 
     /// Creates a configuration; every argument has its default.
     public init(
