@@ -50,7 +50,12 @@ public final class HybridRetriever: KnowledgeRetriever {
     private let indexes = Mutex<[String: CollectionIndex]>([:])
 
     /// Creates a retriever over `store`, embedding queries with `embedder` (the collections' model).
-    public init(store: any KnowledgeStore, embedder: any EmbeddingBackend, reranker: (any PassageReranker)? = nil, configuration: Configuration = .init()) {
+    public init(
+        store: any KnowledgeStore,
+        embedder: any EmbeddingBackend,
+        reranker: (any PassageReranker)? = nil,
+        configuration: Configuration = .init()
+    ) {
         self.store = store
         self.embedder = embedder
         self.reranker = reranker

@@ -13,15 +13,18 @@ enum VectorMath {
         let rawB = UnsafeRawPointer(b)
         while i + 32 <= count {
             let offset = i &* 4
-            acc0 += rawA.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self)
+            acc0 +=
+                rawA.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self)
                 * rawB.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self)
-            acc1 += rawA.loadUnaligned(fromByteOffset: offset &+ 64, as: SIMD16<Float>.self)
+            acc1 +=
+                rawA.loadUnaligned(fromByteOffset: offset &+ 64, as: SIMD16<Float>.self)
                 * rawB.loadUnaligned(fromByteOffset: offset &+ 64, as: SIMD16<Float>.self)
             i &+= 32
         }
         while i + 16 <= count {
             let offset = i &* 4
-            acc0 += rawA.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self)
+            acc0 +=
+                rawA.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self)
                 * rawB.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self)
             i &+= 16
         }

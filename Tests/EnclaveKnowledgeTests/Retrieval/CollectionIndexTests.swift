@@ -1,9 +1,10 @@
 // Enclave knowledge tests: one collection's index in step with the store, exact then graph.
 
 import EnclaveCore
-@testable import EnclaveKnowledge
 import EnclaveTesting
 import Testing
+
+@testable import EnclaveKnowledge
 
 @Suite("Collection index")
 struct CollectionIndexTests {

@@ -10,7 +10,7 @@ struct HashedWordsEmbedder: EmbeddingBackend {
 
     func tokenize(_ text: String) -> [Int] {
         let words = text.lowercased().split { !($0.isLetter || $0.isNumber) }
-        return [1] + words.map { word in 3 + Int(word.unicodeScalars.reduce(UInt32(2166136261)) { ($0 ^ $1.value) &* 16777619 } % 64) } + [2]
+        return [1] + words.map { word in 3 + Int(word.unicodeScalars.reduce(UInt32(2_166_136_261)) { ($0 ^ $1.value) &* 16_777_619 } % 64) } + [2]
     }
 
     func sequence(forTokenIDs ids: [Int]) -> [Int] { [1] + ids + [2] }

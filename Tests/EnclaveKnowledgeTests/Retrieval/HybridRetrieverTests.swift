@@ -36,9 +36,17 @@ struct HybridRetrieverTests {
             #expect(zip(found, found.dropFirst()).allSatisfy { $0.score >= $1.score })
         }
         // Keyword mode returns only chunks sharing a word; vector mode also the others above the threshold.
-        let keyword = try await retriever.retrieve("hashed", inCollections: [fixture.collectionID], settings: Self.settings(.keyword, minRelevance: -1))
+        let keyword = try await retriever.retrieve(
+            "hashed",
+            inCollections: [fixture.collectionID],
+            settings: Self.settings(.keyword, minRelevance: -1)
+        )
         #expect(keyword.map(\.record.chunk.text) == [Self.passages[2]])
-        let vector = try await retriever.retrieve("the server", inCollections: [fixture.collectionID], settings: Self.settings(.vector, minRelevance: -1))
+        let vector = try await retriever.retrieve(
+            "the server",
+            inCollections: [fixture.collectionID],
+            settings: Self.settings(.vector, minRelevance: -1)
+        )
         #expect(vector.count == 4)
     }
 
@@ -48,9 +56,17 @@ struct HybridRetrieverTests {
         try await fixture.add("guide.md", Self.passages)
         let retriever = HybridRetriever(store: fixture.store, embedder: fixture.embedder)
         for mode in RetrievalSettings.Mode.allCases {
-            let strict = try await retriever.retrieve("server", inCollections: [fixture.collectionID], settings: Self.settings(mode, minRelevance: 0.9))
+            let strict = try await retriever.retrieve(
+                "server",
+                inCollections: [fixture.collectionID],
+                settings: Self.settings(mode, minRelevance: 0.9)
+            )
             #expect(strict.isEmpty, "\(mode)")
-            let loose = try await retriever.retrieve("server", inCollections: [fixture.collectionID], settings: Self.settings(mode, minRelevance: 0.2))
+            let loose = try await retriever.retrieve(
+                "server",
+                inCollections: [fixture.collectionID],
+                settings: Self.settings(mode, minRelevance: 0.2)
+            )
             #expect(loose.count == 2, "\(mode)")
             #expect(loose.allSatisfy { $0.relevance >= 0.2 })
         }
@@ -67,7 +83,9 @@ struct HybridRetrieverTests {
         let ids = [fixture.collectionID]
         #expect(try await retriever.retrieve("hashed keys", inCollections: ids, settings: Self.settings(.vector)).isEmpty)
         let first = try await fixture.add("keys.md", ["keys are stored hashed"])
-        #expect(try await retriever.retrieve("hashed keys", inCollections: ids, settings: Self.settings(.vector)).map(\.record.document.id) == [first])
+        #expect(
+            try await retriever.retrieve("hashed keys", inCollections: ids, settings: Self.settings(.vector)).map(\.record.document.id) == [first]
+        )
         let second = try await fixture.add("keys.md", ["keys are hashed with a secret"], replacing: first)
         let replaced = try await retriever.retrieve("hashed keys", inCollections: ids, settings: Self.settings(.vector))
         #expect(replaced.map(\.record.document.id) == [second])
@@ -106,7 +124,11 @@ struct HybridRetrieverTests {
         let fixture = try await KnowledgeFixture()
         try await fixture.add("guide.md", Self.passages)
         let retriever = HybridRetriever(store: fixture.store, embedder: fixture.embedder, reranker: ShortestFirst())
-        let plain = try await retriever.retrieve("the server", inCollections: [fixture.collectionID], settings: Self.settings(.hybrid, minRelevance: -1))
+        let plain = try await retriever.retrieve(
+            "the server",
+            inCollections: [fixture.collectionID],
+            settings: Self.settings(.hybrid, minRelevance: -1)
+        )
         let reranked = try await retriever.retrieve(
             "the server",
             inCollections: [fixture.collectionID],

@@ -1,7 +1,8 @@
 // Enclave knowledge tests: the exact and graph vector indexes.
 
-@testable import EnclaveKnowledge
 import Testing
+
+@testable import EnclaveKnowledge
 
 @Suite("Vector indexes")
 struct VectorIndexTests {
