@@ -41,7 +41,7 @@ extension KnowledgeKeyFile {
         if FileManager.default.fileExists(atPath: next) {
             // An interrupted rotation: finish it (the database may already be under its key).
             let pending = try read(next)
-            try await SQLiteKnowledgeStore.rotateKey(in: database, from: KnowledgeCipher(key: old), to: KnowledgeCipher(key: pending))
+            _ = try await SQLiteKnowledgeStore.rotateKey(in: database, from: KnowledgeCipher(key: old), to: KnowledgeCipher(key: pending))
             try install(next: next, over: current, old: old, in: directory)
             old = pending
         }

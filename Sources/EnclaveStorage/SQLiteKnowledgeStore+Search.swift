@@ -19,7 +19,7 @@ extension SQLiteKnowledgeStore {
         guard !tokens.isEmpty, !collections.isEmpty, limit > 0 else { return [] }
         let marks = Array(repeating: "?", count: collections.count).joined(separator: ", ")
         return try await read { db in
-            let selected = try Self.selectTokens(tokens, db)
+            let selected = try Self.selectTokens(tokens, floor: self.commonWordFloor, db)
             guard !selected.isEmpty else { return [] }
             var arguments: StatementArguments = [selected.map { "\"\($0)\"" }.joined(separator: " OR ")]
             arguments += StatementArguments(collections)
@@ -41,19 +41,16 @@ extension SQLiteKnowledgeStore {
         }
     }
 
-    /// Below this many chunks containing it, a word is never left out of a query.
-    public static let commonWordFloor = 2_000
-
     /// The query tokens worth matching: those in some chunk, without the near-universal ones (see
     /// ``keywordSearch(_:inCollections:limit:)``).
-    static func selectTokens(_ tokens: [String], _ db: Database) throws -> [String] {
+    static func selectTokens(_ tokens: [String], floor: Int, _ db: Database) throws -> [String] {
         var counts: [(token: String, documents: Int)] = []
         for token in tokens {
             let documents = try Int.fetchOne(db, sql: "SELECT doc FROM knowledgeChunkVocab WHERE term = ?", arguments: [token]) ?? 0
             if documents > 0 { counts.append((token, documents)) }
         }
         let total = try indexedRowCount(db)
-        let ceiling = max(commonWordFloor, total / 10)
+        let ceiling = max(floor, total / 10)
         let kept = counts.filter { $0.documents <= ceiling }.map(\.token)
         if kept.isEmpty, let rarest = counts.min(by: { ($0.documents, $0.token) < ($1.documents, $1.token) }) { return [rarest.token] }
         return kept

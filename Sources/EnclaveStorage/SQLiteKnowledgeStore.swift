@@ -21,6 +21,9 @@ public final class SQLiteKnowledgeStore: KnowledgeStore {
     public let database: SQLiteDatabase
     /// What seals and opens it.
     public let cipher: KnowledgeCipher
+    /// Below this many chunks containing it, keyword search never leaves a word out of a query (see
+    /// ``keywordSearch(_:inCollections:limit:)``).
+    public let commonWordFloor: Int
 
     /// The plaintext the key check seals.
     static let keyCheckText = "enclave knowledge key check"
@@ -29,11 +32,17 @@ public final class SQLiteKnowledgeStore: KnowledgeStore {
 
     /// A store over an open database. The first store to open a database binds it to its key; later ones
     /// must bring the same key.
+    /// - Parameters:
+    ///   - database: The open database.
+    ///   - cipher: The cipher of the knowledge key.
+    ///   - commonWordFloor: Keyword search leaves out of a query only words in more chunks than this
+    ///     (and than a tenth of all chunks).
     /// - Throws: ``KnowledgeStoreError`` `corrupt` if the database's documents are encrypted with another
     ///   key (the message says what to do), `unavailable` if the database cannot be read or written.
-    public init(database: SQLiteDatabase, cipher: KnowledgeCipher) throws {
+    public init(database: SQLiteDatabase, cipher: KnowledgeCipher, commonWordFloor: Int = 2_000) throws {
         self.database = database
         self.cipher = cipher
+        self.commonWordFloor = commonWordFloor
         do {
             try database.pool.write { db in try Self.checkKey(cipher, db) }
         } catch let error as KnowledgeStoreError {

@@ -11,7 +11,7 @@ struct Enclave: AsyncParsableCommand {
             ServeCommand.self, ChatCommand.self, KeysCommand.self, UsersCommand.self, UsageCommand.self, TeamsCommand.self, GenerateCommand.self,
             ModelsCommand.self,
             EvalCommand.self, BenchCommand.self, AuditCommand.self,
-            ConfigCommand.self,
+            ConfigCommand.self, KnowledgeCommand.self,
         ]
     )
 }

@@ -56,7 +56,7 @@ import Testing
         )
         let contentBefore = try fixture.files()
         let raw = try fixture.raw()
-        try await raw.write { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+        try await raw.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
         let checkpointed = try fixture.files()
         #expect(contentBefore.contains { String(decoding: $0.1, as: UTF8.self).contains("Zanzibarian") } == false)
         #expect(checkpointed.contains { String(decoding: $0.1, as: UTF8.self).contains("Zanzibarian") } == false)
@@ -65,7 +65,7 @@ import Testing
         let found = try await store.keywordSearch("perambulates Oberammergau", inCollections: ["col_docs"], limit: 5)
         #expect(found.count == 1)
         let walBytes = try fixture.files()
-        try await raw.write { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+        try await raw.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
         let secrets = [
             "xylophonist", "perambulates", "oberammergau", "Oberammergau", "Shenanigans", "quixotic", "flabbergasted",
             "Zanzibarian", "5e1f9c9c",

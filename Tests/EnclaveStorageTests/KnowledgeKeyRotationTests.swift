@@ -93,7 +93,7 @@ import Testing
         // As if the process died between the transaction and the file's replacement.
         let pending = KnowledgeKey.generate()
         try KnowledgeKeyFile.create(KnowledgeKeyFile.path(KnowledgeKeyFile.nextFileName, in: directory), containing: pending)
-        try await SQLiteKnowledgeStore.rotateKey(in: database, from: KnowledgeCipher(key: old), to: KnowledgeCipher(key: pending))
+        _ = try await SQLiteKnowledgeStore.rotateKey(in: database, from: KnowledgeCipher(key: old), to: KnowledgeCipher(key: pending))
         Self.expectRefused(database, with: old)
 
         let final = KnowledgeKey.generate()
