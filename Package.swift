@@ -66,7 +66,7 @@ let package = Package(
         // Benchmark harnesses (no HTTP); the CLI's bench commands are thin shells over them.
         .target(
             name: "EnclaveBench",
-            dependencies: ["EnclaveEngine", "EnclaveEngineFixtures", "CEnclaveKernels"],
+            dependencies: ["EnclaveEngine", "EnclaveEngineFixtures", "CEnclaveKernels", "EnclaveKnowledge"],
             swiftSettings: swiftSettings
         ),
         .target(
