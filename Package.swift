@@ -180,7 +180,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EnclaveKnowledgeTests",
-            dependencies: ["EnclaveCore", "EnclaveKnowledge", "EnclaveTesting"],
+            dependencies: ["EnclaveCore", "EnclaveKnowledge", "EnclaveStorage", "EnclaveTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -30,7 +30,7 @@ struct CollectionIndexTests {
         #expect(await index.count == 70)
 
         let query = try await fixture.embedder.vector("gamma delta item32")
-        let exact = await Self.exactTop(fixture: fixture, query: query)
+        let exact = try await Self.exactTop(fixture: fixture, query: query)
         #expect(await index.search(query, k: 1).map(\.chunkID) == [exact])
 
         try await fixture.store.deleteDocument(id: late)
@@ -42,8 +42,8 @@ struct CollectionIndexTests {
     }
 
     /// The chunk id most similar to `query` by a scan of the store's vectors.
-    static func exactTop(fixture: KnowledgeFixture, query: [Float]) async -> Int64 {
-        let all = await fixture.store.vectorChanges(inCollection: fixture.collectionID, after: .start).added
+    static func exactTop(fixture: KnowledgeFixture, query: [Float]) async throws -> Int64 {
+        let all = try await fixture.store.vectorChanges(inCollection: fixture.collectionID, after: .start).added
         func cosine(_ vector: [Float]) -> Float { zip(vector, query).map { $0 * $1 }.reduce(0, +) }
         return all.max { cosine($0.vector) < cosine($1.vector) }!.chunkID
     }

@@ -4,15 +4,15 @@ import EnclaveCore
 import EnclaveTesting
 import Foundation
 
-/// A collection in an ``InMemoryKnowledgeStore`` whose documents are given as passages and embedded with
+/// A collection in a knowledge store (in memory unless given) whose documents are given as passages and embedded with
 /// ``HashedWordsEmbedder``.
 struct KnowledgeFixture {
-    let store: InMemoryKnowledgeStore
+    let store: any KnowledgeStore
     let embedder = HashedWordsEmbedder()
     let collectionID: String
 
-    init(collectionID: String = "col_0000000000000001") async throws {
-        store = InMemoryKnowledgeStore()
+    init(collectionID: String = "col_0000000000000001", store: any KnowledgeStore = InMemoryKnowledgeStore()) async throws {
+        self.store = store
         self.collectionID = collectionID
         try await store.createCollection(
             KnowledgeCollection(id: collectionID, name: collectionID, teamIDs: [], embeddingModel: "hashed-words", createdAt: Date())
@@ -20,7 +20,7 @@ struct KnowledgeFixture {
     }
 
     /// A fixture over another's store and an existing collection.
-    init(store: InMemoryKnowledgeStore, collectionID: String) {
+    init(store: any KnowledgeStore, collectionID: String) {
         self.store = store
         self.collectionID = collectionID
     }
