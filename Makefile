@@ -8,7 +8,7 @@ BIN          := .build/$(CONFIG)/enclave
 MODEL        ?= models/SmolLM2-135M-Instruct.Q4_1.gguf
 VENV_TEST    := .venv-test
 
-.PHONY: all models build run test lint test-swift test-integration clean help check-eval-data eval-corpus reference-venv reference-perplexity bench-compare probe-madd bench-fairness bench-embeddings
+.PHONY: all models build run test lint test-swift test-integration clean help check-eval-data eval-corpus reference-venv reference-perplexity bench-compare probe-madd bench-fairness bench-embeddings bench-retrieval
 
 all: build
 
@@ -89,6 +89,10 @@ $(EMBED_VENV)/bin/python:
 
 bench-embeddings: models build $(EMBED_VENV)/bin/python
 	$(EMBED_VENV)/bin/python scripts/bench_embeddings.py --rounds $(or $(ROUNDS),3) --threads $(or $(THREADS),2)
+
+# Vector search latency, graph recall and memory at 10k and 100k chunks (docs/performance.md, "Retrieval").
+bench-retrieval: models build
+	$(BIN) bench retrieval --sizes $(or $(SIZES),10000,100000) --model models/all-MiniLM-L6-v2
 
 # The multiply-add throughput floor of this CPU (docs/performance.md, "aggregate decode").
 probe-madd:

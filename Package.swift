@@ -68,7 +68,7 @@ let package = Package(
         // Benchmark harnesses (no HTTP); the CLI's bench commands are thin shells over them.
         .target(
             name: "EnclaveBench",
-            dependencies: ["EnclaveEngine", "EnclaveEngineFixtures", "CEnclaveKernels"],
+            dependencies: ["EnclaveEngine", "EnclaveEngineFixtures", "CEnclaveKernels", "EnclaveKnowledge"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -193,6 +193,7 @@ let package = Package(
                 // The real WordPiece tokenizer, to check passages against the embedding model's own count.
                 "EnclaveEngine",
                 "EnclaveKnowledge",
+                "EnclaveStorage",
                 "EnclaveTesting",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "Logging", package: "swift-log"),

@@ -8,7 +8,7 @@ struct EvalCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
         abstract: "Evaluate a model.",
-        subcommands: [Perplexity.self, Logits.self]
+        subcommands: [Perplexity.self, Logits.self, Retrieval.self]
     )
 
     struct Perplexity: AsyncParsableCommand {
