@@ -5,6 +5,11 @@ import EnclaveCore
 import EnclaveStorage
 import Foundation
 
+#if canImport(CoreFoundation)
+// `timespec` for the CPU clock; Foundation re-exports it from here on Linux.
+import CoreFoundation
+#endif
+
 /// Fills a fresh SQLite knowledge store (encrypted, in a temporary data directory unless `--data-dir`)
 /// with synthetic chunks whose words follow a Zipf distribution, then times ``KnowledgeStore``
 /// keyword searches of a few words each and prints their latency percentiles.

@@ -82,9 +82,6 @@ struct ServeCommand: AsyncParsableCommand {
                 logger: logger
             )
         }
-        // Assistants answer as models, retrieving from their collections.
-        let assistants = AssistantPipeline(assistants: assistantStore, knowledge: knowledgeStore)
-
         // Password logins: the session key is made once and kept in the data directory (0600).
         let sessionKey = try SessionKeyFile.loadOrCreate(in: configuration.storage.dataDirectory)
         let sessions = SessionAuthenticator(stores: stores, settings: configuration.sessions, key: sessionKey)
@@ -94,6 +91,13 @@ struct ServeCommand: AsyncParsableCommand {
 
         // The embedding models load here, before the server listens: mapping a folder takes milliseconds.
         let embeddings = try EmbeddingModels.load(configuration.models, logger: logger)
+
+        // Assistants answer as models, retrieving from their collections with the collection's embedding model.
+        let assistants = AssistantPipeline(
+            assistants: assistantStore,
+            knowledge: knowledgeStore,
+            retriever: EmbeddingRoutedRetriever(store: knowledgeStore, embedders: embeddings)
+        )
 
         // The ingestion worker resumes unfinished documents.
         let knowledge = KnowledgeIngestor(

@@ -42,9 +42,10 @@ public struct HNSWIndex: VectorIndex {
     var nodeOf: [Int64: Int32] = [:]
     var deleted: [Bool] = []
     var deletedCount = 0
-    var levels: [Int] = []
+    /// Each node's top layer (what the seeded level generator drew); public so tests can compare graphs.
+    public internal(set) var levels: [Int] = []
     /// Layer-0 links: `maxBaseLinks` slots per node, the first `baseCounts[node]` used.
-    var baseLinks: [Int32] = []
+    public internal(set) var baseLinks: [Int32] = []
     var baseCounts: [Int32] = []
     /// Links on layers 1 and up: `upperLinks[node][level - 1]`.
     var upperLinks: [[[Int32]]] = []

@@ -1,10 +1,9 @@
 // Enclave knowledge tests: one collection's index in step with the store, exact then graph.
 
 import EnclaveCore
+import EnclaveKnowledge
 import EnclaveTesting
 import Testing
-
-@testable import EnclaveKnowledge
 
 @Suite("Collection index")
 struct CollectionIndexTests {

@@ -1,8 +1,7 @@
 // Enclave knowledge tests: the exact and graph vector indexes.
 
+import EnclaveKnowledge
 import Testing
-
-@testable import EnclaveKnowledge
 
 @Suite("Vector indexes")
 struct VectorIndexTests {
