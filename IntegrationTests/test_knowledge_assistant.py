@@ -133,12 +133,14 @@ assistants:
     assert instance.stop() == 0, instance.log()
 
 
-def test_every_good_file_is_ready_and_the_broken_one_is_not_there(docs_server: Server) -> None:
+def test_every_good_file_is_ready_and_the_broken_one_failed_with_its_reason(docs_server: Server) -> None:
     status, _, body = docs_server.get("/v1/collections/office/documents", key=docs_server.admin_key)
     assert status == 200, body
     documents = {d["name"]: d for d in json.loads(body)["data"]}
+    broken = documents.pop("broken.pdf")
+    assert broken["status"] == "failed" and "not a PDF" in broken["failure"] and broken["chunk_count"] == 0, broken
     assert set(documents) == {"cafeteria.txt", "onboarding.md", "parking.html", "it-handbook.pdf", "expenses.docx"}
-    assert all(d["status"] == "ready" for d in documents.values()), documents
+    assert all(d["status"] == "ready" and d["chunk_count"] > 0 for d in documents.values()), documents
     assert documents["it-handbook.pdf"]["page_count"] == 2
 
 

@@ -83,7 +83,7 @@ enum AssistantFixtures {
         #expect(AssistantSources.query(from: [ChatTurn(role: "system", content: "x")]).isEmpty)
     }
 
-    @Test func theSystemPromptComesFirstWithNumberedSourcesAndTheClientsSystemMessageAfter() async throws {
+    @Test func theSystemPromptComesFirstAndTheSourcesPrecedeTheLastQuestion() async throws {
         let retriever = ScriptedRetriever(passages: [
             F.passage(1, "Parental leave is sixteen weeks.", page: 3),
             F.passage(2, "Adoption counts as parental leave.", document: "policy.md", headings: ["Leave", "Adoption"]),
@@ -94,13 +94,16 @@ enum AssistantFixtures {
         #expect(turn.nothingFoundAnswer == nil)
         #expect(turn.turns.count == 3)
         #expect(turn.turns[0].role == "system")
-        #expect(turn.turns[1] == conversation[0] && turn.turns[2] == conversation[1])
-        let system = turn.turns[0].content
-        #expect(system.hasPrefix("You answer questions about the handbook.\n\n" + AssistantSources.citationInstruction))
+        #expect(turn.turns[1] == conversation[0])
+        #expect(turn.turns[0].content == "You answer questions about the handbook.\n\n" + AssistantSources.citationInstruction)
         #expect(
-            system.hasSuffix(
-                "Sources:\n[1] (handbook.md, page 3) Parental leave is sixteen weeks.\n[2] (policy.md, Leave > Adoption) Adoption counts as parental leave."
-            )
+            turn.turns[2]
+                == ChatTurn(
+                    role: "user",
+                    content:
+                        "Sources:\n[1] (handbook.md, page 3) Parental leave is sixteen weeks.\n[2] (policy.md, Leave > Adoption) Adoption counts as parental leave."
+                        + "\n\nQuestion: parental leave?\n" + AssistantSources.answerInstruction
+                )
         )
         let call = try #require(retriever.calls.first)
         #expect(call.query == "parental leave?" && call.collectionIDs == ["col_docs"] && call.settings == F.docs.retrieval.settings)

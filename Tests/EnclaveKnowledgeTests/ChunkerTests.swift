@@ -98,7 +98,7 @@ import Testing
         }
     }
 
-    @Test func pageIsThePageOfTheFirstText() {
+    @Test func aPassageNeverCrossesAPage() {
         let document = ParsedDocument(
             format: .pdf,
             blocks: [
@@ -110,8 +110,10 @@ import Testing
         )
         let chunks = Chunker(maxTokens: 10, overlapTokens: 0, tokenCount: Self.words).chunks(of: document)
         #expect(chunks.map(\.page) == [1, 2, 3])
-        let packed = Chunker(maxTokens: 30, overlapTokens: 0, tokenCount: Self.words).chunks(of: document)
-        #expect(packed.map(\.page) == [1])
+        // Even when the three would fit in one passage: a citation's page is the page of its text.
+        let roomy = Chunker(maxTokens: 30, overlapTokens: 0, tokenCount: Self.words).chunks(of: document)
+        #expect(roomy.map(\.page) == [1, 2, 3])
+        #expect(roomy.map(\.text) == chunks.map(\.text))
     }
 
     @Test func codeStaysWholeOrSplitsAtLines() {

@@ -56,8 +56,8 @@ public struct AssistantPipeline: Sendable {
     ///
     /// Without collections: the system prompt, then the conversation. With collections: the retrieval
     /// query is built from the conversation (``AssistantSources/query(from:)``), the passages found in the
-    /// collections the principal may access are numbered and put into the system prompt within the
-    /// token budget, with the instruction to cite them as `[n]`. When nothing passes the threshold, the
+    /// collections the principal may access are numbered and put into the last user turn, before its
+    /// question, within the token budget; the system prompt gets the instruction to cite them as `[n]`. When nothing passes the threshold, the
     /// turn carries ``AssistantTurn/nothingFoundAnswer`` and the model must not be called.
     /// - Parameters:
     ///   - conversation: The client's messages.
@@ -97,9 +97,11 @@ public struct AssistantPipeline: Sendable {
                 nothingFoundAnswer: Self.nothingFoundAnswer(for: assistant)
             )
         }
-        let system = AssistantSources.systemPrompt(assistant.systemPrompt, sources: sources)
         return AssistantTurn(
-            turns: Self.turns(system: system, conversation: conversation),
+            turns: Self.turns(
+                system: AssistantSources.systemPrompt(assistant.systemPrompt),
+                conversation: AssistantSources.conversation(conversation, carrying: sources)
+            ),
             sources: sources,
             retrieval: RetrievalOutcome(status: .found, sources: sources.count)
         )

@@ -3,7 +3,7 @@
 public import EnclaveCore
 
 /// The pure parts of answering with citations: the retrieval query, the numbered sources within a token
-/// budget, the system prompt that carries them, and the citations of an answer.
+/// budget, the user turn that carries them, and the citations of an answer.
 public enum AssistantSources {
     /// The longest snippet of a citation, in characters.
     public static let snippetLength = 300
@@ -16,7 +16,7 @@ public enum AssistantSources {
     /// The most sources attributed to an answer that cites nothing.
     public static let maximumAttributed = 3
 
-    /// The instruction added after the assistant's system prompt when it carries sources.
+    /// The instruction added after the assistant's system prompt when the conversation carries sources.
     public static let citationInstruction = """
         Answer using only the numbered sources below. Cite every source you use as [n], where n is its number, \
         for example [1]. If the sources do not contain the answer, say that the documents do not contain it; \
@@ -78,13 +78,27 @@ public enum AssistantSources {
         return sources
     }
 
-    /// The assistant's system prompt, the citation instruction and the numbered sources.
-    public static func systemPrompt(_ base: String, sources: [NumberedSource]) -> String {
-        var parts: [String] = []
-        if !base.isEmpty { parts.append(base) }
-        parts.append(citationInstruction)
-        parts.append("Sources:\n" + sources.map(\.promptLine).joined(separator: "\n"))
-        return parts.joined(separator: "\n\n")
+    /// The reminder after the question in the last user turn: small models follow an instruction next to
+    /// the question far more often than one in the system prompt (SmolLM2-135M cites nothing otherwise).
+    public static let answerInstruction = "Answer in one or two sentences and cite the sources you use as [n], like [1]."
+
+    /// The assistant's system prompt and the citation instruction.
+    public static func systemPrompt(_ base: String) -> String {
+        base.isEmpty ? citationInstruction : base + "\n\n" + citationInstruction
+    }
+
+    /// The last user turn with the numbered sources before its question and the answer instruction after:
+    /// `Sources:\n[1] (…) …\n\nQuestion: …\n` + ``answerInstruction``.
+    public static func userTurn(_ question: String, sources: [NumberedSource]) -> String {
+        "Sources:\n" + sources.map(\.promptLine).joined(separator: "\n") + "\n\nQuestion: " + question + "\n" + answerInstruction
+    }
+
+    /// The conversation with the sources put into its last user turn (unchanged if it has none).
+    public static func conversation(_ conversation: [ChatTurn], carrying sources: [NumberedSource]) -> [ChatTurn] {
+        guard let last = conversation.lastIndex(where: { $0.role == "user" }) else { return conversation }
+        var turns = conversation
+        turns[last].content = userTurn(conversation[last].content, sources: sources)
+        return turns
     }
 
     /// The start of a passage for a citation: at most ``snippetLength`` characters, cut at a word, with `…`

@@ -4,7 +4,7 @@
 /// about ``overlapTokens`` of the previous passage repeated at the start of the next; each passage keeps
 /// its page and heading path.
 ///
-/// The structure decides the cuts: a passage never crosses a heading, so each holds blocks of one
+/// The structure decides the cuts: a passage never crosses a heading or a page, so each holds blocks of one
 /// section, packed whole (paragraphs, list and table rows, code blocks) while they fit. A block longer
 /// than ``maxTokens`` is cut at sentence boundaries, then at word boundaries; code at line boundaries.
 /// A section's passages are balanced in size, and a small remainder joins the passage before it when
@@ -51,7 +51,10 @@ public struct Chunker: Sendable {
                 headings.removeAll { $0.level >= level }
                 headings.append((level, block.text))
             case .paragraph, .code:
-                if !block.text.allSatisfy(\.isWhitespace) { section.append(block) }
+                guard !block.text.allSatisfy(\.isWhitespace) else { continue }
+                // A new page starts a new passage too, so a citation's page is the page of its text.
+                if let last = section.last, last.page != block.page { flushSection() }
+                section.append(block)
             }
         }
         flushSection()
