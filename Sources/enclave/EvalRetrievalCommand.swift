@@ -3,6 +3,7 @@
 public import ArgumentParser
 import EnclaveBackends
 import EnclaveCore
+import EnclaveEngine
 import EnclaveKnowledge
 import EnclaveStorage
 import Foundation
@@ -32,6 +33,12 @@ extension EvalCommand {
         @Option(name: .customLong("min-relevance"), help: "The least cosine a passage needs (-1 keeps every candidate).")
         var minRelevance = -1.0
 
+        @Option(name: .customLong("rerank-model"), help: "A GGUF chat model that reranks the hybrid candidates (yes/no logit).")
+        var rerankModel: String?
+
+        @Option(name: .customLong("rerank-candidates"), help: "Candidates the chat model reranks (with --rerank-model).")
+        var rerankCandidates = 20
+
         @Flag(help: "Print one JSON object with keys recall@1, recall@5, recall@10, mrr, questions.")
         var json = false
 
@@ -43,8 +50,14 @@ extension EvalCommand {
                 throw CommandFailure("no collection is named '\(self.collection)'")
             }
             let embedder = try embeddingBackend(for: collection)
-            let retriever = HybridRetriever(store: store, embedder: embedder)
-            let settings = RetrievalSettings(topK: topK, minRelevance: minRelevance, mode: mode, rerank: false)
+            let reranker = try rerankModel.map { ChatModelReranker(judge: try ChatModelRelevanceJudge(model: try Model(path: $0))) }
+            let retriever = HybridRetriever(
+                store: store,
+                embedder: embedder,
+                reranker: reranker,
+                configuration: HybridRetriever.Configuration(rerankCandidates: rerankCandidates)
+            )
+            let settings = RetrievalSettings(topK: topK, minRelevance: minRelevance, mode: mode, rerank: reranker != nil)
             let result = try await RetrievalEvaluation.evaluate(questions, collection: collection.id, retriever: retriever, settings: settings)
             if json {
                 let encoder = JSONEncoder()
