@@ -132,6 +132,16 @@ import Testing
         #expect(!logs.entries.contains { "\($0.metadata)\($0.message)".contains("good words") })
     }
 
+    @Test func aNameThatIsNotAPlainRelativePathIsRefused() async throws {
+        let ingestor = ingestor()
+        for name in ["../../etc/passwd.txt", "/etc/hosts.txt", "a/./b.txt", "a//b.txt", "tab\there.txt"] {
+            let receipt = try await submit(ingestor, name, "words")
+            #expect(receipt.status == .failed, "\(name)")
+            #expect(receipt.reason?.contains("relative path") == true)
+        }
+        #expect(try await submit(ingestor, "setup/linux.md", "words").status == .queued)
+    }
+
     @Test func resubmittingAFailedNameDropsTheFailedRecord() async throws {
         let ingestor = ingestor()
         let broken = try await ingestor.submit(collectionID: collection.id, fileName: "x.txt", data: Data([0, 1, 2]))

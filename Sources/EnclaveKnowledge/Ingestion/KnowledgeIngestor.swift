@@ -65,6 +65,13 @@ public actor KnowledgeIngestor {
         guard embedders[collection.embeddingModel] != nil else { throw IngestionError.embeddingModelUnavailable(collection.embeddingModel) }
         let name = fileName.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !name.isEmpty else { return IngestionReceipt(fileName: fileName, status: .failed, reason: "the file has no name") }
+        guard Self.isRelativePath(name) else {
+            return IngestionReceipt(
+                fileName: name,
+                status: .failed,
+                reason: "the name must be a relative path (no leading '/', no '.' or '..' part, no control character)"
+            )
+        }
         guard let format = DocumentParser.format(ofFileNamed: name) else {
             let refusal = DocumentParseError.unsupportedExtension((name as NSString).pathExtension.lowercased())
             return IngestionReceipt(fileName: name, status: .failed, reason: refusal.description)
@@ -133,4 +140,16 @@ public actor KnowledgeIngestor {
 
     /// Documents waiting to be indexed.
     public var queuedCount: Int { pending.count }
+}
+
+extension KnowledgeIngestor {
+    /// Whether a document name is a plain relative path, as `enclave ingest` makes them (`setup/linux.md`):
+    /// no leading `/`, no empty, `.` or `..` part, no control character, at most 1,024 bytes. Names are
+    /// never used as paths, but one that looks like a path outside its folder only misleads.
+    static func isRelativePath(_ name: String) -> Bool {
+        guard name.utf8.count <= 1024, !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            return false
+        }
+        return name.split(separator: "/", omittingEmptySubsequences: false).allSatisfy { !$0.isEmpty && $0 != "." && $0 != ".." }
+    }
 }
