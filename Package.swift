@@ -29,6 +29,7 @@ let package = Package(
         .library(name: "EnclaveTesting", targets: ["EnclaveTesting"]),
         .library(name: "EnclaveEngineFixtures", targets: ["EnclaveEngineFixtures"]),
         .library(name: "EnclaveBench", targets: ["EnclaveBench"]),
+        .library(name: "EnclaveGuard", targets: ["EnclaveGuard"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
@@ -106,6 +107,12 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        // Guardrails: PII, secret and prompt-injection detectors, policies, redaction and the streaming filter.
+        .target(
+            name: "EnclaveGuard",
+            dependencies: ["EnclaveCore"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -199,6 +206,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EnclaveGuardTests",
+            dependencies: ["EnclaveCore", "EnclaveGuard"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
