@@ -72,7 +72,7 @@ extension EnclaveConfiguration {
         let top = try reader.mapping(
             node,
             at: "",
-            allowed: ["listen", "storage", "models", "limits", "logging", "server", "sessions", "audit", "scheduling", "knowledge"]
+            allowed: ["listen", "storage", "models", "limits", "logging", "server", "sessions", "audit", "scheduling", "knowledge", "guardrails"]
                 + Self.identityKeys + Self.assistantKeys
         )
         let resolve = { (path: String) -> String in
@@ -121,6 +121,9 @@ extension EnclaveConfiguration {
         }
         if let knowledgeNode = top["knowledge"], !reader.isNull(knowledgeNode) {
             try Self.readKnowledge(knowledgeNode, into: &knowledge, reader: reader)
+        }
+        if let guardrailsNode = top["guardrails"], !reader.isNull(guardrailsNode) {
+            try Self.readGuardrails(guardrailsNode, into: &guardrails, reader: reader)
         }
         guard readingDeclarations else { return }
         let (identities, problems) = Self.readIdentities(top, reader: reader)

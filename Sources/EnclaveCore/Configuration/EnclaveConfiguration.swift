@@ -10,7 +10,7 @@
 /// `scheduling.policy|preemption|queue_per_user|queue_length`, `audit.retention_days`, `teams[]`, `users[]`, `keys[]` (see ``DeclaredIdentities``),
 /// `server.shutdown_grace_seconds|request_head_timeout_seconds|request_body_timeout_seconds|idle_timeout_seconds|max_connections|max_connections_per_client`,
 /// `sessions.idle_minutes|absolute_hours|secure_cookie`,
-/// `knowledge.encryption_key|max_document_bytes|chunk_tokens|chunk_overlap_tokens`.
+/// `knowledge.encryption_key|max_document_bytes|chunk_tokens|chunk_overlap_tokens`, `guardrails.default_policy|policies` (see ``GuardrailSettings``).
 public struct EnclaveConfiguration: Sendable, Hashable {
     /// Where the HTTP server listens.
     public var listen: ListenConfiguration
@@ -35,6 +35,8 @@ public struct EnclaveConfiguration: Sendable, Hashable {
     public var scheduling: SchedulingConfiguration = .init()
     /// How documents are encrypted at rest and cut into chunks.
     public var knowledge: KnowledgeSettings = .init()
+    /// The guardrail policies (`guardrails:`).
+    public var guardrails: GuardrailSettings = .init()
     /// The assistants the file declares (`assistants:`), reconciled at start.
     public var assistants: [DeclaredAssistant] = []
     /// The knowledge collections the file declares (`collections:`), reconciled at start.
