@@ -43,6 +43,14 @@ import Testing
         #expect(failures.isEmpty, "\(failures.prefix(3))")
     }
 
+    @Test func namesOverSeveralWordsAreHeldWhole() throws {
+        let invariant = StreamingInvariant(policy: .strict, scanner: FixtureScanner(), vault: try Self.vault(.mask), canary: nil)
+        let text = "Dear Mr John Smith, we met Mr Ann Lee Park and Mr Bo at 10 Main Street. Thanks, Mr X."
+        #expect(String(decoding: invariant.reference(text).text, as: UTF8.self).hasPrefix("Dear Mr [NAME_1], we met Mr [NAME_2] and"))
+        let failures = invariant.failuresOverSplits(text, forbidden: ["John", "Smith", "Lee"])
+        #expect(failures.isEmpty, "\(failures.prefix(3))")
+    }
+
     /// Random answers made of words, values, placeholders, the canary and multi-byte text, each streamed in
     /// random chunks: the same invariant, for any scanner. (Values glued to other pieces may not be matches
     /// at all, so what must not leak is whatever the one-shot filter removes: the prefix check.)

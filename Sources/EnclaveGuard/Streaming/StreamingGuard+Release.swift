@@ -9,7 +9,7 @@ extension StreamingGuard {
         var forced = false
         var overflow = false
         if !final {
-            let tail = Holdback.tail(of: pending, placeholders: holdsPlaceholders, blocks: holdsBlocks)
+            let tail = Holdback.tail(of: pending, placeholders: holdsPlaceholders, blocks: holdsBlocks, words: holdsWords)
             cut = tail.start
             if tail.isBlock {
                 overflow = end - cut > configuration.blockLimit
@@ -72,7 +72,7 @@ extension StreamingGuard {
     /// so that a detector never sees a truncated match as a different one.
     private mutating func keepLookBehind(_ sent: [UInt8]) {
         var start = max(0, sent.count - configuration.lookBehind)
-        while start < sent.count, Holdback.isInsideRun(sent, at: start) || FindingSet.isContinuation(sent[start]) { start += 1 }
+        while start < sent.count, Holdback.isInsideRun(sent, at: start, words: holdsWords) || FindingSet.isContinuation(sent[start]) { start += 1 }
         behind = start < sent.count ? Array(sent[start...]) : []
     }
 }

@@ -5,7 +5,8 @@
 /// with a violation where the policy blocks. Feed it the text chunks as they come; send what it emits.
 ///
 /// Only text that could still become a match is held back (the ``Holdback`` rule: the trailing run of
-/// match characters, digit groups, a placeholder being written, an open private key block), so an answer
+/// match characters, digit groups, a placeholder being written, an open private key block, capitalised
+/// words when names or addresses are checked), so an answer
 /// is delayed by about one token and a secret split across chunks never leaves, even in part. Each chunk
 /// costs a scan of the released text and a small look-behind only, never of the whole answer.
 ///
@@ -68,6 +69,7 @@ public struct StreamingGuard: Sendable {
     let passThrough: Bool
     let holdsPlaceholders: Bool
     let holdsBlocks: Bool
+    let holdsWords: Bool
 
     /// The request's placeholders, with those masked in the answer so far.
     public internal(set) var vault: PseudonymVault
@@ -101,6 +103,7 @@ public struct StreamingGuard: Sendable {
         entities = policy.checkedEntities(.output).subtracting([.promptInjection])
         holdsPlaceholders = vault.hasRestorableValues
         holdsBlocks = entities.contains(.secret)
+        holdsWords = !entities.isDisjoint(with: [.person, .postalAddress])
         passThrough = entities.isEmpty && self.canary == nil && !holdsPlaceholders
     }
 

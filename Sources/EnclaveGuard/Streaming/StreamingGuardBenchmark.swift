@@ -40,7 +40,9 @@ public struct StreamingGuardBenchmark: Sendable {
     /// Times the answer is filtered; the median is reported.
     public var repetitions: Int
 
-    /// Creates a benchmark; the default answer is ``sampleAnswer``, repeated 4 times (about 5 KB).
+    /// Creates a benchmark; the default answer is ``sampleAnswer``, repeated 4 times (2.5 KB). Under a
+    /// policy that blocks one of its values (``GuardPolicy/strict`` blocks the card) the answer ends there: pass
+    /// a text without them to time such a policy over a whole answer.
     public init(text: String? = nil, chunkBytes: Int = 4, repetitions: Int = 50) {
         self.text = text ?? String(repeating: Self.sampleAnswer, count: 4)
         self.chunkBytes = max(1, chunkBytes)

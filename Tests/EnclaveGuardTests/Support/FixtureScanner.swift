@@ -3,7 +3,8 @@
 import EnclaveGuard
 
 /// Finds, on UTF-8 bytes: e-mail addresses; runs of exactly 16 digits joined by single spaces or dashes
-/// (card-like); `sk_live_` tokens; PEM private key blocks; the value after `password: `; and the phrase
+/// (card-like); `sk_live_` tokens; PEM private key blocks; the value after `password: `; the capitalised
+/// words after `Mr ` as a person (a match over several words that needs a label); and the phrase
 /// "ignore previous instructions" as a prompt injection scoring 0.9 (0.5 for "ignore the rules").
 struct FixtureScanner: SensitiveTextScanning {
     func findings(in text: String, entities: Set<GuardEntity>) -> [GuardFinding] {
@@ -14,6 +15,7 @@ struct FixtureScanner: SensitiveTextScanning {
         }
         if entities.contains(.emailAddress) { found += emails(bytes) }
         if entities.contains(.creditCard) { found += cards(bytes) }
+        if entities.contains(.person) { found += people(bytes) }
         found.sort { $0.range.lowerBound < $1.range.lowerBound }
         var result: [GuardFinding] = []
         for finding in found where result.last.map({ finding.range.lowerBound >= $0.range.upperBound }) ?? true {
@@ -128,6 +130,26 @@ struct FixtureScanner: SensitiveTextScanning {
             while end < bytes.count, Self.isAlnum(bytes[end]) { end += 1 }
             if end - start >= 4 { found.append(GuardFinding(entity: .secret, range: start..<end, kind: "password")) }
             index = max(end, index + 1)
+        }
+        return found
+    }
+
+    private func people(_ bytes: [UInt8]) -> [GuardFinding] {
+        let title = Array("Mr ".utf8)
+        var found: [GuardFinding] = []
+        var index = 0
+        while let start = Self.find(title, in: bytes, from: index) {
+            var end = start + title.count
+            var cursor = end
+            while cursor < bytes.count, (0x41...0x5A).contains(bytes[cursor]) {
+                var wordEnd = cursor + 1
+                while wordEnd < bytes.count, (0x61...0x7A).contains(bytes[wordEnd]) { wordEnd += 1 }
+                end = wordEnd
+                guard wordEnd + 1 < bytes.count, bytes[wordEnd] == UInt8(ascii: " ") else { break }
+                cursor = wordEnd + 1
+            }
+            if end > start + title.count { found.append(GuardFinding(entity: .person, range: (start + title.count)..<end)) }
+            index = max(end, start + 1)
         }
         return found
     }
