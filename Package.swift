@@ -119,6 +119,7 @@ let package = Package(
             name: "EnclaveGateway",
             dependencies: [
                 "EnclaveCore",
+                "EnclaveGuard",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ],
@@ -133,6 +134,7 @@ let package = Package(
             name: "EnclaveServer",
             dependencies: [
                 "EnclaveCore",
+                "EnclaveGuard",
                 "EnclaveOpenAI",
                 "EnclaveStorage",
                 "EnclaveGateway",
@@ -158,6 +160,7 @@ let package = Package(
             name: "enclave",
             dependencies: [
                 "EnclaveBench",
+                "EnclaveGuard",
                 "EnclaveEngine",
                 "EnclaveCore",
                 "EnclaveBackends",
@@ -227,6 +230,7 @@ let package = Package(
             name: "EnclaveServerTests",
             dependencies: [
                 "EnclaveCore",
+                "EnclaveGuard",
                 "EnclaveOpenAI",
                 "EnclaveServer",
                 "EnclaveStorage",

@@ -38,6 +38,9 @@ public final class ScriptedBackend: InferenceBackend {
         public var releasable: Bool
         /// After this many pieces, throw this error.
         public var failure: (after: Int, error: InferenceError)?
+        /// Whether the reply is the request's system prompt, in pieces of 5 characters (a model leaking
+        /// its instructions), instead of ``pieces``.
+        public var echoesSystemPrompt = false
 
         /// Creates a script.
         public init(pieces: [String], holdAfter: Int? = nil, releasable: Bool = false, failure: (after: Int, error: InferenceError)? = nil) {
@@ -205,7 +208,11 @@ public final class ScriptedBackend: InferenceBackend {
 
     /// The generation's events; while `control` is suspended, none come.
     func generate(_ prepared: PreparedInference, control: ScriptedSequenceControl?) -> AsyncThrowingStream<InferenceEvent, any Error> {
-        let script = state.withLock { $0.script }
+        var script = state.withLock { $0.script }
+        if script.echoesSystemPrompt, case .chat(let turns) = prepared.request.prompt, let system = turns.first(where: { $0.role == "system" }) {
+            let characters = Array(system.content)
+            script.pieces = stride(from: 0, to: characters.count, by: 5).map { String(characters[$0..<min($0 + 5, characters.count)]) }
+        }
         let generation = Generation(script: script, prepared: prepared)
         return AsyncThrowingStream {
             try await control?.waitWhileSuspended()

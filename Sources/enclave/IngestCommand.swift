@@ -2,7 +2,9 @@
 
 import ArgumentParser
 import EnclaveCore
+import EnclaveGateway
 import EnclaveKnowledge
+import EnclaveServer
 import Foundation
 import Logging
 
@@ -38,6 +40,7 @@ struct IngestCommand: AsyncParsableCommand {
             store: workspace.knowledge,
             embedders: [embedder],
             settings: IngestionSettings(workspace.configuration.knowledge),
+            screen: try GuardrailService.configured(workspace.configuration).documentScreen,
             logger: Logger(label: "enclave.ingest") { _ in SwiftLogNoOpLogHandler() }
         )
         // A running server may be indexing the collection's queued documents itself: take them up only when asked.

@@ -53,6 +53,9 @@ struct ServeCommand: AsyncParsableCommand {
             throw CommandFailure("model '\(model.id)': the file \(model.file) does not exist (run `make models` for the default model)")
         }
 
+        // The guardrail policies are checked before anything starts: a request is never served unguarded.
+        let guardrails = try GuardrailService.configured(configuration)
+
         let database = try SQLiteDatabase(dataDirectory: configuration.storage.dataDirectory)
         let stores = database.stores()
         let assistantStore = SQLiteAssistantStore(database: database)
@@ -104,6 +107,7 @@ struct ServeCommand: AsyncParsableCommand {
             store: knowledgeStore,
             embedders: embeddings,
             settings: IngestionSettings(configuration.knowledge),
+            screen: guardrails.documentScreen,
             logger: logger
         )
 
@@ -121,6 +125,7 @@ struct ServeCommand: AsyncParsableCommand {
             sessions: sessions,
             assistants: assistants,
             knowledge: knowledge,
+            guardrails: guardrails,
             logger: logger,
             services: [loader, IngestionService(ingestor: knowledge)] + retention,
             onServerRunning: { port in

@@ -24,15 +24,19 @@ struct TestServer {
     let configuration: EnclaveConfiguration
     /// The assistants, if the test uses them.
     let assistants: AssistantPipeline?
+    /// The guardrails, if the test uses them.
+    let guardrails: GuardrailService?
 
     init(
         backend: ScriptedBackend = ScriptedBackend(),
         limits: LimitsConfiguration = LimitsConfiguration(maxBodyBytes: 16 * 1024, queueLength: 8),
         models: [String] = ["test-model"],
-        assistants: AssistantPipeline? = nil
+        assistants: AssistantPipeline? = nil,
+        guardrails: GuardrailService? = nil
     ) async throws {
         self.backend = backend
         self.assistants = assistants
+        self.guardrails = guardrails
         self.stores = .inMemory()
         self.metrics = ServerMetrics()
         self.logs = InMemoryLogHandler()
@@ -58,6 +62,7 @@ struct TestServer {
             stores: stores,
             metrics: metrics,
             assistants: assistants,
+            guardrails: guardrails,
             logger: logger
         )
         return try await app.test(setup, body)

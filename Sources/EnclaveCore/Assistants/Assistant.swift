@@ -70,7 +70,8 @@ public struct Assistant: Sendable, Hashable, Identifiable, Codable {
     public var collections: [String]
     /// Retrieval settings and the sources' token budget.
     public var retrieval: Retrieval
-    /// The guardrail policy's name. Stored, not yet enforced: the guardrails issue fills it in.
+    /// The guardrail policy's name (`guardrails.policies`, or a built-in: `standard`, `strict`, `off`);
+    /// `nil`: the server's default policy.
     public var guardrailPolicy: String?
     /// The teams whose members may use it; empty: admins only.
     public var teamIDs: [String]

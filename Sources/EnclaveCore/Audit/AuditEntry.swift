@@ -39,7 +39,8 @@ public struct AuditEntry: Sendable, Hashable {
     public var requestID: String?
     /// The entity before a change (secrets excluded).
     public var before: AuditJSON?
-    /// The entity after a change (secrets excluded).
+    /// The entity after a change (secrets excluded); for a request, what was done to it, such as its
+    /// guardrail actions (`{"guardrails": [{"detector", "kind", "action", "direction", "count"}]}`).
     public var after: AuditJSON?
 
     /// Creates an entry; `time` is rounded to the millisecond.

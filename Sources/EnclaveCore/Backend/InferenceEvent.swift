@@ -6,6 +6,9 @@ public enum FinishReason: String, Sendable {
     case stop
     /// The token limit (the request's or the context's) was reached.
     case length
+    /// An output guardrail ended the answer (a blocked detector or a system-prompt leak); what was sent
+    /// before is safe to keep.
+    case contentFilter = "content_filter"
 }
 
 /// Token counts of one generation.

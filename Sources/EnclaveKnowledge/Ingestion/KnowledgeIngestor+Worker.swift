@@ -79,7 +79,7 @@ extension KnowledgeIngestor {
             throw DocumentFailure(reason: "its bytes were not kept; submit the file again")
         }
         try await store.setStatus(ofDocument: document.id, to: .indexing, failure: nil)
-        let prepared = try await Self.prepare(content, name: document.name, embedder: embedder, settings: settings)
+        let prepared = try await Self.prepare(content, name: document.name, embedder: embedder, settings: settings, screen: screen)
         var vectors: [[Float]] = []
         vectors.reserveCapacity(prepared.sequences.count)
         for start in stride(from: 0, to: prepared.sequences.count, by: settings.embeddingBatchSize) {
@@ -109,13 +109,22 @@ extension KnowledgeIngestor {
         _ content: Data,
         name: String,
         embedder: any EmbeddingBackend,
-        settings: IngestionSettings
+        settings: IngestionSettings,
+        screen: (any DocumentScreen)?
     ) async throws -> PreparedDocument {
-        let parsed: ParsedDocument
+        var parsed: ParsedDocument
         do {
             parsed = try DocumentParser(maxBytes: settings.maxDocumentBytes).parse(content, fileName: name)
         } catch {
             throw DocumentFailure(reason: error.description)
+        }
+        if let screen {
+            do {
+                let texts = try screen.screen(parsed.blocks.map(\.text))
+                for index in parsed.blocks.indices { parsed.blocks[index].text = texts[index] }
+            } catch {
+                throw DocumentFailure(reason: error.reason)
+            }
         }
         let markers = embedder.tokenize("").count
         let maxInput = embedder.descriptor.maxInputTokens

@@ -24,6 +24,8 @@ public actor KnowledgeIngestor {
     let embedders: [String: any EmbeddingBackend]
     /// How files are validated, cut and embedded.
     public nonisolated let settings: IngestionSettings
+    /// What checks each document's text before it is chunked; `nil`: nothing.
+    nonisolated let screen: (any DocumentScreen)?
     let logger: Logger
     /// Documents waiting to be indexed, in submission order.
     var pending: [String] = []
@@ -35,9 +37,17 @@ public actor KnowledgeIngestor {
     ///   - store: Where documents go.
     ///   - embedders: The embedding models, chosen by each collection's ``KnowledgeCollection/embeddingModel``.
     ///   - settings: Size limit and chunk sizes.
+    ///   - screen: What checks each document's text before it is chunked (the guardrails); `nil`: none.
     ///   - logger: Where it reports resumed and failed documents (ids and names, never their text).
-    public init(store: any KnowledgeStore, embedders: [any EmbeddingBackend], settings: IngestionSettings = IngestionSettings(), logger: Logger) {
+    public init(
+        store: any KnowledgeStore,
+        embedders: [any EmbeddingBackend],
+        settings: IngestionSettings = IngestionSettings(),
+        screen: (any DocumentScreen)? = nil,
+        logger: Logger
+    ) {
         self.store = store
+        self.screen = screen
         self.embedders = Dictionary(embedders.map { ($0.descriptor.id, $0) }, uniquingKeysWith: { first, _ in first })
         self.settings = settings
         self.logger = logger

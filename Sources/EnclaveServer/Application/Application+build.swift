@@ -35,6 +35,8 @@ public import ServiceLifecycle
 ///     they retrieve from; `nil`: none.
 ///   - knowledge: Collections and document ingestion (`/v1/collections`); `nil`: those routes are absent. Its
 ///     worker is not started here: pass an ``IngestionService`` in `services`.
+///   - guardrails: The guardrail policies of every chat and completion request (`enclave serve` always
+///     passes them); `nil`: none.
 ///   - logger: The server's logger; each request adds its `request.id`.
 ///   - services: Services to run with the server (before it in start order, after it in shutdown order).
 ///   - onServerRunning: Called with the bound port once the server listens.
@@ -48,6 +50,7 @@ public func buildApplication(
     sessions: SessionAuthenticator? = nil,
     assistants: AssistantPipeline? = nil,
     knowledge: KnowledgeIngestor? = nil,
+    guardrails: GuardrailService? = nil,
     logger: Logger,
     services: [any Service] = [],
     onServerRunning: @escaping @Sendable (_ port: Int?) async -> Void = { _ in }
@@ -62,6 +65,7 @@ public func buildApplication(
         sessions: sessions,
         assistants: assistants,
         knowledge: knowledge,
+        guardrails: guardrails,
         logger: logger,
         services: services,
         onServerRunning: onServerRunning
@@ -80,6 +84,7 @@ public func buildApplication(
     sessions: SessionAuthenticator? = nil,
     assistants: AssistantPipeline? = nil,
     knowledge: KnowledgeIngestor? = nil,
+    guardrails: GuardrailService? = nil,
     logger: Logger,
     services: [any Service] = [],
     onServerRunning: @escaping @Sendable (_ port: Int?) async -> Void = { _ in }
@@ -99,7 +104,8 @@ public func buildApplication(
         embeddings: embeddings,
         sessions: sessions,
         assistants: assistants,
-        knowledge: knowledge
+        knowledge: knowledge,
+        guardrails: guardrails
     )
     return Application(
         router: router,
@@ -150,7 +156,8 @@ public func buildRouter(
     embeddings: [any EmbeddingBackend] = [],
     sessions: SessionAuthenticator? = nil,
     assistants: AssistantPipeline? = nil,
-    knowledge: KnowledgeIngestor? = nil
+    knowledge: KnowledgeIngestor? = nil,
+    guardrails: GuardrailService? = nil
 ) -> Router<EnclaveRequestContext> {
     let authenticator = KeyAuthenticator(store: stores.keys, identities: stores.identities)
     let sessions = sessions ?? SessionAuthenticator(stores: stores, settings: configuration.sessions, key: .generate())
@@ -180,7 +187,8 @@ public func buildRouter(
             metrics: metrics,
             limitGate: limitGate,
             embeddings: embeddings,
-            assistants: assistants
+            assistants: assistants,
+            guardrails: guardrails
         )
         .add(to: openAI)
         if let knowledge {

@@ -2,6 +2,7 @@
 
 import Dispatch
 import EnclaveCore
+import EnclaveGuard
 import EnclaveOpenAI
 import Foundation
 import Logging
@@ -97,7 +98,8 @@ final class RequestAudit: Sendable {
             completionTokens: values.completionTokens,
             latencyMilliseconds: Int((DispatchTime.now().uptimeNanoseconds &- start) / 1_000_000),
             reason: why,
-            requestID: requestID
+            requestID: requestID,
+            after: Self.guardrails(values.guardrails)
         )
         let log = self.log
         let append = Task { try await log.append(entry) }
@@ -110,5 +112,21 @@ final class RequestAudit: Sendable {
             )
             throw OpenAIError.auditUnavailable
         }
+    }
+
+    /// A request's guardrail actions for its record (`after.guardrails`): entity, kind, action, side and
+    /// count of each; `nil` when none acted. Never the matched text.
+    static func guardrails(_ events: [GuardEvent]) -> AuditJSON? {
+        guard !events.isEmpty else { return nil }
+        let entries = events.map { event -> AuditJSON in
+            .object([
+                "detector": .string(event.entity.rawValue),
+                "kind": .nullable(event.kind),
+                "action": .string(event.action.rawValue),
+                "direction": .string(event.direction.rawValue),
+                "count": .integer(Int64(event.count)),
+            ])
+        }
+        return .object(["guardrails": .array(entries)])
     }
 }

@@ -1,5 +1,6 @@
 // Enclave server: OpenAI errors as HTTP responses, and the HTTP layer's errors in OpenAI's shape.
 
+import EnclaveGuard
 import EnclaveOpenAI
 import Foundation
 import HTTPTypes
@@ -15,6 +16,8 @@ extension OpenAIError {
             .requestTooLarge(limit: nil)
         case let error as OpenAIError:
             error
+        case let violation as GuardViolation:
+            .from(violation)
         case let error as TransportError:
             .http(status: Int(error.status.code), reason: error.message).adding(error.headers)
         case let error as HTTPError:

@@ -1,5 +1,6 @@
 // Enclave server: per-request facts gathered for the request's log line and metrics.
 
+public import EnclaveGuard
 import Synchronization
 
 /// What a handler learns about its request (model, token counts, outcome) for the one log line written
@@ -29,6 +30,8 @@ public final class RequestStats: Sendable {
         public var errorCode: String?
         /// The request parameter a refused request was refused for (`param`), never its value.
         public var errorParameter: String?
+        /// What the guardrails did, counted by entity, kind, action and side (never the text).
+        public var guardrails: [GuardEvent] = []
     }
 
     private let values = Mutex(Values())

@@ -3,9 +3,12 @@
 import Dispatch
 import EnclaveCore
 import EnclaveGateway
+import EnclaveGuard
 
 /// Runs one admitted generation for a handler: hands each delta to the handler and records time to first
-/// token, inter-token latency, token counts and the outcome (`stop`, `length`, `cancelled`, `error`).
+/// token, inter-token latency, token counts and the outcome (`stop`, `length`, `content_filter`,
+/// `cancelled`, `error`). A handler that throws a ``GuardViolation`` (its output filter blocked) ends the
+/// generation with `content_filter`.
 struct GenerationRunner {
     let metrics: ServerMetrics
     let stats: RequestStats
@@ -45,6 +48,13 @@ struct GenerationRunner {
                         }
                         do {
                             try await onDelta(text, logprobs)
+                        } catch is GuardViolation {
+                            // An output guardrail ended the answer: the sequence stops (the stream is
+                            // dropped) and the answer finishes with `content_filter`.
+                            return Outcome(
+                                finishReason: .contentFilter,
+                                usage: InferenceUsage(promptTokens: promptTokens, completionTokens: deltas)
+                            )
                         } catch {
                             clientLeft = true
                             throw error

@@ -2,6 +2,7 @@
 
 import EnclaveCore
 import EnclaveGateway
+import EnclaveGuard
 import EnclaveOpenAI
 import Foundation
 import Hummingbird
@@ -22,7 +23,18 @@ extension OpenAIRoutes {
         let assistant = try await assistants?.assistant(named: model, for: principal)
         if let assistant { body.applyDefaults(of: assistant) }
         var inference = try body.inferenceRequest(id: context.requestID, principal: principal.id, limits: limits)
+        // Input guardrails, before retrieval and the chat template: the model never sees what they redact.
+        let policy = try guardrailPolicy(for: assistant)
+        var vault: PseudonymVault?
+        if let guardrails, let policy, case .chat(let conversation) = inference.prompt {
+            let guarded = try guardrails.filter(conversation, policy: policy)
+            record(guarded.events, assistant: assistant, stats: context.stats)
+            inference.prompt = .chat(guarded.turns)
+            inference.parameters.maxTokens = policy.cappedMaxTokens(inference.parameters.maxTokens)
+            vault = guarded.vault
+        }
         let turn: AssistantTurn?
+        var canary: GuardCanary?
         if let assistant {
             let prepared = try await assistantTurn(for: assistant, inference: inference, principal: principal)
             if let answer = prepared.nothingFoundAnswer {
@@ -36,7 +48,9 @@ extension OpenAIRoutes {
                     context: context
                 )
             }
-            inference.prompt = .chat(prepared.turns)
+            var turns = prepared.turns
+            if let guardrails, let policy { canary = guardrails.addCanary(to: &turns, policy: policy) }
+            inference.prompt = .chat(turns)
             turn = prepared
         } else {
             turn = nil
@@ -53,16 +67,31 @@ extension OpenAIRoutes {
         let id = "chatcmpl-\(context.requestID)"
         let created = Self.unixTime()
         let wantsLogprobs = inference.parameters.logprobs
+        // The answer's output guardrails: redaction, restored pseudonyms, the canary.
+        let outputGuard = policy.flatMap { policy in
+            guardrails?.answerFilter(policy: policy, vault: vault ?? PseudonymVault(mode: policy.redaction), canary: canary)
+        }
+        let guardrailRecorder: @Sendable ([GuardEvent]) -> Void = { events in self.record(events, assistant: assistant, stats: context.stats) }
 
         guard body.stream == true else {
             let (text, logprobs, outcome) = try await settling(settlement, context: context) {
                 try await untilClientLeaves(request, context: context) {
                     var text = ""
                     var logprobs: [TokenLogprob] = []
-                    let outcome = try await runner.run(submission) { delta, tokens in
-                        text += delta
-                        logprobs += tokens
+                    var filter = AnswerFilter(outputGuard)
+                    var outcome = try await runner.run(submission) { delta, tokens in
+                        let released = filter.feed(delta, tokens)
+                        text += released.text
+                        logprobs += released.logprobs
+                        if let violation = released.violation { throw violation }
                     }
+                    if outcome.finishReason != .contentFilter {
+                        let released = filter.finish()
+                        text += released.text
+                        logprobs += released.logprobs
+                        if released.violation != nil { outcome.finishReason = .contentFilter }
+                    }
+                    guardrailRecorder(filter.events)
                     return (text, logprobs, outcome)
                 }
             }
@@ -101,13 +130,27 @@ extension OpenAIRoutes {
         let stream = eventStream(request, context: context) { send in
             try await send(chunk(.init(role: "assistant", content: "")))
             let answer = AnswerText()
+            var filter = AnswerFilter(outputGuard)
             let outcome = try await settling(settlement, context: context) {
-                try await runner.run(submission) { text, tokens in
-                    guard !text.isEmpty || !tokens.isEmpty else { return }
-                    if turn != nil { answer.append(text) }
-                    try await send(chunk(.init(content: text), logprobs: wantsLogprobs ? ChatLogprobs(tokens) : nil))
+                var outcome = try await runner.run(submission) { text, tokens in
+                    let released = filter.feed(text, tokens)
+                    if !released.text.isEmpty || !released.logprobs.isEmpty {
+                        if turn != nil { answer.append(released.text) }
+                        try await send(chunk(.init(content: released.text), logprobs: wantsLogprobs ? ChatLogprobs(released.logprobs) : nil))
+                    }
+                    if let violation = released.violation { throw violation }
                 }
+                if outcome.finishReason != .contentFilter {
+                    let released = filter.finish()
+                    if !released.text.isEmpty || !released.logprobs.isEmpty {
+                        if turn != nil { answer.append(released.text) }
+                        try await send(chunk(.init(content: released.text), logprobs: wantsLogprobs ? ChatLogprobs(released.logprobs) : nil))
+                    }
+                    if released.violation != nil { outcome.finishReason = .contentFilter }
+                }
+                return outcome
             }
+            guardrailRecorder(filter.events)
             try await send(chunk(.init(), finishReason: outcome.finishReason.rawValue))
             if includeUsage {
                 try await send(

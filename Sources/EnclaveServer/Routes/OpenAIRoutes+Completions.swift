@@ -2,6 +2,7 @@
 
 import EnclaveCore
 import EnclaveGateway
+import EnclaveGuard
 import EnclaveOpenAI
 import Foundation
 import Hummingbird
@@ -17,7 +18,32 @@ extension OpenAIRoutes {
             $0.model = body.model
             $0.streamed = body.stream == true
         }
-        let inferences = try body.inferenceRequests(id: context.requestID, principal: principal.id, limits: limits)
+        var inferences = try body.inferenceRequests(id: context.requestID, principal: principal.id, limits: limits)
+        // Input guardrails on the prompts, under the default policy (a completion names no assistant).
+        let policy = try guardrailPolicy(for: nil)
+        var vault: PseudonymVault?
+        if let guardrails, let policy {
+            let texts = inferences.map { inference -> String in
+                if case .text(let text) = inference.prompt { return text }
+                return ""
+            }
+            let guarded: GuardedPrompts
+            do {
+                guarded = try guardrails.filter(prompts: texts, policy: policy)
+            } catch {
+                throw OpenAIError.from(error, promptParameter: "prompt")
+            }
+            record(guarded.events, assistant: nil, stats: context.stats)
+            for index in inferences.indices {
+                inferences[index].prompt = .text(guarded.prompts[index])
+                inferences[index].parameters.maxTokens = policy.cappedMaxTokens(inferences[index].parameters.maxTokens)
+            }
+            vault = guarded.vault
+        }
+        let outputGuard = policy.flatMap { policy in
+            guardrails?.answerFilter(policy: policy, vault: vault ?? PseudonymVault(mode: policy.redaction), canary: nil)
+        }
+        let guardrailRecorder: @Sendable ([GuardEvent]) -> Void = { events in self.record(events, assistant: nil, stats: context.stats) }
         // Every prompt is prepared before anything runs, so that a prompt over the context fails the whole request with a 400.
         var prepared: [PreparedInference] = []
         for inference in inferences {
@@ -49,10 +75,20 @@ extension OpenAIRoutes {
                     for index in prompts.indices {
                         var text = ""
                         var logprobs = CompletionLogprobs()
-                        let outcome = try await runner.run(try submission(index)) { delta, tokens in
-                            if wantsLogprobs { logprobs.append(tokens, at: text.count) }
-                            text += delta
+                        var filter = AnswerFilter(outputGuard)
+                        var outcome = try await runner.run(try submission(index)) { delta, tokens in
+                            let released = filter.feed(delta, tokens)
+                            if wantsLogprobs { logprobs.append(released.logprobs, at: text.count) }
+                            text += released.text
+                            if let violation = released.violation { throw violation }
                         }
+                        if outcome.finishReason != .contentFilter {
+                            let released = filter.finish()
+                            if wantsLogprobs { logprobs.append(released.logprobs, at: text.count) }
+                            text += released.text
+                            if released.violation != nil { outcome.finishReason = .contentFilter }
+                        }
+                        guardrailRecorder(filter.events)
                         let choice = CompletionChoice(
                             text: text,
                             index: index,
@@ -84,16 +120,28 @@ extension OpenAIRoutes {
             try await settling(settlement, context: context) {
                 for index in prompts.indices {
                     var offset = 0
-                    let outcome = try await runner.run(try submission(index)) { text, tokens in
-                        guard !text.isEmpty || !tokens.isEmpty else { return }
+                    var filter = AnswerFilter(outputGuard)
+                    func emit(_ released: AnswerFilter.Release) async throws {
+                        guard !released.text.isEmpty || !released.logprobs.isEmpty else { return }
                         var logprobs: CompletionLogprobs?
                         if wantsLogprobs {
                             logprobs = CompletionLogprobs()
-                            logprobs?.append(tokens, at: offset)
+                            logprobs?.append(released.logprobs, at: offset)
                         }
-                        offset += text.count
-                        try await send(chunk(CompletionChoice(text: text, index: index, logprobs: logprobs, finishReason: nil)))
+                        offset += released.text.count
+                        try await send(chunk(CompletionChoice(text: released.text, index: index, logprobs: logprobs, finishReason: nil)))
                     }
+                    var outcome = try await runner.run(try submission(index)) { text, tokens in
+                        let released = filter.feed(text, tokens)
+                        try await emit(released)
+                        if let violation = released.violation { throw violation }
+                    }
+                    if outcome.finishReason != .contentFilter {
+                        let released = filter.finish()
+                        try await emit(released)
+                        if released.violation != nil { outcome.finishReason = .contentFilter }
+                    }
+                    guardrailRecorder(filter.events)
                     total.promptTokens += outcome.usage.promptTokens
                     total.completionTokens += outcome.usage.completionTokens
                     try await send(chunk(CompletionChoice(text: "", index: index, logprobs: nil, finishReason: outcome.finishReason.rawValue)))

@@ -22,18 +22,24 @@ public struct OpenAIRoutes: Sendable {
     let embeddingModels: [String: any EmbeddingBackend]
     /// The assistants, used as models by their ids; `nil`: none.
     let assistants: AssistantPipeline?
+    /// The guardrails of every completion; `nil`: none (tests of other concerns).
+    let guardrails: GuardrailService?
 
     /// Creates the routes.
-    /// - Parameter embeddings: The embedding models served next to the gateway's chat models.
+    /// - Parameters:
+    ///   - embeddings: The embedding models served next to the gateway's chat models.
+    ///   - guardrails: The guardrail policies applied to every chat and completion request.
     public init(
         gateway: InferenceGateway,
         limits: LimitsConfiguration,
         metrics: ServerMetrics,
         limitGate: LimitGate? = nil,
         embeddings: [any EmbeddingBackend] = [],
-        assistants: AssistantPipeline? = nil
+        assistants: AssistantPipeline? = nil,
+        guardrails: GuardrailService? = nil
     ) {
         self.assistants = assistants
+        self.guardrails = guardrails
         self.gateway = gateway
         self.limits = limits
         self.metrics = metrics
