@@ -4,14 +4,15 @@
 /// redaction works, the prompt-injection threshold, the system-prompt canary and an output cap.
 ///
 /// An entity without a rule is allowed on both sides. Check a hand-made policy with ``validate()`` before
-/// using it; the built-in ones (``standard``, ``strict``, ``off``) are valid.
+/// using it; the built-in ones (``standard``, ``strict``, ``off``) are valid. The configuration file's
+/// shape for policies belongs to the configuration reader, so the type is not `Codable` itself.
 ///
 /// ```swift
 /// var policy = GuardPolicy.standard
 /// policy.rules[.ipAddress] = GuardRule(both: .redact)
 /// try policy.validate()
 /// ```
-public struct GuardPolicy: Sendable, Hashable, Codable {
+public struct GuardPolicy: Sendable, Hashable {
     /// The policy's name, as configuration refers to it: lower-case letters, digits, `-` and `_`.
     public var name: String
     /// The action per entity and direction; missing entities are allowed.
