@@ -3,6 +3,7 @@
 import EnclaveCore
 import EnclaveGateway
 import EnclaveGuard
+import EnclaveKnowledge
 import EnclaveServer
 import EnclaveTesting
 import Foundation
@@ -108,7 +109,8 @@ import Testing
             )
             #expect(response.status == .ok)
         }
-        let record = try #require(audit.records(from: 0, limit: 100).last { $0.entry.action == .request })
+        let records = await audit.records(from: 1, limit: 100)
+        let record = try #require(records.last { $0.entry.action == .request })
         let after = try #require(record.entry.after)
         let text = String(decoding: AuditCanonicalEncoding.bytes(of: record), as: UTF8.self)
         #expect(text.contains("\"guardrails\"") && text.contains("EMAIL_ADDRESS") && text.contains("CREDIT_CARD"))
