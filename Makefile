@@ -8,7 +8,7 @@ BIN          := .build/$(CONFIG)/enclave
 MODEL        ?= models/SmolLM2-135M-Instruct.Q4_1.gguf
 VENV_TEST    := .venv-test
 
-.PHONY: all models build run test lint test-swift test-integration clean help check-eval-data eval-corpus reference-venv reference-perplexity bench-compare probe-madd bench-fairness bench-embeddings bench-retrieval
+.PHONY: all models build run test lint test-swift test-integration clean help check-eval-data eval-corpus reference-venv reference-perplexity bench-compare probe-madd bench-fairness bench-embeddings bench-retrieval bench-guardrails bench-guardrails-presidio eval-guardrails
 
 all: build
 
@@ -93,6 +93,25 @@ bench-embeddings: models build $(EMBED_VENV)/bin/python
 # Vector search latency, graph recall and memory at 10k and 100k chunks (docs/performance.md, "Retrieval").
 bench-retrieval: models build
 	$(BIN) bench retrieval --sizes $(or $(SIZES),10000,100000) --model models/all-MiniLM-L6-v2
+
+# Guardrail detectors: precision, recall and F1 on the labelled corpus, and the time per 2 KB scan
+# (docs/guardrails.md, docs/performance.md "Guardrails").
+GUARD_CASES ?= Tests/Data/guardrails/cases.jsonl
+eval-guardrails: build
+	$(BIN) eval guardrails --file $(GUARD_CASES)
+
+bench-guardrails: build
+	$(BIN) bench guardrails --bytes 2048
+
+# presidio-analyzer's pattern recognizers on the same corpus, side by side; for comparison only, never a
+# dependency of the product (its own venv).
+PRESIDIO_VENV ?= .venv-presidio
+$(PRESIDIO_VENV)/bin/python:
+	$(PYTHON) -m venv $(PRESIDIO_VENV)
+	$(PRESIDIO_VENV)/bin/pip install --quiet --disable-pip-version-check presidio-analyzer
+
+bench-guardrails-presidio: build $(PRESIDIO_VENV)/bin/python
+	$(PRESIDIO_VENV)/bin/python scripts/compare_presidio.py --file $(GUARD_CASES) --bin $(BIN)
 
 # The multiply-add throughput floor of this CPU (docs/performance.md, "aggregate decode").
 probe-madd:

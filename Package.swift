@@ -69,7 +69,7 @@ let package = Package(
         // Benchmark harnesses (no HTTP); the CLI's bench commands are thin shells over them.
         .target(
             name: "EnclaveBench",
-            dependencies: ["EnclaveEngine", "EnclaveEngineFixtures", "CEnclaveKernels", "EnclaveKnowledge"],
+            dependencies: ["EnclaveEngine", "EnclaveEngineFixtures", "CEnclaveKernels", "EnclaveKnowledge", "EnclaveGuard"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -166,6 +166,7 @@ let package = Package(
                 "EnclaveBackends",
                 "EnclaveStorage",
                 "EnclaveGateway",
+                "EnclaveGuard",
                 "EnclaveKnowledge",
                 "EnclaveOpenAI",
                 "EnclaveServer",

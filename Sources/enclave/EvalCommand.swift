@@ -7,8 +7,8 @@ import Foundation
 struct EvalCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
-        abstract: "Evaluate a model.",
-        subcommands: [Perplexity.self, Logits.self, Retrieval.self]
+        abstract: "Evaluate a model, retrieval or the guardrail detectors.",
+        subcommands: [Perplexity.self, Logits.self, Retrieval.self, Guardrails.self]
     )
 
     struct Perplexity: AsyncParsableCommand {

@@ -37,7 +37,7 @@ public struct DateOfBirthDetector: ByteDetector {
             guard
                 first == UInt8(ascii: "d") || first == UInt8(ascii: "b") || first == UInt8(ascii: "g") || first == UInt8(ascii: "n")
                     || first == UInt8(ascii: "f"),
-                text.isTokenStart(index), let labelEnd = label(text, at: index)
+                text.isTokenStart(index), Self.mayStartLabel(first, Byte.lower(text[index + 1])), let labelEnd = label(text, at: index)
             else {
                 index += 1
                 continue
@@ -48,6 +48,17 @@ public struct DateOfBirthDetector: ByteDetector {
                 cursor = end
             }
             index = max(index + 1, cursor)
+        }
+    }
+
+    /// Whether two lower-case bytes can start a label (a cheap filter before comparing the labels).
+    @inline(__always) static func mayStartLabel(_ first: UInt8, _ second: UInt8) -> Bool {
+        switch (first, second) {
+        case (UInt8(ascii: "d"), UInt8(ascii: "a")), (UInt8(ascii: "d"), UInt8(ascii: "o")), (UInt8(ascii: "d"), UInt8(ascii: ".")),
+            (UInt8(ascii: "b"), UInt8(ascii: "i")), (UInt8(ascii: "b"), UInt8(ascii: "o")), (UInt8(ascii: "g"), UInt8(ascii: "e")),
+            (UInt8(ascii: "n"), 0xC3), (UInt8(ascii: "n"), UInt8(ascii: "a")), (UInt8(ascii: "f"), UInt8(ascii: "e")):
+            return true
+        default: return false
         }
     }
 

@@ -36,6 +36,8 @@ public struct IBANDetector: ByteDetector {
             while characters.count < length {
                 let byte = text[cursor]
                 if Byte.isUpper(byte) || Byte.isDigit(byte) {
+                    // Grouped: every group of four is followed by a space.
+                    if grouped == true, characters.count % 4 == 0, text[cursor - 1] != UInt8(ascii: " ") { break }
                     characters.append(byte)
                     cursor += 1
                 } else if byte == UInt8(ascii: " "), characters.count % 4 == 0, grouped != false, Byte.isAlnum(text[cursor + 1]) {

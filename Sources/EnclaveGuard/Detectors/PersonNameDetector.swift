@@ -51,7 +51,10 @@ public struct PersonNameDetector: ByteDetector {
 
     /// The end of a cue (title or phrase) at `index`, with the space after it.
     private func cue(_ text: ScanBytes, at index: Int) -> Int? {
-        if Byte.isUpper(text[index]) {
+        let first = text[index]
+        if first == UInt8(ascii: "M") || first == UInt8(ascii: "D") || first == UInt8(ascii: "P") || first == UInt8(ascii: "H")
+            || first == UInt8(ascii: "F")
+        {
             for title in Self.titles where text.matches(title, at: index) {
                 var end = index + title.utf8CodeUnitCount
                 guard !Byte.isAlpha(text[end]) else { continue }
@@ -60,6 +63,12 @@ public struct PersonNameDetector: ByteDetector {
                 if title.utf8CodeUnitCount == 2 && text.matches("Dr", at: index) && followsCapitalisedWord(text, index) { continue }
                 return end + 1
             }
+        }
+        switch Byte.lower(text[index]) {
+        case UInt8(ascii: "m"), UInt8(ascii: "i"), UInt8(ascii: "j"), UInt8(ascii: "f"), UInt8(ascii: "n"), UInt8(ascii: "p"),
+            UInt8(ascii: "c"):
+            break
+        default: return nil
         }
         for phrase in Self.phrases where text.matchesFolded(phrase, at: index) {
             let end = index + phrase.utf8CodeUnitCount

@@ -41,6 +41,24 @@ public struct PhoneNumberDetector: ByteDetector {
                 index += 1
                 continue
             }
+            // Fewer than 7 digits within the candidate's reach cannot be a phone number: skip without reading groups.
+            var digits = 0
+            var probe = index
+            while probe < text.count, probe < index + 24 {
+                let byte = text[probe]
+                if Byte.isDigit(byte) {
+                    digits += 1
+                } else if !(byte == UInt8(ascii: " ") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "/")
+                    || byte == UInt8(ascii: "(") || byte == UInt8(ascii: ")") || byte == UInt8(ascii: "+"))
+                {
+                    break
+                }
+                probe += 1
+            }
+            guard digits >= 7 else {
+                index = max(index + 1, text.runEnd(from: index, while: Byte.isDigit))
+                continue
+            }
             let run = read(text, from: index)
             if run.end > index, run.digits <= 15, endsToken(text, run.end), isPhone(run, text) {
                 findings.append(GuardFinding(entity: .phoneNumber, range: index..<run.end))

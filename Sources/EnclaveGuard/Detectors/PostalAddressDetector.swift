@@ -108,7 +108,7 @@ public struct PostalAddressDetector: ByteDetector {
     /// `Hauptstraße 5` or `Am Mühlweg 12a`.
     private func germanAddressEnd(_ text: ScanBytes, from start: Int) -> Int? {
         let wordEnd = text.runEnd(from: start, limit: 40) { Byte.isAlpha($0) || $0 >= 0x80 || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") }
-        guard wordEnd - start >= 4 else { return nil }
+        guard wordEnd - start >= 4, text[wordEnd] == UInt8(ascii: " "), Byte.isDigit(text[wordEnd + 1]) else { return nil }
         guard
             Self.germanEndings.contains(where: {
                 wordEnd - $0.utf8CodeUnitCount > start && text.matchesFolded($0, at: wordEnd - $0.utf8CodeUnitCount)

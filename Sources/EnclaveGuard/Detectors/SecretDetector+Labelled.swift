@@ -21,12 +21,16 @@ extension SecretDetector {
         let identifierEnd = text.runEnd(from: start, limit: 64) {
             Byte.isAlnum($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".")
         }
-        guard identifierEnd - start >= 3, let valueStart = valueStart(text, after: identifierEnd),
+        let next = text[identifierEnd]
+        guard identifierEnd - start >= 3,
+            next == UInt8(ascii: ":") || next == UInt8(ascii: "=") || next == UInt8(ascii: " ") || next == UInt8(ascii: "\t")
+                || Self.isQuote(next) || next == UInt8(ascii: "]"),
+            let valueStart = valueStart(text, after: identifierEnd),
             let label = labelKind(text, start..<identifierEnd)
         else { return nil }
         var cursor = valueStart
         var quote: UInt8 = 0
-        if [UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: "`")].contains(text[cursor]) {
+        if Self.isQuote(text[cursor]) {
             quote = text[cursor]
             cursor += 1
         }
@@ -55,11 +59,15 @@ extension SecretDetector {
         return identifierEnd
     }
 
+    @inline(__always) static func isQuote(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") || byte == UInt8(ascii: "`")
+    }
+
     /// Where the value starts after an identifier ending at `end`: past a closing quote, blanks and one of
     /// `:`, `=`, `:=`, `=>`, `is`; nil if none follows.
     private func valueStart(_ text: ScanBytes, after end: Int) -> Int? {
         var cursor = end
-        if [UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: "`"), UInt8(ascii: "]")].contains(text[cursor]) { cursor += 1 }
+        if Self.isQuote(text[cursor]) || text[cursor] == UInt8(ascii: "]") { cursor += 1 }
         cursor = text.runEnd(from: cursor, limit: 3, while: Byte.isBlank)
         let byte = text[cursor]
         if byte == UInt8(ascii: ":") || byte == UInt8(ascii: "=") {

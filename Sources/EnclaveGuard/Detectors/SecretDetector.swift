@@ -54,11 +54,11 @@ public struct SecretDetector: ByteDetector {
             KeyFormat(prefix: "AKIA", kind: "aws_access_key_id", body: upperBase32, lengths: 16...16),
             KeyFormat(prefix: "ASIA", kind: "aws_access_key_id", body: upperBase32, lengths: 16...16),
             KeyFormat(prefix: "AIza", kind: "google_api_key", body: base64URL, lengths: 35...35),
-            KeyFormat(prefix: "ghp_", kind: "github_token", body: alnum, lengths: 36...40),
-            KeyFormat(prefix: "gho_", kind: "github_token", body: alnum, lengths: 36...40),
-            KeyFormat(prefix: "ghu_", kind: "github_token", body: alnum, lengths: 36...40),
-            KeyFormat(prefix: "ghs_", kind: "github_token", body: alnum, lengths: 36...40),
-            KeyFormat(prefix: "ghr_", kind: "github_token", body: alnum, lengths: 36...40),
+            KeyFormat(prefix: "ghp_", kind: "github_token", body: alnum, lengths: 36...36),
+            KeyFormat(prefix: "gho_", kind: "github_token", body: alnum, lengths: 36...36),
+            KeyFormat(prefix: "ghu_", kind: "github_token", body: alnum, lengths: 36...36),
+            KeyFormat(prefix: "ghs_", kind: "github_token", body: alnum, lengths: 36...36),
+            KeyFormat(prefix: "ghr_", kind: "github_token", body: alnum, lengths: 36...36),
             KeyFormat(prefix: "github_pat_", kind: "github_token", body: word, lengths: 60...100),
             KeyFormat(prefix: "glpat-", kind: "gitlab_token", body: base64URL, lengths: 20...64),
             KeyFormat(prefix: "xoxb-", kind: "slack_token", body: base64URL, lengths: 10...250),
@@ -105,7 +105,18 @@ public struct SecretDetector: ByteDetector {
 
     /// A key of a published format at `index`; the end of the match.
     private func keyFormat(_ text: ScanBytes, at index: Int, into findings: inout [GuardFinding]) -> Int? {
-        guard let candidates = Self.formats[text[index]] else { return nil }
+        switch text[index] {
+        case UInt8(ascii: "A"), UInt8(ascii: "g"), UInt8(ascii: "x"), UInt8(ascii: "s"), UInt8(ascii: "r"), UInt8(ascii: "p"),
+            UInt8(ascii: "h"), UInt8(ascii: "n"), UInt8(ascii: "e"):
+            break
+        default: return nil
+        }
+        // Every prefix has `_` or `-` in its bytes 2-6, except the AWS and Google ones.
+        var separated = false
+        for offset in 2...6 where text[index + offset] == UInt8(ascii: "_") || text[index + offset] == UInt8(ascii: "-") { separated = true }
+        guard separated || text.matches("AKIA", at: index) || text.matches("ASIA", at: index) || text.matches("AIza", at: index),
+            let candidates = Self.formats[text[index]]
+        else { return nil }
         for format in candidates where text.matches(format.prefix, at: index) {
             let bodyStart = index + format.prefix.utf8CodeUnitCount
             let end = text.runEnd(from: bodyStart, limit: format.lengths.upperBound + 1, while: format.body)

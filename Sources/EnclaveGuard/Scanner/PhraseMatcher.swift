@@ -24,8 +24,9 @@ struct PhraseMatcher: Sendable {
     }
 
     private(set) var patterns: [Pattern] = []
-    /// Pattern indices by the hash of a word their first slot accepts.
-    private var byFirstWord: [UInt64: [Int]] = [:]
+    /// Pattern indices by the hash of a word their first slot accepts (an open-addressing table: the
+    /// lookup runs once per word of every scanned text).
+    private var firstWords = FirstWordTable()
 
     /// Compiles `(pattern, weight, category)` triples.
     init(_ definitions: [(String, Double, String)]) {
@@ -43,8 +44,9 @@ struct PhraseMatcher: Sendable {
             guard !slots.isEmpty else { continue }
             let index = patterns.count
             patterns.append(Pattern(slots: slots, weight: weight, category: category, source: source))
-            for word in slots[0].words { byFirstWord[word, default: []].append(index) }
+            for word in slots[0].words { firstWords.insert(word, index) }
         }
+        firstWords.seal()
     }
 
     /// Every pattern match in `stream` (a pattern may match several times).
@@ -52,7 +54,7 @@ struct PhraseMatcher: Sendable {
         var found: [Match] = []
         let words = stream.words
         for (position, word) in words.enumerated() {
-            guard let candidates = byFirstWord[word.hash] else { continue }
+            guard let candidates = firstWords.lookup(word.hash) else { continue }
             for index in candidates {
                 if let last = match(patterns[index], from: position, in: words) {
                     found.append(Match(pattern: index, range: Int(word.start)..<Int(words[last].end)))
@@ -82,5 +84,49 @@ struct PhraseMatcher: Sendable {
             slot += 1
         }
         return current
+    }
+}
+
+/// A hash table from word hashes to pattern lists, with linear probing over a power-of-two array.
+struct FirstWordTable: Sendable {
+    private var entries: [UInt64: [Int]] = [:]
+    private var keys: [UInt64] = []
+    private var lists: [[Int]] = []
+    private var slots: [Int32] = []
+    private var mask = 0
+
+    mutating func insert(_ key: UInt64, _ pattern: Int) { entries[key, default: []].append(pattern) }
+
+    /// Builds the probing table once every pattern is in.
+    mutating func seal() {
+        var capacity = 16
+        while capacity < entries.count * 4 { capacity *= 2 }
+        mask = capacity - 1
+        keys = [UInt64](repeating: 0, count: capacity)
+        slots = [Int32](repeating: -1, count: capacity)
+        lists = []
+        for (key, patterns) in entries {
+            var slot = Self.slot(key, mask)
+            while slots[slot] >= 0 { slot = (slot + 1) & mask }
+            keys[slot] = key
+            slots[slot] = Int32(lists.count)
+            lists.append(patterns)
+        }
+    }
+
+    @inline(__always) private static func slot(_ key: UInt64, _ mask: Int) -> Int {
+        Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 40) & mask
+    }
+
+    /// The patterns whose first slot accepts `key`.
+    @inline(__always) func lookup(_ key: UInt64) -> [Int]? {
+        guard mask > 0 else { return nil }
+        var slot = Self.slot(key, mask)
+        while true {
+            let list = slots[slot]
+            if list < 0 { return nil }
+            if keys[slot] == key { return lists[Int(list)] }
+            slot = (slot + 1) & mask
+        }
     }
 }
