@@ -8,7 +8,7 @@ struct BenchCommand: AsyncParsableCommand {
         abstract: "Measure the engine's speed on this machine (speed is shown by these commands, never asserted by tests).",
         subcommands: [
             BenchEngineCommand.self, BenchKernelsCommand.self, BenchKernelsQ16Command.self, BenchEmbeddingsCommand.self,
-            BenchKnowledgeCommand.self, BenchRetrievalCommand.self,
+            BenchKnowledgeCommand.self, BenchRetrievalCommand.self, BenchRunCommand.self, BenchFakeServerCommand.self,
         ]
     )
 }
