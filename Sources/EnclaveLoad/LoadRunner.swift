@@ -28,7 +28,7 @@ public struct LoadRunner<Sender: CompletionSending>: Sendable {
         let deadline = plan.duration.map { origin + .milliseconds(Int64($0 * 1000)) }
         await withDeadline(deadline, clock: clock, collector: collector, levelStart: levelStart, progress: progress) {
             if let rate = plan.rate {
-                await openLoop(plan, rate: rate, collector: collector, clock: clock, deadline: deadline)
+                await openLoop(plan, rate: rate, collector: collector, clock: clock, origin: origin, deadline: deadline)
             } else {
                 await closedLoop(plan, collector: collector, clock: clock)
             }
@@ -83,18 +83,18 @@ public struct LoadRunner<Sender: CompletionSending>: Sendable {
         }
     }
 
+    /// Sends the arrivals due at `origin` plus each Poisson time; arrivals are fixed in time, so a late start sends
+    /// the ones already due at once, as real users would have.
     private func openLoop(
         _ plan: LoadPlan,
         rate: Double,
         collector: LoadCollector,
         clock: ContinuousClock,
+        origin: ContinuousClock.Instant,
         deadline: ContinuousClock.Instant?
-    )
-        async
-    {
+    ) async {
         guard let workload = plan.workloads.first else { return }
         var arrivals = PoissonArrivals(rate: rate, seed: plan.seed &+ 1)
-        let origin = clock.now
         await withDiscardingTaskGroup { group in
             var time = 0.0
             while !Task.isCancelled {
