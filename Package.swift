@@ -30,6 +30,7 @@ let package = Package(
         .library(name: "EnclaveEngineFixtures", targets: ["EnclaveEngineFixtures"]),
         .library(name: "EnclaveBench", targets: ["EnclaveBench"]),
         .library(name: "EnclaveGuard", targets: ["EnclaveGuard"]),
+        .library(name: "EnclaveLoad", targets: ["EnclaveLoad"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
@@ -70,6 +71,17 @@ let package = Package(
         .target(
             name: "EnclaveBench",
             dependencies: ["EnclaveEngine", "EnclaveEngineFixtures", "CEnclaveKernels", "EnclaveKnowledge", "EnclaveGuard"],
+            swiftSettings: swiftSettings
+        ),
+        // The load tester of `enclave bench run`: a client of any OpenAI-compatible server, its statistics and reports.
+        .target(
+            name: "EnclaveLoad",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -161,6 +173,7 @@ let package = Package(
             dependencies: [
                 "EnclaveBench",
                 "EnclaveGuard",
+                "EnclaveLoad",
                 "EnclaveEngine",
                 "EnclaveCore",
                 "EnclaveBackends",
@@ -171,6 +184,7 @@ let package = Package(
                 "EnclaveOpenAI",
                 "EnclaveServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -209,6 +223,16 @@ let package = Package(
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EnclaveLoadTests",
+            dependencies: [
+                "EnclaveLoad",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

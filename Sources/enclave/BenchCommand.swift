@@ -8,7 +8,8 @@ struct BenchCommand: AsyncParsableCommand {
         abstract: "Measure the engine's speed on this machine (speed is shown by these commands, never asserted by tests).",
         subcommands: [
             BenchEngineCommand.self, BenchKernelsCommand.self, BenchKernelsQ16Command.self, BenchEmbeddingsCommand.self,
-            BenchKnowledgeCommand.self, BenchRetrievalCommand.self, BenchGuardrailsCommand.self,
+            BenchKnowledgeCommand.self, BenchRetrievalCommand.self, BenchGuardrailsCommand.self, BenchRunCommand.self,
+            BenchFakeServerCommand.self,
         ]
     )
 }
