@@ -179,7 +179,6 @@ let package = Package(
                 "EnclaveBackends",
                 "EnclaveStorage",
                 "EnclaveGateway",
-                "EnclaveGuard",
                 "EnclaveKnowledge",
                 "EnclaveOpenAI",
                 "EnclaveServer",

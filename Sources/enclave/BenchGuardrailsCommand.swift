@@ -2,6 +2,7 @@
 
 import ArgumentParser
 import EnclaveBench
+import EnclaveGuard
 import Foundation
 
 /// Times the guardrail scanner on prompts of a given size, clean and with findings, and prints p50 and
@@ -9,7 +10,7 @@ import Foundation
 struct BenchGuardrailsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "guardrails",
-        abstract: "Time per scan of a prompt by every guardrail detector (p50, p99), clean and with findings."
+        abstract: "Time per scan of a prompt by every guardrail detector (p50, p99), clean and with findings, and the stream filter's cost per chunk."
     )
 
     @Option(help: "Prompt size in bytes.")
@@ -45,6 +46,25 @@ struct BenchGuardrailsCommand: ParsableCommand {
                     )
                 )
             }
+        }
+        // The output filter on a streamed 2.5 KB answer in chunks of at most 4 bytes (about one token each).
+        let stream = StreamingGuardBenchmark(repetitions: 200).run(policy: .standard, scanner: GuardScanner())
+        if json {
+            Console.print(String(decoding: try encoder.encode(stream), as: UTF8.self))
+        } else {
+            Console.print(
+                String(
+                    format: "stream filter (standard): %d-byte answer in %d chunks: median %.2f us, best %.2f us per chunk; "
+                        + "%d scans per answer, at most %d bytes held; %.2f%% of a 200 tok/s decode",
+                    stream.bytes,
+                    stream.chunks,
+                    stream.nanosecondsPerChunk / 1000,
+                    stream.bestNanosecondsPerChunk / 1000,
+                    stream.scansPerAnswer,
+                    stream.maximumHeldBytes,
+                    stream.share(ofTokensPerSecond: 200) * 100
+                )
+            )
         }
     }
 }
