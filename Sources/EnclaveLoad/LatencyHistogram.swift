@@ -72,7 +72,8 @@ public struct LatencyHistogram: Sendable, Equatable {
         return Double(maximum)
     }
 
-    static func index(of value: UInt64) -> Int {
+    /// The bucket that holds `value` (values under 256 have one each; above, 128 sub-buckets per power of two).
+    public static func index(of value: UInt64) -> Int {
         if value < exactLimit { return Int(value) }
         let highest = 63 - value.leadingZeroBitCount
         let shift = highest - 7
@@ -80,7 +81,8 @@ public struct LatencyHistogram: Sendable, Equatable {
         return Int(exactLimit) + (shift - 1) * subBuckets + top
     }
 
-    static func bounds(of index: Int) -> (low: UInt64, width: UInt64) {
+    /// The smallest value of bucket `index` and how many values it spans.
+    public static func bounds(of index: Int) -> (low: UInt64, width: UInt64) {
         if index < Int(exactLimit) { return (UInt64(index), 1) }
         let offset = index - Int(exactLimit)
         let shift = offset / subBuckets + 1

@@ -102,7 +102,9 @@ public struct LoadRunner<Sender: CompletionSending>: Sendable {
                 let due = origin + .microseconds(Int64(time * 1_000_000))
                 if let deadline, due >= deadline { break }
                 try? await Task.sleep(until: due, clock: clock)
+                // A runner that woke late (a busy machine) sends nothing after the deadline.
                 if Task.isCancelled { break }
+                if let deadline, clock.now >= deadline { break }
                 guard let claim = collector.claim(0, now: clock.now) else { break }
                 if collector.inFlight > plan.maximumInFlight {
                     collector.reject(claim, now: clock.now)

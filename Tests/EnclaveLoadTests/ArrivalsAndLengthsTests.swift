@@ -1,9 +1,8 @@
 // Enclave load tests: seeded Poisson arrivals, drawn lengths, objectives and durations.
 
+import EnclaveLoad
 import Foundation
 import Testing
-
-@testable import EnclaveLoad
 
 @Suite struct ArrivalsAndLengthsTests {
     @Test func poissonGapsHaveTheExponentialMeanAndSpread() {

@@ -1,10 +1,9 @@
 // Enclave load tests: the HTTP sender against the fake server: tokens, usage, timings and connection failures.
 
 import AsyncHTTPClient
+import EnclaveLoad
 import Foundation
 import Testing
-
-@testable import EnclaveLoad
 
 @Suite struct HTTPCompletionSenderTests {
     func withServer(tokens: Int, _ body: (HTTPCompletionSender, HTTPClient, Int) async throws -> Void) async throws {

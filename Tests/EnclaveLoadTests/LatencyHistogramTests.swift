@@ -1,9 +1,8 @@
 // Enclave load tests: the histogram's percentiles against known distributions.
 
+import EnclaveLoad
 import Foundation
 import Testing
-
-@testable import EnclaveLoad
 
 @Suite struct LatencyHistogramTests {
     /// The exact percentile by the same rank rule the histogram uses.

@@ -1,9 +1,8 @@
 // Enclave load tests: the SVG parses, the PNG decodes, the HTML names no URL, the table and JSON have their keys.
 
+import EnclaveLoad
 import Foundation
 import Testing
-
-@testable import EnclaveLoad
 
 #if canImport(FoundationXML)
 import FoundationXML

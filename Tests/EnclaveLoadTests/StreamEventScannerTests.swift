@@ -1,8 +1,7 @@
 // Enclave load tests: the incremental SSE reader, fed in every split.
 
+import EnclaveLoad
 import Testing
-
-@testable import EnclaveLoad
 
 @Suite struct StreamEventScannerTests {
     let stream = """
