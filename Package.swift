@@ -31,6 +31,7 @@ let package = Package(
         .library(name: "EnclaveBench", targets: ["EnclaveBench"]),
         .library(name: "EnclaveGuard", targets: ["EnclaveGuard"]),
         .library(name: "EnclaveLoad", targets: ["EnclaveLoad"]),
+        .library(name: "EnclaveUpstream", targets: ["EnclaveUpstream"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
@@ -46,6 +47,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.30.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.27.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.0.0"),
         .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.5.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.19"),
@@ -142,6 +144,22 @@ let package = Package(
             dependencies: ["EnclaveCore"],
             swiftSettings: swiftSettings
         ),
+        // OpenAI-compatible upstream servers (vLLM, llama.cpp server, Ollama) behind the backend protocol.
+        .target(
+            name: "EnclaveUpstream",
+            dependencies: [
+                "EnclaveCore",
+                "EnclaveOpenAI",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "EnclaveServer",
             dependencies: [
@@ -182,6 +200,7 @@ let package = Package(
                 "EnclaveKnowledge",
                 "EnclaveOpenAI",
                 "EnclaveServer",
+                "EnclaveUpstream",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -243,6 +262,23 @@ let package = Package(
         .testTarget(
             name: "EnclaveGatewayTests",
             dependencies: ["EnclaveCore", "EnclaveGateway", "EnclaveTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EnclaveUpstreamTests",
+            dependencies: [
+                "EnclaveCore",
+                "EnclaveOpenAI",
+                "EnclaveUpstream",
+                "EnclaveTesting",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -87,7 +87,8 @@ public struct InferenceGateway: Sendable {
     }
 
     private func route(of model: String) -> Route? {
-        routeOfModel[model].map { routes[$0] }
+        if let index = routeOfModel[model] { return routes[index] }
+        return routes.first { $0.backend.claims?(model) == true }
     }
 
     /// The backend a model routes to.
@@ -109,7 +110,14 @@ public struct InferenceGateway: Sendable {
                 listed[descriptor.id] = descriptor
             }
         }
-        return modelIDs.compactMap { listed[$0] }
+        var models = modelIDs.compactMap { listed[$0] }
+        // Then the models that backends found at run time (an upstream's `GET /models`), in their order.
+        for route in routes where route.backend.claims != nil {
+            for descriptor in await route.backend.backend.models() where routeOfModel[descriptor.id] == nil && !models.contains(descriptor) {
+                models.append(descriptor)
+            }
+        }
+        return models
     }
 
     /// One routed model as its backend describes it; `nil` if no backend serves (or lists) it. Asks only
@@ -133,7 +141,19 @@ public struct InferenceGateway: Sendable {
             let backend = route.backend.backend
             statuses.append(ModelStatus(id: id, state: await backend.state(of: id), capacity: backend.capacity, backend: route.backend.name))
         }
+        for route in routes where route.backend.claims != nil {
+            let backend = route.backend.backend
+            for descriptor in await backend.models() where routeOfModel[descriptor.id] == nil {
+                let state = await backend.state(of: descriptor.id)
+                statuses.append(ModelStatus(id: descriptor.id, state: state, capacity: backend.capacity, backend: route.backend.name))
+            }
+        }
         return statuses
+    }
+
+    /// The replicas of the backends made of replicas (upstream servers), backend by backend.
+    public func replicas() -> [ReplicaStatus] {
+        routes.flatMap { ($0.backend.backend as? any ReplicaReporting)?.replicaStatuses() ?? [] }
     }
 
     /// The backends' internal gauges and counters.

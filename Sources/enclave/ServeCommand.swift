@@ -1,14 +1,17 @@
 // Enclave: `enclave serve`.
 
 import ArgumentParser
+import AsyncHTTPClient
 import EnclaveBackends
 import EnclaveCore
 import EnclaveGateway
 import EnclaveKnowledge
 import EnclaveServer
 import EnclaveStorage
+import EnclaveUpstream
 import Foundation
 import Logging
+import ServiceLifecycle
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -81,7 +84,7 @@ struct ServeCommand: AsyncParsableCommand {
                 stores: stores,
                 assistants: assistantStore,
                 knowledge: knowledgeStore,
-                modelIDs: Set(configuration.models.map(\.id)),
+                modelIDs: Set(configuration.models.map(\.id) + configuration.backends.flatMap { ($0.models ?? []) + $0.aliases.keys }),
                 logger: logger
             )
         }
@@ -114,11 +117,35 @@ struct ServeCommand: AsyncParsableCommand {
         // One backend (and so one scheduler with its own capacity) per chat model.
         let backends = configuration.models.filter { $0.kind == .chat }.map { LoadingBackend(model: $0) }
         let loader = BackendLoader(backends: backends, build: backendFactory.make, logger: logger)
+        // The upstream servers (`backends:`): one backend, and so one scheduler, per entry; one HTTP client for all.
+        let upstreamClient = configuration.backends.isEmpty ? nil : UpstreamHTTPClient.make(for: configuration.backends)
+        let directory = UpstreamDirectory()
+        var upstreams: [UpstreamBackend] = []
+        if let upstreamClient {
+            do {
+                for declared in configuration.backends {
+                    upstreams.append(try UpstreamBackend(configuration: declared, client: upstreamClient, directory: directory, logger: logger))
+                }
+            } catch {
+                try? await upstreamClient.shutdown()
+                throw CommandFailure("\(error)")
+            }
+        }
+        var routed: [RoutedBackend] = backends.map { RoutedBackend(models: [$0.model.id], backend: $0) }
+        for upstream in upstreams {
+            // A backend that discovers its models also takes the ids it finds later.
+            var claims: (@Sendable (String) -> Bool)?
+            if upstream.configuration.models == nil {
+                claims = { @Sendable model in upstream.serves(model) }
+            }
+            routed.append(RoutedBackend(models: upstream.modelIDs, backend: upstream, name: upstream.configuration.name, claims: claims))
+        }
+        let upstreamServices: [any Service] = upstreams.isEmpty ? [] : [UpstreamHealthService(backends: upstreams, logger: logger)]
         let retention = auditRetention(configuration, log: stores.audit, logger: logger)
         let host = configuration.listen.host
         let app = buildApplication(
             configuration: configuration,
-            backends: backends.map { RoutedBackend(models: [$0.model.id], backend: $0) },
+            backends: routed,
             stores: stores,
             limitGate: limitGate,
             embeddings: embeddings,
@@ -127,14 +154,20 @@ struct ServeCommand: AsyncParsableCommand {
             knowledge: knowledge,
             guardrails: guardrails,
             logger: logger,
-            services: [loader, IngestionService(ingestor: knowledge)] + retention,
+            services: [loader, IngestionService(ingestor: knowledge)] + upstreamServices + retention,
             onServerRunning: { port in
                 let shownHost = host.contains(":") ? "[\(host)]" : host
                 Console.print("Enclave is listening on http://\(shownHost):\(port.map(String.init) ?? "?")")
             }
         )
 
-        try await ServerLifecycle.run(ServerLifecycle.serviceGroup(running: app, settings: configuration.server, logger: logger))
+        do {
+            try await ServerLifecycle.run(ServerLifecycle.serviceGroup(running: app, settings: configuration.server, logger: logger))
+        } catch {
+            try? await upstreamClient?.shutdown()
+            throw error
+        }
+        try? await upstreamClient?.shutdown()
         logger.info("stopped")
     }
 

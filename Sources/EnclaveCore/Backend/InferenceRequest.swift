@@ -13,6 +13,10 @@ public struct InferenceRequest: Sendable {
     public var parameters: InferenceParameters
     /// Who asks (for fair queuing): a stable identifier such as the API key's id.
     public var principal: String
+    /// The request's fields that Enclave does not read, as one JSON object (`{"top_k": 40}`), for a
+    /// backend that forwards the request to an upstream server unchanged; `nil`: none. The embedded engine
+    /// ignores it.
+    public var passThrough: String?
 
     /// Creates a request.
     public init(id: String, model: String, prompt: InferencePrompt, parameters: InferenceParameters, principal: String) {

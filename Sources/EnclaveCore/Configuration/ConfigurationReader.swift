@@ -9,8 +9,8 @@ struct ConfigurationReader {
     let source: String
     let environment: [String: String]
 
-    /// A mapping's entries by key, after checking that every key is known.
-    func mapping(_ node: Node, at path: String, allowed: [String]) throws -> [String: Node] {
+    /// A mapping's entries by key, after checking that every key is known (`allowed` `nil`: any key).
+    func mapping(_ node: Node, at path: String, allowed: [String]?) throws -> [String: Node] {
         guard case .mapping(let mapping) = node else {
             throw invalid(node, path, "expected a mapping of keys to values")
         }
@@ -21,7 +21,7 @@ struct ConfigurationReader {
             }
             let key = scalar.string
             let keyPath = path.isEmpty ? key : "\(path).\(key)"
-            guard allowed.contains(key) else {
+            if let allowed, !allowed.contains(key) {
                 throw ConfigurationError(
                     .unknownKey,
                     source: source,

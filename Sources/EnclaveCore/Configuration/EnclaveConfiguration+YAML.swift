@@ -72,7 +72,10 @@ extension EnclaveConfiguration {
         let top = try reader.mapping(
             node,
             at: "",
-            allowed: ["listen", "storage", "models", "limits", "logging", "server", "sessions", "audit", "scheduling", "knowledge", "guardrails"]
+            allowed: [
+                "listen", "storage", "models", "backends", "limits", "logging", "server", "sessions", "audit", "scheduling", "knowledge",
+                "guardrails",
+            ]
                 + Self.identityKeys + Self.assistantKeys
         )
         let resolve = { (path: String) -> String in
@@ -93,6 +96,12 @@ extension EnclaveConfiguration {
         }
         if let modelsNode = top["models"] {
             models = try Self.models(modelsNode, reader: reader, resolve: resolve)
+        } else if let backendsNode = top["backends"], !reader.isNull(backendsNode) {
+            // A file that declares upstream backends and no models serves no embedded model.
+            models = []
+        }
+        if let backendsNode = top["backends"] {
+            backends = try Self.readBackends(backendsNode, embedded: models, reader: reader, resolve: resolve)
         }
         if let limitsNode = top["limits"], !reader.isNull(limitsNode) {
             try Self.readLimits(limitsNode, into: &limits, reader: reader)

@@ -5,6 +5,7 @@
 ///
 /// The YAML keys are listed in `enclave.example.yaml` and `docs/configuration.md`:
 /// `listen.host`, `listen.port`, `storage.data_dir`, `models[].id|file|kind|context_length|kv_budget|threads`,
+/// `backends[].name|type|url|replicas|api_key|ca_file|tls_verify|timeouts|concurrency|models|aliases|fallbacks|context_length|retries|health`,
 /// `limits.max_body_bytes|max_tokens|queue_length|queue_length_per_principal`,
 /// `limits.per_key|per_user|per_team.requests_per_minute|tokens_per_minute|tokens_per_day|tokens_per_month`, `logging.level|format`,
 /// `scheduling.policy|preemption|queue_per_user|queue_length`, `audit.retention_days`, `teams[]`, `users[]`, `keys[]` (see ``DeclaredIdentities``),
@@ -18,6 +19,8 @@ public struct EnclaveConfiguration: Sendable, Hashable {
     public var storage: StorageConfiguration
     /// The models to serve.
     public var models: [ModelConfiguration]
+    /// The OpenAI-compatible upstream servers (`backends:`), routed beside the embedded models.
+    public var backends: [UpstreamConfiguration] = []
     /// Request and queue limits.
     public var limits: LimitsConfiguration
     /// Log level and format.

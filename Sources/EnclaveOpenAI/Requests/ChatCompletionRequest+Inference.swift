@@ -3,6 +3,14 @@
 public import EnclaveCore
 
 extension ChatCompletionRequest {
+    /// What an upstream server receives unchanged: the unknown fields, plus `user`, which Enclave accepts
+    /// without using.
+    public var passThroughJSON: String? {
+        var fields = unknownFields
+        if let user { fields["user"] = .string(user) }
+        return JSONValue.objectText(fields)
+    }
+
     /// The roles Enclave accepts; `developer` is OpenAI's newer name for `system`.
     public static let roles = ["system", "developer", "user", "assistant"]
 
@@ -70,12 +78,14 @@ extension ChatCompletionRequest {
             logprobs: logprobs ?? false,
             topLogprobs: topLogprobs.map { ("top_logprobs", $0, 0...20) }
         )
-        return InferenceRequest(
+        var request = InferenceRequest(
             id: id,
             model: model,
             prompt: .chat(turns),
             parameters: try sampling.parameters(limits: limits),
             principal: principal
         )
+        request.passThrough = passThroughJSON
+        return request
     }
 }

@@ -90,7 +90,7 @@ public struct ChatCompletionRequest: Codable, Sendable {
         self.streamOptions = streamOptions
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case model, messages, temperature, stop, seed, n, logprobs, user, stream, tools, functions
         case topP = "top_p"
         case maxTokens = "max_tokens"
@@ -103,8 +103,13 @@ public struct ChatCompletionRequest: Codable, Sendable {
         case logitBias = "logit_bias"
     }
 
+    /// The fields of the body that Enclave does not know (`top_k`, `repeat_penalty`, ...), kept for an upstream
+    /// server (``passThroughJSON``); not encoded.
+    public var unknownFields: [String: JSONValue] = [:]
+
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
+        unknownFields = try JSONValue.unknownFields(in: decoder, known: CodingKeys.self)
         model = try container.decode(String.self, forKey: .model)
         messages = try container.decode([Message].self, forKey: .messages)
         temperature = try container.decodeNumber(forKey: .temperature, in: .temperature)

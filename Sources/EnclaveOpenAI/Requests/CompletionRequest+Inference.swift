@@ -3,6 +3,14 @@
 public import EnclaveCore
 
 extension CompletionRequest {
+    /// What an upstream server receives unchanged: the unknown fields, plus `user`, which Enclave accepts
+    /// without using.
+    public var passThroughJSON: String? {
+        var fields = unknownFields
+        if let user { fields["user"] = .string(user) }
+        return JSONValue.objectText(fields)
+    }
+
     /// OpenAI's default `max_tokens` for text completions.
     public static let defaultMaxTokens = 16
     /// The most prompts one request may carry.
@@ -44,13 +52,15 @@ extension CompletionRequest {
         )
         let parameters = try sampling.parameters(limits: limits)
         return texts.enumerated().map { index, text in
-            InferenceRequest(
+            var request = InferenceRequest(
                 id: texts.count == 1 ? id : "\(id)-\(index)",
                 model: model,
                 prompt: .text(text),
                 parameters: parameters,
                 principal: principal
             )
+            request.passThrough = passThroughJSON
+            return request
         }
     }
 }

@@ -35,7 +35,7 @@ public struct CompletionRequest: Codable, Sendable {
         self.stream = stream
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case model, prompt, temperature, n, stop, seed, logprobs, echo, suffix, user, stream
         case maxTokens = "max_tokens"
         case topP = "top_p"
@@ -46,8 +46,13 @@ public struct CompletionRequest: Codable, Sendable {
         case logitBias = "logit_bias"
     }
 
+    /// The fields of the body that Enclave does not know (`top_k`, `repeat_penalty`, ...), kept for an upstream
+    /// server (``passThroughJSON``); not encoded.
+    public var unknownFields: [String: JSONValue] = [:]
+
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
+        unknownFields = try JSONValue.unknownFields(in: decoder, known: CodingKeys.self)
         model = try container.decode(String.self, forKey: .model)
         guard container.contains(.prompt) else {
             throw DecodingError.keyNotFound(CodingKeys.prompt, .init(codingPath: container.codingPath, debugDescription: "required"))

@@ -11,7 +11,8 @@ public import Hummingbird
 /// - `GET /readyz`: 200 once every routed model is ready; 503 while any loads or has failed (the others
 ///   serve meanwhile). The body lists each model's state (`loading`, `ready`, `failed`, `missing`) and, for
 ///   a failed one, what failed in general terms: this route is unauthenticated, so file paths and the
-///   underlying error go to the log only.
+///   underlying error go to the log only. With upstream servers, `upstreams` lists each replica's breaker
+///   state (`closed`, `open`, `half_open`) by backend name and position, never its URL.
 public struct HealthRoutes: Sendable {
     let gateway: InferenceGateway
 
@@ -34,8 +35,16 @@ public struct HealthRoutes: Sendable {
             var state: String
             var error: String?
         }
+        struct Replica: Encodable {
+            var backend: String
+            var replica: Int
+            var state: String
+            var outstanding: Int
+        }
         var status: String
         var models: [Model]
+        /// The upstream servers' replicas (absent without `backends:`).
+        var upstreams: [Replica]?
     }
 
     func readiness() async throws -> Response {
@@ -51,7 +60,10 @@ public struct HealthRoutes: Sendable {
         }
         let ready = models.allSatisfy { $0.state == ModelState.ready.name }
         let failed = models.contains { $0.state == ModelState.failed("").name || $0.state == ModelState.missingName }
-        let body = Readiness(status: ready ? "ready" : (failed ? "failed" : "loading"), models: models)
+        let replicas = gateway.replicas().map {
+            Readiness.Replica(backend: $0.backend, replica: $0.index, state: $0.state, outstanding: $0.outstanding)
+        }
+        let body = Readiness(status: ready ? "ready" : (failed ? "failed" : "loading"), models: models, upstreams: replicas.isEmpty ? nil : replicas)
         let data = try JSONEncoder.api().encode(body)
         return Response(
             status: ready ? .ok : .serviceUnavailable,

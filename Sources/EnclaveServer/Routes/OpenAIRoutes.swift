@@ -112,7 +112,7 @@ public struct OpenAIRoutes: Sendable {
         }
         var capped = inference
         let requested = inference.parameters.maxTokens
-        if let requested, let context = descriptor?.contextLength, requested > context {
+        if let requested, let context = descriptor?.contextLength, context > 0, requested > context {
             capped.parameters.maxTokens = context
         }
         do {
