@@ -8,7 +8,7 @@ BIN          := .build/$(CONFIG)/enclave
 MODEL        ?= models/SmolLM2-135M-Instruct.Q4_1.gguf
 VENV_TEST    := .venv-test
 
-.PHONY: all models build run test lint test-swift test-integration clean help check-eval-data eval-corpus reference-venv reference-perplexity bench-compare probe-madd bench-fairness bench-embeddings bench-retrieval bench-guardrails bench-guardrails-presidio eval-guardrails
+.PHONY: all models build run test lint test-swift test-integration clean help check-eval-data eval-corpus reference-venv reference-perplexity bench-compare probe-madd bench-fairness bench-embeddings bench-retrieval bench-guardrails bench-guardrails-presidio eval-guardrails bench-upstream
 
 all: build
 
@@ -51,11 +51,19 @@ test-swift:
 	$(SWIFT) build $(BUILD_FLAGS) --build-tests
 	$(SWIFT) test $(BUILD_FLAGS) --skip-build
 
-test-integration: build
+# A real llama.cpp server for the upstream tests (issue 13): llama-cpp-python's server, built from source
+# once (~15-30 minutes on two cores), never a dependency of the product.
+LLAMA_SERVER_VENV ?= .venv-llama-server
+$(LLAMA_SERVER_VENV)/bin/python:
+	$(PYTHON) -m venv $(LLAMA_SERVER_VENV)
+	$(LLAMA_SERVER_VENV)/bin/pip install --quiet --disable-pip-version-check 'llama-cpp-python[server]==0.3.36'
+
+test-integration: build $(LLAMA_SERVER_VENV)/bin/python
 	test -x $(VENV_TEST)/bin/python || $(PYTHON) -m venv $(VENV_TEST)
 	$(VENV_TEST)/bin/pip install --quiet --disable-pip-version-check -r IntegrationTests/requirements.txt
 	# The hostile-client checks (issue 10) run under a limit of 1,024 descriptors, which the server inherits.
-	ulimit -n 1024 && ENCLAVE_BIN=$(BIN) ENCLAVE_TEST_MODEL=$(MODEL) $(VENV_TEST)/bin/python -m pytest IntegrationTests -q
+	ulimit -n 1024 && ENCLAVE_BIN=$(BIN) ENCLAVE_TEST_MODEL=$(MODEL) ENCLAVE_LLAMA_PYTHON=$(abspath $(LLAMA_SERVER_VENV))/bin/python \
+		$(VENV_TEST)/bin/python -m pytest IntegrationTests -q
 
 # Fair scheduling: user B's time to first token, idle and while user A streams 16 long generations, for
 # fifo, fair without preemption and fair (docs/performance.md, "Fair scheduling").
@@ -112,6 +120,17 @@ $(PRESIDIO_VENV)/bin/python:
 
 bench-guardrails-presidio: build $(PRESIDIO_VENV)/bin/python
 	$(PRESIDIO_VENV)/bin/python scripts/compare_presidio.py --file $(GUARD_CASES) --bin $(BIN)
+
+# The gateway's own cost in front of a fast fake upstream, beside LiteLLM's proxy (docs/performance.md,
+# "Upstream overhead"); LiteLLM is for comparison only, in its own venv, never a dependency of the product.
+LITELLM_VENV ?= .venv-litellm
+$(LITELLM_VENV)/bin/litellm:
+	$(PYTHON) -m venv $(LITELLM_VENV)
+	$(LITELLM_VENV)/bin/pip install --quiet --disable-pip-version-check 'litellm[proxy]'
+
+bench-upstream: build $(LITELLM_VENV)/bin/litellm
+	$(PYTHON) scripts/bench_upstream.py --bin $(BIN) --litellm $(LITELLM_VENV)/bin/litellm \
+		--duration $(or $(DURATION),10) --rounds $(or $(ROUNDS),2)
 
 # The multiply-add throughput floor of this CPU (docs/performance.md, "aggregate decode").
 probe-madd:
