@@ -66,7 +66,7 @@ struct FakeUpstream {
                 #"{"error":{"message":"bad request at http://\#(authority)/bad400/v1: top_k too big","type":"invalid_request_error","param":"top_k","code":null}}"#
             return Response(status: .badRequest, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: message)))
         case "stall":
-            try await Task.sleep(for: .seconds(3))
+            try await Task.sleep(for: .seconds(20))
         default:
             break
         }

@@ -27,9 +27,16 @@ import Testing
         }
     }
 
-    static func configuration(_ name: String, replicas: [String], models: [String] = ["fake-model"]) -> UpstreamConfiguration {
+    /// A backend over `replicas`. The first-byte timeout is generous unless a test is about it: the whole
+    /// test run shares two cores, and a suite can wait tens of seconds for a thread.
+    static func configuration(
+        _ name: String,
+        replicas: [String],
+        models: [String] = ["fake-model"],
+        firstByte: Double = 60
+    ) -> UpstreamConfiguration {
         var configuration = UpstreamConfiguration(name: name, replicas: replicas, models: models)
-        configuration.timeouts.firstByte = 0.5
+        configuration.timeouts.firstByte = firstByte
         configuration.health = .init(intervalSeconds: 0, failureThreshold: 1, cooldownSeconds: 60)
         return configuration
     }
@@ -86,7 +93,8 @@ import Testing
         let log = fake.log
         try await withFake { base, client in
             let broken = mode == "refused" ? "http://127.0.0.1:1/v1" : "\(base)/\(mode)/v1"
-            let configuration = Self.configuration("two", replicas: [broken, "\(base)/ok/v1"])
+            // Only the stalled replica's case needs a short first-byte timeout; the fake stalls for 20 s.
+            let configuration = Self.configuration("two", replicas: [broken, "\(base)/ok/v1"], firstByte: mode == "stall" ? 5 : 60)
             let backend = try UpstreamBackend(configuration: configuration, client: client, directory: UpstreamDirectory(), logger: Self.logger)
             // Twice: whichever replica the first pick takes, the broken one is tried once and then ejected.
             for _ in 0..<2 {
